@@ -1,0 +1,153 @@
+//! Account storage.
+
+use super::{validate_new_account, AccountSummary, NewAccount};
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::ssr::{now_ms, Db};
+
+/// Finds a station by id or by exact name. A name used by several stations is ambiguous and
+/// must be given as an id.
+pub async fn resolve_station(db: &Db, key: &str) -> Result<i64, AppError> {
+    let key = key.trim();
+    if let Ok(id) = key.parse::<i64>() {
+        let found: Option<i64> = sqlx::query_scalar("select id from station where id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+        return found.ok_or_else(|| AppError::validation("station", format!("联系点 {id} 不存在")));
+    }
+    let ids: Vec<i64> = sqlx::query_scalar("select id from station where name = $1")
+        .bind(key)
+        .fetch_all(&db.pool)
+        .await?;
+    match ids.as_slice() {
+        [id] => Ok(*id),
+        [] => Err(AppError::validation(
+            "station",
+            format!("联系点“{key}”不存在"),
+        )),
+        _ => Err(AppError::validation(
+            "station",
+            format!("有多个名为“{key}”的联系点，请改用编号"),
+        )),
+    }
+}
+
+pub async fn create_account(db: &Db, a: &NewAccount) -> Result<i64, AppError> {
+    validate_new_account(a)?;
+    let station_id = match (&a.role, &a.station) {
+        (Role::Station, Some(key)) => Some(resolve_station(db, key).await?),
+        _ => None,
+    };
+    let taken: Option<i64> = sqlx::query_scalar("select id from account where name = $1")
+        .bind(&a.name)
+        .fetch_optional(&db.pool)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::Conflict(format!("登录名“{}”已被使用", a.name)));
+    }
+    let hash = crate::auth::ssr::hash_password(&a.password).await?;
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "insert into account (name, display_name, role, station_id, password_hash, active, \
+         created_at, updated_at) values ($1, $2, $3, $4, $5, 1, $6, $6) returning id",
+    )
+    .bind(&a.name)
+    .bind(&a.display_name)
+    .bind(a.role.as_str())
+    .bind(station_id)
+    .bind(hash)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await
+    .map_err(|e| match e {
+        // Two admins creating the same name at once: the unique index decides.
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            AppError::Conflict(format!("登录名“{}”已被使用", a.name))
+        }
+        e => e.into(),
+    })?;
+    Ok(id)
+}
+
+pub async fn list_accounts(db: &Db) -> Result<Vec<AccountSummary>, AppError> {
+    let rows: Vec<(i64, String, String, String, Option<String>, i64)> = sqlx::query_as(
+        "select a.id, a.name, a.display_name, a.role, s.name, a.active from account a \
+         left join station s on s.id = a.station_id order by a.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, name, display_name, role, station_name, active)| {
+            Some(AccountSummary {
+                id,
+                name,
+                display_name,
+                role: Role::parse(&role)?,
+                station_name,
+                active: active == 1,
+            })
+        })
+        .collect())
+}
+
+pub async fn set_active(db: &Db, id: i64, active: bool) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    let n = sqlx::query("update account set active = $1, updated_at = $2 where id = $3")
+        .bind(i64::from(active))
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    if !active {
+        // A deactivated account is logged out everywhere at once.
+        sqlx::query("delete from session where account_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn change_password(
+    db: &Db,
+    account_id: i64,
+    current: &str,
+    new_password: &str,
+) -> Result<(), AppError> {
+    let hash: String = sqlx::query_scalar("select password_hash from account where id = $1")
+        .bind(account_id)
+        .fetch_one(&db.pool)
+        .await?;
+    if !crate::auth::ssr::verify_password(current, &hash).await? {
+        return Err(AppError::validation("current", "当前密码不正确"));
+    }
+    let new_hash = crate::auth::ssr::hash_password(new_password).await?;
+    sqlx::query("update account set password_hash = $1, updated_at = $2 where id = $3")
+        .bind(new_hash)
+        .bind(now_ms())
+        .bind(account_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Creates the account unless one with that name exists; returns whether it was created.
+/// Used by the idempotent demo seed.
+pub async fn ensure_account(db: &Db, a: &NewAccount) -> Result<bool, AppError> {
+    let exists: Option<i64> = sqlx::query_scalar("select id from account where name = $1")
+        .bind(&a.name)
+        .fetch_optional(&db.pool)
+        .await?;
+    if exists.is_some() {
+        return Ok(false);
+    }
+    create_account(db, a).await?;
+    Ok(true)
+}

@@ -1,0 +1,342 @@
+//! Server side of authentication: password hashing, the session store, the login rate limit and
+//! the authorisation guard.
+//!
+//! Sessions live in the database (table `session`), so every server sharing one PostgreSQL sees
+//! the same logins. The cookie holds a random token; the table holds only its SHA-256, so a
+//! leaked database dump cannot be replayed as cookies.
+
+use super::{Role, SessionUser};
+use crate::error::AppError;
+use crate::ssr::{now_ms, Db, Settings};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use base64::Engine;
+use http::request::Parts;
+use leptos::prelude::use_context;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+pub const SESSION_COOKIE: &str = "yj_session";
+
+/// Who is making the current request. Inserted into the request by the server's session layer.
+#[derive(Clone, Debug, Default)]
+pub enum Viewer {
+    #[default]
+    Anonymous,
+    /// A session cookie was sent but its session is gone or past its expiry.
+    Expired,
+    User(SessionUser),
+}
+
+impl Viewer {
+    pub fn user(&self) -> Option<&SessionUser> {
+        match self {
+            Viewer::User(u) => Some(u),
+            _ => None,
+        }
+    }
+}
+
+/// The viewer of the request being handled (anonymous when no session layer ran).
+pub fn viewer() -> Viewer {
+    use_context::<Parts>()
+        .and_then(|p| p.extensions.get::<Viewer>().cloned())
+        .unwrap_or_default()
+}
+
+/// The one authorisation rule: the viewer must be logged in with one of `allowed` roles.
+/// Used by every server function and every protected route.
+pub fn authorize(viewer: &Viewer, allowed: &[Role]) -> Result<SessionUser, AppError> {
+    match viewer {
+        Viewer::Anonymous => Err(AppError::Unauthorized { expired: false }),
+        Viewer::Expired => Err(AppError::Unauthorized { expired: true }),
+        Viewer::User(u) if allowed.contains(&u.role) => Ok(u.clone()),
+        Viewer::User(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// [`authorize`] for the current request.
+pub fn require(allowed: &[Role]) -> Result<SessionUser, AppError> {
+    authorize(&viewer(), allowed)
+}
+
+pub async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_owned();
+    // Argon2 is deliberately slow; keep it off the async worker threads.
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| {
+                tracing::error!(error = %e, "password hashing failed");
+                AppError::Internal
+            })
+    })
+    .await?
+}
+
+pub async fn verify_password(password: &str, hash: &str) -> Result<bool, AppError> {
+    let (password, hash) = (password.to_owned(), hash.to_owned());
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&hash).map_err(|e| {
+            tracing::error!(error = %e, "stored password hash is malformed");
+            AppError::Internal
+        })?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
+    })
+    .await?
+}
+
+/// A hash of a password nobody has, verified against when the account does not exist so that
+/// a login for an unknown name takes as long as one for a known name.
+async fn dummy_hash() -> &'static str {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_init(|| async {
+            hash_password("yijian-no-such-account")
+                .await
+                .unwrap_or_default()
+        })
+        .await
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub async fn create_session(db: &Db, account_id: i64, ttl_s: i64) -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let now = now_ms();
+    sqlx::query(
+        "insert into session (id, account_id, created_at, expires_at) values ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(account_id)
+    .bind(now)
+    .bind(now + ttl_s * 1000)
+    .execute(&db.pool)
+    .await?;
+    Ok(token)
+}
+
+pub async fn delete_session(db: &Db, token: &str) -> Result<(), AppError> {
+    sqlx::query("delete from session where id = $1")
+        .bind(token_hash(token))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: i64,
+    name: String,
+    display_name: String,
+    role: String,
+    station_id: Option<i64>,
+    station_name: Option<String>,
+    password_hash: String,
+    active: i64,
+}
+
+impl AccountRow {
+    fn into_user(self) -> Result<SessionUser, AppError> {
+        let role = Role::parse(&self.role).ok_or_else(|| {
+            tracing::error!(role = %self.role, account = self.id, "unknown role in database");
+            AppError::Internal
+        })?;
+        Ok(SessionUser {
+            id: self.id,
+            name: self.name,
+            display_name: self.display_name,
+            role,
+            station_id: self.station_id,
+            station_name: self.station_name,
+        })
+    }
+}
+
+const ACCOUNT_COLUMNS: &str = "a.id, a.name, a.display_name, a.role, a.station_id, \
+     s.name as station_name, a.password_hash, a.active";
+
+/// Resolves a session cookie to the viewer. Extends the session (sliding expiry) at most once
+/// an hour, so most requests only read.
+pub async fn load_viewer(db: &Db, token: Option<&str>, ttl_s: i64) -> Result<Viewer, AppError> {
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        return Ok(Viewer::Anonymous);
+    };
+    let id = token_hash(token);
+    let now = now_ms();
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("select account_id, expires_at from session where id = $1")
+            .bind(&id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some((account_id, expires_at)) = row else {
+        return Ok(Viewer::Expired);
+    };
+    if expires_at <= now {
+        sqlx::query("delete from session where id = $1")
+            .bind(&id)
+            .execute(&db.pool)
+            .await?;
+        return Ok(Viewer::Expired);
+    }
+    let account = sqlx::query_as::<_, AccountRow>(&format!(
+        "select {ACCOUNT_COLUMNS} from account a left join station s on s.id = a.station_id \
+         where a.id = $1"
+    ))
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(account) = account.filter(|a| a.active == 1) else {
+        return Ok(Viewer::Expired);
+    };
+    let new_expiry = now + ttl_s * 1000;
+    if new_expiry - expires_at > 3600 * 1000 {
+        sqlx::query("update session set expires_at = $1 where id = $2")
+            .bind(new_expiry)
+            .bind(&id)
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(Viewer::User(account.into_user()?))
+}
+
+/// Checks a login: rate limit first (per account and per IP, counting recent failures), then the
+/// password. Every attempt is recorded. Unknown names and wrong passwords give the same error.
+pub async fn check_login(
+    db: &Db,
+    settings: &Settings,
+    name: &str,
+    password: &str,
+    ip: &str,
+) -> Result<SessionUser, AppError> {
+    let now = now_ms();
+    let since = now - settings.login_window_s * 1000;
+    let failures = |column: &'static str, value: String| async move {
+        sqlx::query_scalar::<_, i64>(&format!(
+            "select count(*) from login_attempt where {column} = $1 and at > $2 and succeeded = 0"
+        ))
+        .bind(value)
+        .bind(since)
+        .fetch_one(&db.pool)
+        .await
+    };
+    let by_name = failures("name", name.to_string()).await?;
+    let by_ip = failures("ip", ip.to_string()).await?;
+    if by_name >= settings.login_max_per_account || by_ip >= settings.login_max_per_ip {
+        tracing::warn!(%name, %ip, by_name, by_ip, "login rate limit hit");
+        return Err(AppError::RateLimited {
+            retry_after_s: settings.login_window_s as u64,
+        });
+    }
+
+    let account = sqlx::query_as::<_, AccountRow>(&format!(
+        "select {ACCOUNT_COLUMNS} from account a left join station s on s.id = a.station_id \
+         where a.name = $1"
+    ))
+    .bind(name)
+    .fetch_optional(&db.pool)
+    .await?;
+    let ok = match &account {
+        Some(a) => verify_password(password, &a.password_hash).await? && a.active == 1,
+        None => {
+            let _ = verify_password(password, dummy_hash().await).await;
+            false
+        }
+    };
+    sqlx::query("insert into login_attempt (name, ip, at, succeeded) values ($1, $2, $3, $4)")
+        .bind(name)
+        .bind(ip)
+        .bind(now)
+        .bind(i64::from(ok))
+        .execute(&db.pool)
+        .await?;
+    match account {
+        Some(a) if ok => a.into_user(),
+        _ => Err(AppError::BadCredentials),
+    }
+}
+
+pub fn session_cookie(token: &str, settings: &Settings) -> String {
+    let secure = if settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{secure}",
+        settings.session_ttl_s
+    )
+}
+
+pub fn expired_cookie(name: &str) -> String {
+    format!("{name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")
+}
+
+/// The flash cookie carries a message percent-encoded (cookies are ASCII).
+pub fn encode_flash(message: &str) -> String {
+    url::form_urlencoded::byte_serialize(message.as_bytes()).collect()
+}
+
+pub fn decode_flash(raw: &str) -> String {
+    url::form_urlencoded::parse(format!("m={raw}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role) -> Viewer {
+        Viewer::User(SessionUser {
+            id: 1,
+            name: "u".into(),
+            display_name: "U".into(),
+            role,
+            station_id: None,
+            station_name: None,
+        })
+    }
+
+    #[test]
+    fn guard_distinguishes_anonymous_expired_and_forbidden() {
+        assert_eq!(
+            authorize(&Viewer::Anonymous, Role::ALL),
+            Err(AppError::Unauthorized { expired: false })
+        );
+        assert_eq!(
+            authorize(&Viewer::Expired, Role::ALL),
+            Err(AppError::Unauthorized { expired: true })
+        );
+        assert_eq!(
+            authorize(&user(Role::Citizen), &[Role::Admin]),
+            Err(AppError::Forbidden)
+        );
+        assert!(authorize(&user(Role::Admin), &[Role::Admin]).is_ok());
+    }
+
+    #[test]
+    fn flash_round_trips_chinese() {
+        let m = "用户名或密码错误。";
+        assert_eq!(decode_flash(&encode_flash(m)), m);
+        assert!(encode_flash(m).is_ascii());
+    }
+
+    #[tokio::test]
+    async fn password_hash_verifies() {
+        let h = hash_password("correct horse").await.unwrap();
+        assert!(verify_password("correct horse", &h).await.unwrap());
+        assert!(!verify_password("wrong", &h).await.unwrap());
+    }
+}

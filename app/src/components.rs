@@ -1,0 +1,103 @@
+//! Small pieces shared by pages: the header, messages, and action error display.
+
+use crate::auth::{Logout, SessionInfo};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos::server_fn::ServerFn;
+use leptos_router::components::A;
+
+/// The session resource every page reads (provided once by [`crate::App`]).
+pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
+
+pub fn use_session() -> SessionResource {
+    expect_context::<SessionResource>()
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = use_session();
+    let logout = ServerAction::<Logout>::new();
+    reload_on_success(logout, |_| "/".to_string());
+    view! {
+        <header class="site-header">
+            <a class="skip-link" href="#main">"跳到正文"</a>
+            <div class="brand">
+                <A href="/">
+                    <span class="brand-mark" aria-hidden="true">"意"</span>
+                    <span class="brand-name">"意见 · 立法草案公开征求意见平台"</span>
+                </A>
+            </div>
+            <nav aria-label="主导航" class="main-nav">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let user = session.await.ok().and_then(|s| s.user);
+                        match user {
+                            Some(u) => {
+                                let admin = u.role == crate::auth::Role::Admin;
+                                view! {
+                                    {admin.then(|| view! { <A href="/admin/users">"账户管理"</A> })}
+                                    <A href="/account">
+                                        <span class="who">{u.display_name.clone()}</span>
+                                        <span class="role-badge">{u.role.label()}</span>
+                                    </A>
+                                    <ActionForm action=logout attr:class="inline-form">
+                                        <button type="submit" class="link-button">"退出登录"</button>
+                                    </ActionForm>
+                                }
+                                    .into_any()
+                            }
+                            None => view! { <A href="/login">"登录"</A> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </nav>
+        </header>
+    }
+}
+
+/// Shows the message carried across a no-JavaScript redirect, or the session-expired notice.
+#[component]
+pub fn Flash() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let info = session.await.unwrap_or_default();
+                let message = info
+                    .flash
+                    .or_else(|| info.expired.then(|| AppError::Unauthorized { expired: true }.message()));
+                message.map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })
+            })}
+        </Suspense>
+    }
+}
+
+/// The error of the last submission of `action`, shown next to its form.
+#[component]
+pub fn ActionError<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    move || {
+        action.value().get().and_then(|r| r.err()).map(|e| {
+            view! { <p class="alert alert-error" role="alert">{e.message()}</p> }
+        })
+    }
+}
+
+/// With JavaScript, a successful form submission reloads the target page so that the header and
+/// every resource reflect the new state (the no-JS path gets the same effect by redirect).
+pub fn reload_on_success<S>(action: ServerAction<S>, to: impl Fn(&S::Output) -> String + 'static)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(out)) = action.value().get() {
+            let target = to(&out);
+            let _ = window().location().set_href(&target);
+        }
+    });
+}

@@ -1,0 +1,103 @@
+//! Yijian's web application: pages, shared types and server functions.
+//!
+//! One folder per feature (`auth`, `account`, …), each with its types and server functions in
+//! `mod.rs`, server-only storage code in `ssr.rs` and its pages in `pages.rs`. The crate builds
+//! twice: with `ssr` into the server and with `hydrate` into the wasm bundle.
+
+#![recursion_limit = "256"]
+
+pub mod account;
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use components::{Flash, Header, SessionResource};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The content security policy allows scripts only from this site plus the one inline
+/// bootstrap script Leptos writes, identified by a per-response nonce.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    leptos::nonce::provide_nonce();
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| n.as_inner().to_string())
+        .unwrap_or_default();
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        );
+        if let Ok(v) = http::HeaderValue::from_str(&policy) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let session: SessionResource = Resource::new(|| (), |_| auth::get_session_info());
+    provide_context(session);
+    // Marks the page once the wasm bundle has taken over, so tests (and curious people) can
+    // tell a hydrated page from a server-rendered one.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/yijian.css"/>
+        <Title text="意见"/>
+        <Router>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Flash/>
+                <ErrorBoundary fallback=|_| view! { <pages::ErrorPage/> }>
+                    // Async: every page is complete HTML before it is sent, so it works
+                    // without JavaScript (streamed fragments would need a script to swap in).
+                    <Routes fallback=|| view! { <pages::NotFound/> }>
+                        <Route path=path!("") view=pages::HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("account") view=account::pages::AccountPage ssr=SsrMode::Async/>
+                        <Route path=path!("admin/users") view=account::pages::UsersPage ssr=SsrMode::Async/>
+                    </Routes>
+                </ErrorBoundary>
+            </main>
+            <footer class="site-footer">
+                <p>"昌吉回族自治州人大常委会 · 立法草案公开征求意见平台"</p>
+                <p class="muted">"个人联系方式仅用于反馈办理结果，不会公开。"</p>
+            </footer>
+        </Router>
+    }
+}

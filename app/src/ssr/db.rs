@@ -1,0 +1,149 @@
+//! One database handle for both backends.
+//!
+//! The URL decides the backend at run time (`sqlite:` or `postgres:`), so one binary serves the
+//! embedded default and the multi-server deployment. Queries go through sqlx's `Any` driver and
+//! use only portable types: `bigint`/`integer` (i64), `text`, and timestamps as Unix milliseconds.
+//! Placeholders are `$1, $2, …`, which both PostgreSQL and SQLite understand.
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::Executor;
+use sqlx::{AnyConnection, AnyPool};
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    pub fn from_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+/// Why the database could not be opened. Each message is one line an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("unsupported database URL {0:?}: it must start with sqlite: or postgres://")]
+    UnsupportedUrl(String),
+    #[error("cannot connect to the {backend} database at {url}: {source}")]
+    Connect {
+        backend: &'static str,
+        url: String,
+        source: sqlx::Error,
+    },
+    #[error("database migration failed on {backend}: {source}")]
+    Migrate {
+        backend: &'static str,
+        source: sqlx::migrate::MigrateError,
+    },
+}
+
+/// Removes the password from a URL so it can be logged.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// SQLite settings applied to every pooled connection.
+///
+/// `synchronous=FULL`: in WAL mode NORMAL may lose the last commits on power loss, and a citizen's
+/// receipt promises the comment is on disk. `busy_timeout` lets writers queue instead of failing.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+
+pub async fn connect(url: &str) -> Result<Db, OpenError> {
+    let backend = Backend::from_url(url).ok_or_else(|| OpenError::UnsupportedUrl(url.into()))?;
+    sqlx::any::install_default_drivers();
+    let url_to_open = match backend {
+        // Create the file on first use; an explicit `mode=` in the URL wins.
+        Backend::Sqlite if !url.contains("mode=") => {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}mode=rwc")
+        }
+        _ => url.to_string(),
+    };
+    let options = AnyPoolOptions::new()
+        .max_connections(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        })
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn: &mut AnyConnection, _meta| {
+            Box::pin(async move {
+                match backend {
+                    Backend::Sqlite => {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                    }
+                    Backend::Postgres => {
+                        conn.execute("SET synchronous_commit = on").await?;
+                    }
+                }
+                Ok(())
+            })
+        });
+    let pool = options
+        .connect(&url_to_open)
+        .await
+        .map_err(|source| OpenError::Connect {
+            backend: backend.name(),
+            url: redact_url(url),
+            source,
+        })?;
+    Ok(Db { pool, backend })
+}
+
+/// Applies the migrations of the chosen backend. Runs at every start-up; fails loudly.
+pub async fn migrate(db: &Db) -> Result<(), OpenError> {
+    let result = match db.backend {
+        Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&db.pool).await,
+        Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(&db.pool).await,
+    };
+    result.map_err(|source| OpenError::Migrate {
+        backend: db.backend.name(),
+        source,
+    })
+}
+
+/// The newest applied migration, as shown by `/healthz`.
+pub async fn migration_version(db: &Db) -> Result<i64, sqlx::Error> {
+    let v: Option<i64> =
+        sqlx::query_scalar("select max(version) from _sqlx_migrations where success = $1")
+            .bind(true)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(v.unwrap_or(0))
+}
+
+/// Wall-clock time as Unix milliseconds, the portable timestamp stored in every table.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

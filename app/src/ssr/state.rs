@@ -1,0 +1,60 @@
+//! The state every request handler and server function can reach.
+
+use super::db::Db;
+use crate::error::AppError;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use leptos::prelude::use_context;
+use std::sync::Arc;
+
+/// Runtime settings derived from the command line (see `yijian serve --help`).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The public origin (`https://yijian.example.gov.cn`), used for links in mail and the
+    /// cross-site check. `None` means "whatever Host the request came to".
+    pub public_url: Option<url::Url>,
+    /// Mark cookies `Secure`; on whenever the public URL is https.
+    pub secure_cookies: bool,
+    /// How long a login lasts without activity, in seconds.
+    pub session_ttl_s: i64,
+    /// Failed logins allowed per account within `login_window_s`.
+    pub login_max_per_account: i64,
+    /// Failed logins allowed per client IP within `login_window_s`.
+    pub login_max_per_ip: i64,
+    pub login_window_s: i64,
+    /// Largest form body accepted, in bytes.
+    pub form_limit_bytes: usize,
+    /// Take the client address from `X-Forwarded-For` (only behind our own proxy).
+    pub trust_proxy: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            public_url: None,
+            secure_cookies: false,
+            session_ttl_s: 7 * 24 * 3600,
+            login_max_per_account: 5,
+            login_max_per_ip: 30,
+            login_window_s: 15 * 60,
+            form_limit_bytes: 64 * 1024,
+            trust_proxy: false,
+        }
+    }
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub settings: Arc<Settings>,
+}
+
+/// The state inside a server function or a rendered page. Missing state is a wiring bug in
+/// the server, reported as an internal error rather than a panic.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the reactive context");
+        AppError::Internal
+    })
+}

@@ -1,0 +1,105 @@
+//! Helpers for server functions that are also plain HTML form targets.
+//!
+//! Without JavaScript a form posts with `Accept: text/html` and expects a redirect; with
+//! JavaScript the same server function is called with `fetch` and returns data. These helpers
+//! let one server function serve both.
+
+use http::header::{ACCEPT, COOKIE};
+use http::request::Parts;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+use std::net::{IpAddr, SocketAddr};
+
+/// True when the current request is a browser form post without JavaScript.
+pub fn is_plain_form_post() -> bool {
+    use_context::<Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
+        .unwrap_or(false)
+}
+
+/// After a successful plain form post, go to `path` instead of back to the form.
+/// JavaScript callers get the data and navigate themselves.
+pub fn redirect_plain_form(path: &str) {
+    if is_plain_form_post() {
+        leptos_axum::redirect(path);
+    }
+}
+
+/// Only same-site relative paths are followed after login, so `?next=` cannot send a user
+/// to another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.into(),
+        _ => "/".into(),
+    }
+}
+
+pub fn append_set_cookie(value: &str) {
+    if let (Some(res), Ok(v)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        res.append_header(http::header::SET_COOKIE, v);
+    }
+}
+
+/// A cookie's value from a `Cookie` header.
+pub fn cookie_value<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
+    cookie_header.split(';').find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then_some(v)
+    })
+}
+
+pub fn request_cookie(name: &str) -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    let header = parts.headers.get(COOKIE)?.to_str().ok()?;
+    cookie_value(header, name).map(str::to_string)
+}
+
+/// The client's address as seen by the server (set by the server's connection layer).
+pub fn client_ip() -> Option<IpAddr> {
+    let parts = use_context::<Parts>()?;
+    if let Some(ip) = parts.extensions.get::<ClientIp>() {
+        return Some(ip.0);
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// The client IP after proxy handling, inserted by the server when it trusts a proxy header.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+/// Name of the short-lived cookie carrying an error message across a no-JavaScript redirect.
+pub const FLASH_COOKIE: &str = "yj_flash";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_kept_on_site() {
+        assert_eq!(safe_next(Some("/admin/users")), "/admin/users");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn finds_cookie() {
+        assert_eq!(
+            cookie_value("a=1; yj_session=abc; b=2", "yj_session"),
+            Some("abc")
+        );
+        assert_eq!(cookie_value("a=1", "yj_session"), None);
+    }
+}

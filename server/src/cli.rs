@@ -1,0 +1,119 @@
+//! The `yijian` command line: every flag can also be set by an environment variable, and
+//! `yijian <command> --help` documents each one.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "yijian",
+    version,
+    about = "意见 Yijian — public consultation on draft regulations",
+    long_about = "意见 Yijian — a public legislative-draft consultation platform.\n\n\
+                  Run `yijian serve --demo` for a demo on an embedded SQLite database, or \
+                  `yijian <command> --help` for the options of each command."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account (this is how the first admin is made).
+    Add(UserAddArgs),
+}
+
+/// Where the data lives; shared by every command that touches data.
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// Directory for the embedded database and other files the server writes.
+    #[arg(long, env = "YIJIAN_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Database URL: `sqlite:PATH` or `postgres://user@host/db`. Default: an SQLite file
+    /// `yijian.db` in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl DataArgs {
+    pub fn resolved_database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) => u.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("yijian.db").display()),
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "YIJIAN_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
+    /// The public URL people reach the site at (for links in e-mail and the cross-site check),
+    /// e.g. `https://yijian.example.gov.cn`. Default: `http://<bind>`.
+    #[arg(long, env = "YIJIAN_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+    /// Seed demo data (accounts of each role, the 437 stations) and print the demo logins.
+    /// Safe to repeat: nothing is duplicated.
+    #[arg(long, env = "YIJIAN_DEMO")]
+    pub demo: bool,
+    /// Directory holding the built site (`pkg/yijian.js`, `pkg/yijian_bg.wasm`, `pkg/yijian.css`
+    /// and the public files).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Trust the `X-Forwarded-For` header for the client address (only behind your own proxy).
+    #[arg(long, env = "YIJIAN_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Failed logins allowed per account in the login window before further attempts are refused.
+    #[arg(long, env = "YIJIAN_LOGIN_MAX_PER_ACCOUNT", default_value_t = 5)]
+    pub login_max_per_account: i64,
+    /// Failed logins allowed per client IP in the login window.
+    #[arg(long, env = "YIJIAN_LOGIN_MAX_PER_IP", default_value_t = 30)]
+    pub login_max_per_ip: i64,
+    /// Length of the login rate-limit window, in seconds.
+    #[arg(long, env = "YIJIAN_LOGIN_WINDOW_S", default_value_t = 900)]
+    pub login_window_s: i64,
+    /// Session lifetime without activity, in hours.
+    #[arg(long, env = "YIJIAN_SESSION_HOURS", default_value_t = 168)]
+    pub session_hours: i64,
+    /// Largest accepted form body, in KiB.
+    #[arg(long, env = "YIJIAN_FORM_LIMIT_KB", default_value_t = 64)]
+    pub form_limit_kb: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Role of the new account.
+    #[arg(long, value_parser = ["admin", "committee", "station", "citizen"])]
+    pub role: String,
+    /// Login name (2–32 letters, digits, `_`, `-`, `.`).
+    #[arg(long)]
+    pub name: String,
+    /// Display name shown in the header; defaults to the login name.
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// Station (name or id) a station operator belongs to; required for `--role station`.
+    #[arg(long)]
+    pub station: Option<String>,
+    /// The password. If omitted it is read from the environment variable YIJIAN_PASSWORD, or
+    /// from the first line of standard input.
+    #[arg(long, env = "YIJIAN_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+}

@@ -1,0 +1,94 @@
+//! The Yijian server: the axum router around the Leptos app, plus the command line.
+//!
+//! `router(state)` is everything a request meets, so tests drive it without a socket; `main.rs`
+//! only parses the command line and calls into here.
+
+pub mod cli;
+pub mod demo;
+pub mod metrics;
+pub mod middleware;
+pub mod run;
+
+use app::auth::ssr::authorize;
+use app::auth::{ssr::Viewer, Role};
+use app::ssr::web::ClientIp;
+use app::ssr::AppState;
+use app::{shell, App};
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{middleware as mw, Json, Router};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Innermost first: the session is resolved after the checks that need no database.
+        .layer(mw::from_fn_with_state(
+            state.clone(),
+            middleware::session_layer,
+        ))
+        .layer(mw::from_fn_with_state(
+            state.clone(),
+            middleware::form_guard,
+        ))
+        .layer(mw::from_fn_with_state(
+            state.clone(),
+            middleware::cross_site_guard,
+        ))
+        .layer(mw::from_fn(middleware::security_headers))
+        .layer(mw::from_fn(middleware::record_metrics))
+        .with_state(state)
+}
+
+/// Liveness and readiness: 200 with the backend and migration version when the database
+/// answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match app::ssr::db::migration_version(&state.db).await {
+        Ok(version) => Json(serde_json::json!({
+            "status": "ok",
+            "backend": state.db.backend.name(),
+            "migration": version,
+        }))
+        .into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "health check: database unavailable");
+            (
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "backend": state.db.backend.name() })),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Prometheus metrics, for the monitoring agent on the same machine or a logged-in admin.
+async fn metrics(req: Request) -> Response {
+    let local = req
+        .extensions()
+        .get::<ClientIp>()
+        .is_some_and(|ip| ip.0.is_loopback());
+    let viewer = req
+        .extensions()
+        .get::<Viewer>()
+        .cloned()
+        .unwrap_or_default();
+    if !local {
+        if let Err(e) = authorize(&viewer, &[Role::Admin]) {
+            return middleware::error_response(&e, false);
+        }
+    }
+    (
+        [(
+            http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        middleware::METRICS.render(),
+    )
+        .into_response()
+}

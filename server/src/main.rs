@@ -1,0 +1,31 @@
+//! `yijian`: parses the command line and hands over to [`server::run`].
+
+use clap::Parser;
+use server::cli::{Cli, Command, UserCommand};
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => server::run::serve(args).await,
+        Command::User {
+            command: UserCommand::Add(args),
+        } => server::run::user_add(args).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line an operator can act on, e.g. "error: cannot connect to the postgres …".
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

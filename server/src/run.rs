@@ -1,0 +1,143 @@
+//! What each subcommand does. Errors come back as one line for the operator.
+
+use crate::cli::{DataArgs, ServeArgs, UserAddArgs};
+use anyhow::{anyhow, bail, Context, Result};
+use app::account::NewAccount;
+use app::auth::Role;
+use app::ssr::{db, AppState, Db, Settings};
+use leptos::config::LeptosOptions;
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Opens the database named by the data flags and brings its schema up to date.
+pub async fn open_database(data: &DataArgs) -> Result<Db> {
+    let url = data.resolved_database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&data.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
+                data.data_dir.display()
+            )
+        })?;
+    }
+    let db = db::connect(&url).await?;
+    db::migrate(&db).await?;
+    Ok(db)
+}
+
+pub fn settings_from(args: &ServeArgs) -> Settings {
+    let public_url = args.public_url.clone();
+    Settings {
+        secure_cookies: public_url.as_ref().is_some_and(|u| u.scheme() == "https"),
+        public_url,
+        session_ttl_s: args.session_hours * 3600,
+        login_max_per_account: args.login_max_per_account,
+        login_max_per_ip: args.login_max_per_ip,
+        login_window_s: args.login_window_s,
+        form_limit_bytes: args.form_limit_kb * 1024,
+        trust_proxy: args.trust_proxy,
+    }
+}
+
+pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("yijian")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+pub async fn serve(args: ServeArgs) -> Result<()> {
+    let db = open_database(&args.data).await?;
+    if args.demo {
+        let logins = crate::demo::seed(&db)
+            .await
+            .map_err(|e| anyhow!("demo seed failed: {e}"))?;
+        println!("演示账户 / demo logins (name / password / role):");
+        for (name, password, role) in logins {
+            println!("  {name:<10} {password:<22} {}", role.label());
+        }
+    }
+    let pkg = std::path::Path::new(&args.site_root)
+        .join("pkg")
+        .join("yijian_bg.wasm");
+    if !pkg.exists() {
+        tracing::warn!(
+            path = %pkg.display(),
+            "the wasm bundle is missing: pages work without JavaScript but will not hydrate \
+             (build it with `.ci/build-site`)"
+        );
+    }
+    let state = AppState {
+        leptos_options: leptos_options(&args.site_root, args.bind),
+        db,
+        settings: Arc::new(settings_from(&args)),
+    };
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    println!("意见 Yijian listening on http://{}", args.bind);
+    axum::serve(
+        listener,
+        crate::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server stopped with an error")?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+pub async fn user_add(args: UserAddArgs) -> Result<()> {
+    let role = Role::parse(&args.role).ok_or_else(|| anyhow!("unknown role {}", args.role))?;
+    let password = match args.password {
+        Some(p) => p,
+        None => {
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("cannot read the password from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    if password.is_empty() {
+        bail!("no password given: use --password, YIJIAN_PASSWORD or standard input");
+    }
+    let db = open_database(&args.data).await?;
+    let account = NewAccount {
+        display_name: args.display_name.unwrap_or_else(|| args.name.clone()),
+        name: args.name,
+        role,
+        station: args.station,
+        password,
+    };
+    let id = app::account::ssr::create_account(&db, &account)
+        .await
+        .map_err(|e| anyhow!("cannot create the account: {}", e.message()))?;
+    println!(
+        "created {} account {:?} (id {id})",
+        role.as_str(),
+        account.name
+    );
+    Ok(())
+}
