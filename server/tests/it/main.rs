@@ -1,1 +1,13 @@
-fn main() {}
+//! The integration suite: drives `server::router(state)` without a socket.
+//!
+//! Runs on SQLite by default. With `YIJIAN_TEST_DATABASE=postgres` (and optionally
+//! `YIJIAN_TEST_PG_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`) every test gets a
+//! fresh PostgreSQL database instead; `.ci/run` runs the suite both ways.
+
+mod support;
+
+mod auth;
+mod cli;
+mod matrix;
+mod pages;
+mod storage;

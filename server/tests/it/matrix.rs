@@ -1,0 +1,144 @@
+//! The authorisation matrix: every server function and protected route × every role and
+//! anonymous → allowed or refused. A server function missing from the table fails the test, so
+//! nobody can add an endpoint without deciding who may call it.
+
+use crate::support::*;
+use app::auth::Role;
+use http::StatusCode;
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anonymous,
+    User(Role),
+}
+
+const EVERYONE: &[Who] = &[
+    Who::Anonymous,
+    Who::User(Role::Admin),
+    Who::User(Role::Committee),
+    Who::User(Role::Station),
+    Who::User(Role::Citizen),
+];
+const LOGGED_IN: &[Who] = &[
+    Who::User(Role::Admin),
+    Who::User(Role::Committee),
+    Who::User(Role::Station),
+    Who::User(Role::Citizen),
+];
+const ADMIN: &[Who] = &[Who::User(Role::Admin)];
+
+/// What a call needs to be valid when it is allowed, so that "allowed" means "succeeded".
+struct Ctx {
+    probe_name: String,
+    probe_password: String,
+    target_id: i64,
+    own_password: String,
+    n: usize,
+}
+
+type Body = fn(&Ctx) -> Vec<(String, String)>;
+
+/// (path, who may call it, a valid body). Logout comes last: it ends the caller's session.
+fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
+    vec![
+        ("/api/session/info", EVERYONE, |_| vec![]),
+        ("/api/auth/login", EVERYONE, |c| {
+            vec![("name".into(), c.probe_name.clone()), ("password".into(), c.probe_password.clone())]
+        }),
+        ("/api/admin/users/list", ADMIN, |_| vec![]),
+        ("/api/admin/users/create", ADMIN, |c| {
+            vec![
+                ("name".into(), format!("made-{}", c.n)),
+                ("display_name".into(), "新账户".into()),
+                ("role".into(), "citizen".into()),
+                ("password".into(), "long-enough-pw".into()),
+            ]
+        }),
+        ("/api/admin/users/active", ADMIN, |c| {
+            vec![("id".into(), c.target_id.to_string()), ("active".into(), "true".into())]
+        }),
+        ("/api/account/password", LOGGED_IN, |c| {
+            vec![("current".into(), c.own_password.clone()), ("new_password".into(), c.own_password.clone())]
+        }),
+        ("/api/auth/logout", EVERYONE, |_| vec![]),
+    ]
+}
+
+/// Plain routes with a guard: (path, who may GET it).
+fn route_matrix() -> Vec<(&'static str, &'static [Who])> {
+    vec![("/metrics", ADMIN), ("/healthz", EVERYONE)]
+}
+
+#[tokio::test]
+async fn every_server_function_is_in_the_matrix() {
+    let registered: BTreeSet<String> = server_fn::axum::server_fn_paths()
+        .map(|(path, _method)| path.to_string())
+        .collect();
+    let listed: BTreeSet<String> = server_fn_matrix().iter().map(|(p, _, _)| p.to_string()).collect();
+    let missing: Vec<_> = registered.difference(&listed).collect();
+    let stale: Vec<_> = listed.difference(&registered).collect();
+    assert!(missing.is_empty(), "server functions missing from the authorisation matrix: {missing:?}");
+    assert!(stale.is_empty(), "matrix lists endpoints that no longer exist: {stale:?}");
+}
+
+#[tokio::test]
+async fn authorisation_matrix_holds() {
+    let app = TestApp::new().await;
+    let (probe_name, probe_password) = app.account(Role::Citizen).await;
+    let (target, _) = app.account(Role::Committee).await;
+    let target_id: i64 = sqlx::query_scalar("select id from account where name = $1")
+        .bind(&target)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let mut failures = Vec::new();
+    for (i, who) in EVERYONE.iter().enumerate() {
+        let (cookie, own_password) = match who {
+            Who::Anonymous => (None, String::new()),
+            Who::User(role) => {
+                let (name, password) = app.account(*role).await;
+                (Some(app.login_as(&name, &password).await), password)
+            }
+        };
+        let ctx = Ctx {
+            probe_name: probe_name.clone(),
+            probe_password: probe_password.clone(),
+            target_id,
+            own_password,
+            n: i,
+        };
+        for (path, allowed, body) in server_fn_matrix() {
+            let form = body(&ctx);
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let res = app.post_form(path, &pairs, cookie.as_deref()).await;
+            check(&mut failures, path, *who, allowed, res.status);
+        }
+        // The logout above ended the session; log in again for the routes.
+        let cookie = match who {
+            Who::Anonymous => None,
+            Who::User(role) => Some(app.login(*role).await),
+        };
+        for (path, allowed) in route_matrix() {
+            let res = app.get(path, cookie.as_deref()).await;
+            check(&mut failures, path, *who, allowed, res.status);
+        }
+    }
+    assert!(failures.is_empty(), "authorisation matrix violations:\n{}", failures.join("\n"));
+}
+
+fn check(failures: &mut Vec<String>, path: &str, who: Who, allowed: &[Who], status: StatusCode) {
+    let expected_ok = allowed.contains(&who);
+    let ok = if expected_ok {
+        status.is_success()
+    } else {
+        let refusal = if who == Who::Anonymous { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        status == refusal
+    };
+    if !ok {
+        failures.push(format!(
+            "{path} as {who:?}: got {status}, expected {}",
+            if expected_ok { "success" } else { "refusal" }
+        ));
+    }
+}

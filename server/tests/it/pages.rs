@@ -1,0 +1,65 @@
+//! Server-rendered pages, headers, health and metrics.
+
+use crate::support::*;
+use app::auth::Role;
+use http::StatusCode;
+
+#[tokio::test]
+async fn home_page_is_complete_chinese_html_with_security_headers() {
+    let app = TestApp::new().await;
+    let res = app.get("/", None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("<html lang=\"zh-CN\">"));
+    assert!(res.body.contains("让立法就在家门口"));
+    assert!(res.body.contains("/pkg/yijian.js"), "hydration script is referenced");
+    let csp = res.header("content-security-policy").unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"));
+    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+    assert!(res.body.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the nonce");
+    assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(res.header("referrer-policy"), Some("strict-origin-when-cross-origin"));
+}
+
+#[tokio::test]
+async fn unknown_page_is_a_404_in_chinese() {
+    let app = TestApp::new().await;
+    let res = app.get("/no/such/page", None).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.body.contains("页面不存在"));
+}
+
+#[tokio::test]
+async fn admin_page_lists_accounts_only_for_admins() {
+    let app = TestApp::new().await;
+    let admin = app.login(Role::Admin).await;
+    let res = app.get("/admin/users", Some(&admin)).await;
+    assert!(res.body.contains("新建账户") && res.body.contains("测试系统管理员"));
+    let committee = app.login(Role::Committee).await;
+    let res = app.get("/admin/users", Some(&committee)).await;
+    assert!(res.body.contains("无权访问") && !res.body.contains("新建账户"));
+    let res = app.get("/admin/users", None).await;
+    assert!(res.body.contains("需要登录"));
+}
+
+#[tokio::test]
+async fn healthz_names_backend_and_migration() {
+    let app = TestApp::new().await;
+    let res = app.get("/healthz", None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    let expected = if wants_postgres() { "postgres" } else { "sqlite" };
+    assert_eq!(v["backend"], expected);
+    assert!(v["migration"].as_i64().unwrap() >= 20261126000001);
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route() {
+    let app = TestApp::new().await;
+    app.get("/healthz", None).await;
+    let admin = app.login(Role::Admin).await;
+    let res = app.get("/metrics", Some(&admin)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("yijian_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"));
+    assert!(res.body.contains("yijian_http_request_duration_seconds_bucket{route=\"/api/auth/login\""));
+}

@@ -1,0 +1,216 @@
+//! Test fixtures: a fresh database per test, the router over it, and request helpers.
+
+use app::account::NewAccount;
+use app::auth::Role;
+use app::ssr::{db, AppState, Backend, Db, Settings};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::Router;
+use http::{HeaderMap, Request, StatusCode};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const ORIGIN: &str = "http://yijian.test";
+pub const HOST: &str = "yijian.test";
+
+pub fn wants_postgres() -> bool {
+    std::env::var("YIJIAN_TEST_DATABASE").is_ok_and(|v| v == "postgres")
+}
+
+fn pg_admin_url() -> String {
+    std::env::var("YIJIAN_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn unique_suffix() -> String {
+    use rand::Rng;
+    let n: u64 = rand::thread_rng().gen();
+    format!("{n:016x}")
+}
+
+/// A database URL for a brand-new, empty database of the backend under test.
+pub async fn fresh_database_url() -> (String, Option<PathBuf>) {
+    if wants_postgres() {
+        let admin = db::connect(&pg_admin_url()).await.expect("PostgreSQL for tests is reachable");
+        let name = format!("yj_t_{}", unique_suffix());
+        sqlx::query(&format!("create database {name}"))
+            .execute(&admin.pool)
+            .await
+            .expect("create test database");
+        admin.pool.close().await;
+        let base = url::Url::parse(&pg_admin_url()).expect("valid PG url");
+        let mut u = base.clone();
+        u.set_path(&format!("/{name}"));
+        (u.to_string(), None)
+    } else {
+        let dir = std::env::temp_dir().join(format!("yijian-test-{}", unique_suffix()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        (format!("sqlite://{}", dir.join("t.db").display()), Some(dir))
+    }
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: Db,
+    pub url: String,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The `name=value` of a Set-Cookie header for `name`, if any.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(http::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(|v| v.split(';').next().unwrap_or_default().to_string())
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        Self::with_settings(Settings::default()).await
+    }
+
+    pub async fn with_settings(settings: Settings) -> TestApp {
+        let (url, _dir) = fresh_database_url().await;
+        let db = db::connect(&url).await.expect("open test database");
+        db::migrate(&db).await.expect("migrate test database");
+        let expected = if wants_postgres() { Backend::Postgres } else { Backend::Sqlite };
+        assert_eq!(db.backend, expected);
+        let state = AppState {
+            leptos_options: server::run::leptos_options("target/site", "127.0.0.1:3000".parse().unwrap()),
+            db: db.clone(),
+            settings: Arc::new(settings),
+        };
+        TestApp { router: server::router(state), db, url }
+    }
+
+    /// Creates an account and returns its login name and password.
+    pub async fn account(&self, role: Role) -> (String, String) {
+        let name = format!("{}-{}", role.as_str(), &unique_suffix()[..8]);
+        let password = format!("pw-{name}-long");
+        let station = if role == Role::Station {
+            Some(self.station("测试联系点").await.to_string())
+        } else {
+            None
+        };
+        app::account::ssr::create_account(
+            &self.db,
+            &NewAccount {
+                name: name.clone(),
+                display_name: format!("测试{}", role.label()),
+                role,
+                station,
+                password: password.clone(),
+            },
+        )
+        .await
+        .expect("create account");
+        (name, password)
+    }
+
+    /// The id of a level-1 station with this name, created if missing.
+    pub async fn station(&self, name: &str) -> i64 {
+        if let Some(id) = sqlx::query_scalar::<_, i64>("select id from station where name = $1")
+            .bind(name)
+            .fetch_optional(&self.db.pool)
+            .await
+            .unwrap()
+        {
+            return id;
+        }
+        sqlx::query_scalar(
+            "insert into station (name, level, region_code, email, active, created_at, updated_at) \
+             values ($1, 1, '', '', 1, 0, 0) returning id",
+        )
+        .bind(name)
+        .fetch_one(&self.db.pool)
+        .await
+        .unwrap()
+    }
+
+    /// Logs in through the login endpoint and returns the session cookie (`yj_session=…`).
+    pub async fn login(&self, role: Role) -> String {
+        let (name, password) = self.account(role).await;
+        self.login_as(&name, &password).await
+    }
+
+    pub async fn login_as(&self, name: &str, password: &str) -> String {
+        let res = self
+            .post_form("/api/auth/login", &[("name", name), ("password", password)], None)
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "login failed: {}", res.body);
+        res.set_cookie("yj_session").expect("session cookie")
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> TestResponse {
+        let mut req = req;
+        req.extensions_mut()
+            .insert(ConnectInfo("203.0.113.7:50000".parse::<SocketAddr>().unwrap()));
+        let res = self.router.clone().oneshot(req).await.expect("router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), 16 << 20).await.expect("body");
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> TestResponse {
+        let mut b = Request::get(path).header("host", HOST).header("accept", "text/html");
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    /// A server-function call as the JavaScript client makes it (expects JSON back).
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> TestResponse {
+        self.post_raw(path, encode(form), cookie, false).await
+    }
+
+    /// The same call as a browser without JavaScript makes it (expects a redirect).
+    pub async fn post_plain_form(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>, referer: &str) -> TestResponse {
+        let mut b = Request::post(path)
+            .header("host", HOST)
+            .header("origin", ORIGIN)
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", format!("{ORIGIN}{referer}"))
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        self.send(b.body(Body::from(encode(form))).unwrap()).await
+    }
+
+    pub async fn post_raw(&self, path: &str, body: impl Into<Body>, cookie: Option<&str>, html: bool) -> TestResponse {
+        let mut b = Request::post(path)
+            .header("host", HOST)
+            .header("origin", ORIGIN)
+            .header("accept", if html { "text/html" } else { "application/json" })
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        self.send(b.body(body.into()).unwrap()).await
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.db.pool).await.expect("count query")
+    }
+}
+
+pub fn encode(form: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish()
+}
