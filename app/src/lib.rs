@@ -9,6 +9,7 @@
 pub mod account;
 pub mod auth;
 pub mod components;
+pub mod draft;
 pub mod error;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -28,6 +28,29 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Work with draft texts.
+    Draft {
+        #[command(subcommand)]
+        command: DraftCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DraftCommand {
+    /// Parse a draft (Markdown or the official plain-text export; UTF-8 or GB18030) and print
+    /// its structure: counts of 编/分编/章/节/条, warnings with line numbers, and the tree.
+    /// Exits non-zero when the file is unusable (unreadable, empty, binary, no article found).
+    Parse(DraftParseArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DraftParseArgs {
+    /// The file to parse.
+    pub file: PathBuf,
+    /// Print one JSON object: `{"title", "note", "counts": {"bian","fenbian","zhang","jie","tiao"},
+    /// "warnings": [{"line","message"}], "tree": [...]}`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,7 +1,7 @@
 //! `yijian`: parses the command line and hands over to [`server::run`].
 
 use clap::Parser;
-use server::cli::{Cli, Command, UserCommand};
+use server::cli::{Cli, Command, DraftCommand, UserCommand};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -19,6 +19,9 @@ async fn main() -> ExitCode {
         Command::User {
             command: UserCommand::Add(args),
         } => server::run::user_add(args).await,
+        Command::Draft {
+            command: DraftCommand::Parse(args),
+        } => server::run::draft_parse(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,6 @@
 //! What each subcommand does. Errors come back as one line for the operator.
 
-use crate::cli::{DataArgs, ServeArgs, UserAddArgs};
+use crate::cli::{DataArgs, DraftParseArgs, ServeArgs, UserAddArgs};
 use anyhow::{anyhow, bail, Context, Result};
 use app::account::NewAccount;
 use app::auth::Role;
@@ -139,5 +139,33 @@ pub async fn user_add(args: UserAddArgs) -> Result<()> {
         role.as_str(),
         account.name
     );
+    Ok(())
+}
+
+pub fn draft_parse(args: DraftParseArgs) -> Result<()> {
+    use app::draft::parse;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let parsed = parse::parse_bytes(&bytes).map_err(|e| anyhow!("{}: {e}", args.file.display()))?;
+    if args.json {
+        let out = serde_json::json!({
+            "title": parsed.tree.title,
+            "note": parsed.tree.note,
+            "counts": parsed.counts,
+            "warnings": parsed.warnings,
+            "tree": parsed.tree.nodes,
+        });
+        println!("{out}");
+    } else {
+        let c = parsed.counts;
+        println!("{}", parsed.tree.title);
+        println!(
+            "编 {}  分编 {}  章 {}  节 {}  条 {}",
+            c.bian, c.fenbian, c.zhang, c.jie, c.tiao
+        );
+        for w in &parsed.warnings {
+            println!("第{}行：{}", w.line, w.message);
+        }
+    }
     Ok(())
 }

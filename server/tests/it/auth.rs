@@ -12,7 +12,11 @@ async fn login_without_javascript_redirects_and_sets_a_strict_cookie() {
     let res = app
         .post_plain_form(
             "/api/auth/login",
-            &[("name", &name), ("password", &password), ("next", "/account")],
+            &[
+                ("name", &name),
+                ("password", &password),
+                ("next", "/account"),
+            ],
             None,
             "/login?next=/account",
         )
@@ -20,12 +24,18 @@ async fn login_without_javascript_redirects_and_sets_a_strict_cookie() {
     assert_eq!(res.status, StatusCode::FOUND);
     assert_eq!(res.header("location"), Some("/account"));
     let raw = res.header("set-cookie").expect("cookie set").to_string();
-    assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax"), "{raw}");
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
+        "{raw}"
+    );
     let cookie = res.set_cookie("yj_session").unwrap();
 
     let page = app.get("/account", Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("测试起草委员会"), "header shows the user");
+    assert!(
+        page.body.contains("测试起草委员会"),
+        "header shows the user"
+    );
     assert!(page.body.contains(&name));
 }
 
@@ -36,7 +46,11 @@ async fn login_refuses_offsite_next() {
     let res = app
         .post_plain_form(
             "/api/auth/login",
-            &[("name", &name), ("password", &password), ("next", "//evil.example/x")],
+            &[
+                ("name", &name),
+                ("password", &password),
+                ("next", "//evil.example/x"),
+            ],
             None,
             "/login",
         )
@@ -48,8 +62,13 @@ async fn login_refuses_offsite_next() {
 async fn wrong_password_and_unknown_user_get_the_same_message_and_no_session() {
     let app = TestApp::new().await;
     let (name, _) = app.account(Role::Citizen).await;
-    for (n, p) in [(name.as_str(), "not-the-password"), ("nobody-here", "whatever-pass")] {
-        let res = app.post_form("/api/auth/login", &[("name", n), ("password", p)], None).await;
+    for (n, p) in [
+        (name.as_str(), "not-the-password"),
+        ("nobody-here", "whatever-pass"),
+    ] {
+        let res = app
+            .post_form("/api/auth/login", &[("name", n), ("password", p)], None)
+            .await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
         assert_eq!(res.body, "\"BadCredentials\"");
         assert!(res.set_cookie("yj_session").is_none());
@@ -58,7 +77,12 @@ async fn wrong_password_and_unknown_user_get_the_same_message_and_no_session() {
 
     // Without JavaScript the message travels in a one-time cookie and is shown on the form.
     let res = app
-        .post_plain_form("/api/auth/login", &[("name", &name), ("password", "nope-nope")], None, "/login")
+        .post_plain_form(
+            "/api/auth/login",
+            &[("name", &name), ("password", "nope-nope")],
+            None,
+            "/login",
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.header("location"), Some("/login"));
@@ -67,7 +91,10 @@ async fn wrong_password_and_unknown_user_get_the_same_message_and_no_session() {
     let page = app.get("/login", Some(&flash)).await;
     assert!(page.body.contains("用户名或密码错误"), "{}", page.body);
     assert!(
-        page.headers.get_all("set-cookie").iter().any(|v| v.to_str().unwrap().starts_with("yj_flash=;")),
+        page.headers
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().unwrap().starts_with("yj_flash=;")),
         "the flash is cleared once shown"
     );
 }
@@ -77,7 +104,9 @@ async fn logout_ends_the_session_everywhere() {
     let app = TestApp::new().await;
     let cookie = app.login(Role::Station).await;
     assert_eq!(app.count("select count(*) from session").await, 1);
-    let res = app.post_plain_form("/api/auth/logout", &[], Some(&cookie), "/").await;
+    let res = app
+        .post_plain_form("/api/auth/logout", &[], Some(&cookie), "/")
+        .await;
     assert_eq!(res.status, StatusCode::FOUND);
     assert!(res.header("set-cookie").unwrap().contains("Max-Age=0"));
     assert_eq!(app.count("select count(*) from session").await, 0);
@@ -89,15 +118,34 @@ async fn logout_ends_the_session_everywhere() {
 async fn expired_session_is_refused_with_its_own_message() {
     let app = TestApp::new().await;
     let cookie = app.login(Role::Admin).await;
-    sqlx::query("update session set expires_at = 1").execute(&app.db.pool).await.unwrap();
+    sqlx::query("update session set expires_at = 1")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     let res = app
-        .post_form("/api/admin/users/create", &[("name", "x-late"), ("display_name", "x"), ("role", "citizen"), ("password", "long-enough-pw")], Some(&cookie))
+        .post_form(
+            "/api/admin/users/create",
+            &[
+                ("name", "x-late"),
+                ("display_name", "x"),
+                ("role", "citizen"),
+                ("password", "long-enough-pw"),
+            ],
+            Some(&cookie),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_eq!(res.body, r#"{"Unauthorized":{"expired":true}}"#);
-    assert_eq!(app.count("select count(*) from account where name = 'x-late'").await, 0);
+    assert_eq!(
+        app.count("select count(*) from account where name = 'x-late'")
+            .await,
+        0
+    );
     let page = app.get("/", Some(&cookie)).await;
-    assert!(page.body.contains("登录已过期"), "page tells the user the session ended");
+    assert!(
+        page.body.contains("登录已过期"),
+        "page tells the user the session ended"
+    );
 }
 
 #[tokio::test]
@@ -105,15 +153,32 @@ async fn login_is_rate_limited_per_account_even_with_the_right_password() {
     let app = TestApp::new().await;
     let (name, password) = app.account(Role::Committee).await;
     for _ in 0..5 {
-        let res = app.post_form("/api/auth/login", &[("name", &name), ("password", "wrong-one")], None).await;
+        let res = app
+            .post_form(
+                "/api/auth/login",
+                &[("name", &name), ("password", "wrong-one")],
+                None,
+            )
+            .await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     }
-    let res = app.post_form("/api/auth/login", &[("name", &name), ("password", &password)], None).await;
+    let res = app
+        .post_form(
+            "/api/auth/login",
+            &[("name", &name), ("password", &password)],
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(res.header("retry-after"), Some("900"));
     assert!(res.set_cookie("yj_session").is_none());
     let plain = app
-        .post_plain_form("/api/auth/login", &[("name", &name), ("password", &password)], None, "/login")
+        .post_plain_form(
+            "/api/auth/login",
+            &[("name", &name), ("password", &password)],
+            None,
+            "/login",
+        )
         .await;
     let flash = plain.set_cookie("yj_flash").unwrap();
     let page = app.get("/login", Some(&flash)).await;
@@ -122,15 +187,29 @@ async fn login_is_rate_limited_per_account_even_with_the_right_password() {
 
 #[tokio::test]
 async fn login_is_rate_limited_per_ip_across_accounts() {
-    let app = TestApp::with_settings(Settings { login_max_per_ip: 3, ..Settings::default() }).await;
+    let app = TestApp::with_settings(Settings {
+        login_max_per_ip: 3,
+        ..Settings::default()
+    })
+    .await;
     for i in 0..3 {
         let res = app
-            .post_form("/api/auth/login", &[("name", &format!("ghost{i}")), ("password", "x-x-x-x")], None)
+            .post_form(
+                "/api/auth/login",
+                &[("name", &format!("ghost{i}")), ("password", "x-x-x-x")],
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     }
     let (name, password) = app.account(Role::Citizen).await;
-    let res = app.post_form("/api/auth/login", &[("name", &name), ("password", &password)], None).await;
+    let res = app
+        .post_form(
+            "/api/auth/login",
+            &[("name", &name), ("password", &password)],
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -138,7 +217,12 @@ async fn login_is_rate_limited_per_ip_across_accounts() {
 async fn cross_site_and_originless_posts_change_nothing() {
     let app = TestApp::new().await;
     let cookie = app.login(Role::Admin).await;
-    let body = encode(&[("name", "csrf-victim"), ("display_name", "x"), ("role", "admin"), ("password", "long-enough-pw")]);
+    let body = encode(&[
+        ("name", "csrf-victim"),
+        ("display_name", "x"),
+        ("role", "admin"),
+        ("password", "long-enough-pw"),
+    ]);
     // No Origin and no Sec-Fetch-Site.
     let req = http::Request::post("/api/admin/users/create")
         .header("host", HOST)
@@ -162,22 +246,40 @@ async fn cross_site_and_originless_posts_change_nothing() {
     let res = app.send(req).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.body.contains("请求来源无法验证"));
-    assert_eq!(app.count("select count(*) from account where name = 'csrf-victim'").await, 0);
+    assert_eq!(
+        app.count("select count(*) from account where name = 'csrf-victim'")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
 async fn oversized_and_non_utf8_forms_are_refused() {
     let app = TestApp::new().await;
     let cookie = app.login(Role::Admin).await;
-    let huge = format!("name=big&display_name={}&role=citizen&password=long-enough-pw", "x".repeat(70 * 1024));
-    let res = app.post_raw("/api/admin/users/create", huge, Some(&cookie), false).await;
+    let huge = format!(
+        "name=big&display_name={}&role=citizen&password=long-enough-pw",
+        "x".repeat(70 * 1024)
+    );
+    let res = app
+        .post_raw("/api/admin/users/create", huge, Some(&cookie), false)
+        .await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
     let res = app
-        .post_raw("/api/admin/users/create", "name=bad%FF&display_name=x&role=citizen&password=long-enough-pw", Some(&cookie), true)
+        .post_raw(
+            "/api/admin/users/create",
+            "name=bad%FF&display_name=x&role=citizen&password=long-enough-pw",
+            Some(&cookie),
+            true,
+        )
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.body.contains("UTF-8"));
-    assert_eq!(app.count("select count(*) from account where name in ('big', 'bad')").await, 0);
+    assert_eq!(
+        app.count("select count(*) from account where name in ('big', 'bad')")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -185,15 +287,38 @@ async fn citizen_cannot_call_committee_only_functions() {
     let app = TestApp::new().await;
     let cookie = app.login(Role::Citizen).await;
     let res = app
-        .post_form("/api/admin/users/create", &[("name", "sneaky"), ("display_name", "x"), ("role", "admin"), ("password", "long-enough-pw")], Some(&cookie))
+        .post_form(
+            "/api/admin/users/create",
+            &[
+                ("name", "sneaky"),
+                ("display_name", "x"),
+                ("role", "admin"),
+                ("password", "long-enough-pw"),
+            ],
+            Some(&cookie),
+        )
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert_eq!(res.body, "\"Forbidden\"");
     let plain = app
-        .post_plain_form("/api/admin/users/create", &[("name", "sneaky"), ("display_name", "x"), ("role", "admin"), ("password", "long-enough-pw")], Some(&cookie), "/admin/users")
+        .post_plain_form(
+            "/api/admin/users/create",
+            &[
+                ("name", "sneaky"),
+                ("display_name", "x"),
+                ("role", "admin"),
+                ("password", "long-enough-pw"),
+            ],
+            Some(&cookie),
+            "/admin/users",
+        )
         .await;
     assert_eq!(plain.header("x-yijian-error-status"), Some("403"));
-    assert_eq!(app.count("select count(*) from account where name = 'sneaky'").await, 0);
+    assert_eq!(
+        app.count("select count(*) from account where name = 'sneaky'")
+            .await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -202,12 +327,34 @@ async fn deactivating_an_account_logs_it_out() {
     let admin = app.login(Role::Admin).await;
     let (name, password) = app.account(Role::Committee).await;
     let victim = app.login_as(&name, &password).await;
-    let id: i64 = sqlx::query_scalar("select id from account where name = $1").bind(&name).fetch_one(&app.db.pool).await.unwrap();
-    let res = app.post_form("/api/admin/users/active", &[("id", &id.to_string()), ("active", "false")], Some(&admin)).await;
+    let id: i64 = sqlx::query_scalar("select id from account where name = $1")
+        .bind(&name)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let res = app
+        .post_form(
+            "/api/admin/users/active",
+            &[("id", &id.to_string()), ("active", "false")],
+            Some(&admin),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    let res = app.post_form("/api/account/password", &[("current", &password), ("new_password", "another-long-pw")], Some(&victim)).await;
+    let res = app
+        .post_form(
+            "/api/account/password",
+            &[("current", &password), ("new_password", "another-long-pw")],
+            Some(&victim),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
-    let res = app.post_form("/api/auth/login", &[("name", &name), ("password", &password)], None).await;
+    let res = app
+        .post_form(
+            "/api/auth/login",
+            &[("name", &name), ("password", &password)],
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -216,24 +363,57 @@ async fn admin_creates_accounts_with_validation() {
     let app = TestApp::new().await;
     let admin = app.login(Role::Admin).await;
     let res = app
-        .post_form("/api/admin/users/create", &[("name", "有空 格"), ("display_name", ""), ("role", "station"), ("password", "short")], Some(&admin))
+        .post_form(
+            "/api/admin/users/create",
+            &[
+                ("name", "有空 格"),
+                ("display_name", ""),
+                ("role", "station"),
+                ("password", "short"),
+            ],
+            Some(&admin),
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     let err: app::error::AppError = serde_json::from_str(&res.body).unwrap();
-    let app::error::AppError::Validation(fields) = err else { panic!("{}", res.body) };
+    let app::error::AppError::Validation(fields) = err else {
+        panic!("{}", res.body)
+    };
     let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
     assert_eq!(names, ["name", "display_name", "password", "station"]);
 
     app.station("昌吉市").await;
     let res = app
-        .post_form("/api/admin/users/create", &[("name", "op.changji"), ("display_name", "昌吉市管理员"), ("role", "station"), ("station", "昌吉市"), ("password", "long-enough-pw")], Some(&admin))
+        .post_form(
+            "/api/admin/users/create",
+            &[
+                ("name", "op.changji"),
+                ("display_name", "昌吉市管理员"),
+                ("role", "station"),
+                ("station", "昌吉市"),
+                ("password", "long-enough-pw"),
+            ],
+            Some(&admin),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let res = app
-        .post_form("/api/admin/users/create", &[("name", "op.changji"), ("display_name", "重复"), ("role", "citizen"), ("password", "long-enough-pw")], Some(&admin))
+        .post_form(
+            "/api/admin/users/create",
+            &[
+                ("name", "op.changji"),
+                ("display_name", "重复"),
+                ("role", "citizen"),
+                ("password", "long-enough-pw"),
+            ],
+            Some(&admin),
+        )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     let op = app.login_as("op.changji", "long-enough-pw").await;
     let page = app.get("/account", Some(&op)).await;
-    assert!(page.body.contains("昌吉市"), "station shown on the account page");
+    assert!(
+        page.body.contains("昌吉市"),
+        "station shown on the account page"
+    );
 }

@@ -9,7 +9,11 @@ fn yijian() -> Command {
 
 #[test]
 fn every_subcommand_has_help() {
-    for args in [&["--help"][..], &["serve", "--help"], &["user", "add", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["user", "add", "--help"],
+    ] {
         let out = yijian().args(args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
         let text = String::from_utf8_lossy(&out.stdout);
@@ -17,7 +21,14 @@ fn every_subcommand_has_help() {
     }
     let out = yijian().args(["serve", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    for flag in ["--bind", "--database-url", "--data-dir", "--public-url", "--demo", "DATABASE_URL"] {
+    for flag in [
+        "--bind",
+        "--database-url",
+        "--data-dir",
+        "--public-url",
+        "--demo",
+        "DATABASE_URL",
+    ] {
         assert!(text.contains(flag), "serve --help documents {flag}");
     }
 }
@@ -25,7 +36,13 @@ fn every_subcommand_has_help() {
 #[test]
 fn bad_database_url_exits_non_zero_with_one_line() {
     let out = yijian()
-        .args(["serve", "--database-url", "mysql://x/y", "--bind", "127.0.0.1:0"])
+        .args([
+            "serve",
+            "--database-url",
+            "mysql://x/y",
+            "--bind",
+            "127.0.0.1:0",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -45,27 +62,62 @@ async fn user_add_creates_the_first_admin_and_refuses_duplicates() {
             .output()
             .unwrap()
     };
-    let out = run(&["--role", "admin", "--name", "root", "--password", "a-long-password"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&[
+        "--role",
+        "admin",
+        "--name",
+        "root",
+        "--password",
+        "a-long-password",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("created admin account \"root\""));
 
-    let out = run(&["--role", "admin", "--name", "root", "--password", "a-long-password"]);
+    let out = run(&[
+        "--role",
+        "admin",
+        "--name",
+        "root",
+        "--password",
+        "a-long-password",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("已被使用"));
 
-    let out = run(&["--role", "station", "--name", "op", "--password", "a-long-password"]);
+    let out = run(&[
+        "--role",
+        "station",
+        "--name",
+        "op",
+        "--password",
+        "a-long-password",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("必须指定所属联系点"));
 
-    let out = run(&["--role", "station", "--name", "op", "--station", "不存在的站", "--password", "a-long-password"]);
+    let out = run(&[
+        "--role",
+        "station",
+        "--name",
+        "op",
+        "--station",
+        "不存在的站",
+        "--password",
+        "a-long-password",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("不存在"));
 
     // The new admin can log in through the web.
     let db = app::ssr::db::connect(&url).await.unwrap();
-    let n: i64 = sqlx::query_scalar("select count(*) from account where name = 'root' and role = 'admin'")
-        .fetch_one(&db.pool)
-        .await
-        .unwrap();
+    let n: i64 =
+        sqlx::query_scalar("select count(*) from account where name = 'root' and role = 'admin'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
     assert_eq!(n, 1);
 }

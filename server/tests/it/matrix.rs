@@ -44,7 +44,10 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
     vec![
         ("/api/session/info", EVERYONE, |_| vec![]),
         ("/api/auth/login", EVERYONE, |c| {
-            vec![("name".into(), c.probe_name.clone()), ("password".into(), c.probe_password.clone())]
+            vec![
+                ("name".into(), c.probe_name.clone()),
+                ("password".into(), c.probe_password.clone()),
+            ]
         }),
         ("/api/admin/users/list", ADMIN, |_| vec![]),
         ("/api/admin/users/create", ADMIN, |c| {
@@ -56,10 +59,16 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
             ]
         }),
         ("/api/admin/users/active", ADMIN, |c| {
-            vec![("id".into(), c.target_id.to_string()), ("active".into(), "true".into())]
+            vec![
+                ("id".into(), c.target_id.to_string()),
+                ("active".into(), "true".into()),
+            ]
         }),
         ("/api/account/password", LOGGED_IN, |c| {
-            vec![("current".into(), c.own_password.clone()), ("new_password".into(), c.own_password.clone())]
+            vec![
+                ("current".into(), c.own_password.clone()),
+                ("new_password".into(), c.own_password.clone()),
+            ]
         }),
         ("/api/auth/logout", EVERYONE, |_| vec![]),
     ]
@@ -75,11 +84,20 @@ async fn every_server_function_is_in_the_matrix() {
     let registered: BTreeSet<String> = server_fn::axum::server_fn_paths()
         .map(|(path, _method)| path.to_string())
         .collect();
-    let listed: BTreeSet<String> = server_fn_matrix().iter().map(|(p, _, _)| p.to_string()).collect();
+    let listed: BTreeSet<String> = server_fn_matrix()
+        .iter()
+        .map(|(p, _, _)| p.to_string())
+        .collect();
     let missing: Vec<_> = registered.difference(&listed).collect();
     let stale: Vec<_> = listed.difference(&registered).collect();
-    assert!(missing.is_empty(), "server functions missing from the authorisation matrix: {missing:?}");
-    assert!(stale.is_empty(), "matrix lists endpoints that no longer exist: {stale:?}");
+    assert!(
+        missing.is_empty(),
+        "server functions missing from the authorisation matrix: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "matrix lists endpoints that no longer exist: {stale:?}"
+    );
 }
 
 #[tokio::test]
@@ -110,7 +128,8 @@ async fn authorisation_matrix_holds() {
         };
         for (path, allowed, body) in server_fn_matrix() {
             let form = body(&ctx);
-            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let res = app.post_form(path, &pairs, cookie.as_deref()).await;
             check(&mut failures, path, *who, allowed, res.status);
         }
@@ -124,7 +143,11 @@ async fn authorisation_matrix_holds() {
             check(&mut failures, path, *who, allowed, res.status);
         }
     }
-    assert!(failures.is_empty(), "authorisation matrix violations:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "authorisation matrix violations:\n{}",
+        failures.join("\n")
+    );
 }
 
 fn check(failures: &mut Vec<String>, path: &str, who: Who, allowed: &[Who], status: StatusCode) {
@@ -132,7 +155,11 @@ fn check(failures: &mut Vec<String>, path: &str, who: Who, allowed: &[Who], stat
     let ok = if expected_ok {
         status.is_success()
     } else {
-        let refusal = if who == Who::Anonymous { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+        let refusal = if who == Who::Anonymous {
+            StatusCode::UNAUTHORIZED
+        } else {
+            StatusCode::FORBIDDEN
+        };
         status == refusal
     };
     if !ok {

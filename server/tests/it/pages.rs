@@ -11,14 +11,32 @@ async fn home_page_is_complete_chinese_html_with_security_headers() {
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("<html lang=\"zh-CN\">"));
     assert!(res.body.contains("让立法就在家门口"));
-    assert!(res.body.contains("/pkg/yijian.js"), "hydration script is referenced");
+    assert!(
+        res.body.contains("/pkg/yijian.js"),
+        "hydration script is referenced"
+    );
     let csp = res.header("content-security-policy").unwrap();
-    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"), "{csp}");
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("'nonce-"),
+        "{csp}"
+    );
     assert!(!csp.contains("unsafe-inline"));
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
-    assert!(res.body.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        res.body.contains(&format!("nonce=\"{nonce}\"")),
+        "inline scripts carry the nonce"
+    );
     assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
-    assert_eq!(res.header("referrer-policy"), Some("strict-origin-when-cross-origin"));
+    assert_eq!(
+        res.header("referrer-policy"),
+        Some("strict-origin-when-cross-origin")
+    );
 }
 
 #[tokio::test]
@@ -48,7 +66,11 @@ async fn healthz_names_backend_and_migration() {
     let res = app.get("/healthz", None).await;
     assert_eq!(res.status, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
-    let expected = if wants_postgres() { "postgres" } else { "sqlite" };
+    let expected = if wants_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
     assert_eq!(v["backend"], expected);
     assert!(v["migration"].as_i64().unwrap() >= 20261126000001);
 }
@@ -60,6 +82,10 @@ async fn metrics_count_requests_by_route() {
     let admin = app.login(Role::Admin).await;
     let res = app.get("/metrics", Some(&admin)).await;
     assert_eq!(res.status, StatusCode::OK);
-    assert!(res.body.contains("yijian_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"));
-    assert!(res.body.contains("yijian_http_request_duration_seconds_bucket{route=\"/api/auth/login\""));
+    assert!(res
+        .body
+        .contains("yijian_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}"));
+    assert!(res
+        .body
+        .contains("yijian_http_request_duration_seconds_bucket{route=\"/api/auth/login\""));
 }

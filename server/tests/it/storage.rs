@@ -9,9 +9,18 @@ async fn sqlite_runs_in_wal_with_full_sync_and_foreign_keys() {
         return;
     }
     let app = TestApp::new().await;
-    let mode: String = sqlx::query_scalar("pragma journal_mode").fetch_one(&app.db.pool).await.unwrap();
-    let sync: i64 = sqlx::query_scalar("pragma synchronous").fetch_one(&app.db.pool).await.unwrap();
-    let fk: i64 = sqlx::query_scalar("pragma foreign_keys").fetch_one(&app.db.pool).await.unwrap();
+    let mode: String = sqlx::query_scalar("pragma journal_mode")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let sync: i64 = sqlx::query_scalar("pragma synchronous")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let fk: i64 = sqlx::query_scalar("pragma foreign_keys")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1));
 }
 
@@ -21,7 +30,10 @@ async fn postgres_commits_synchronously() {
         return;
     }
     let app = TestApp::new().await;
-    let v: String = sqlx::query_scalar("show synchronous_commit").fetch_one(&app.db.pool).await.unwrap();
+    let v: String = sqlx::query_scalar("show synchronous_commit")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     assert_eq!(v, "on");
 }
 
@@ -41,15 +53,30 @@ async fn foreign_keys_and_role_rules_are_enforced_by_the_schema() {
     )
     .execute(&app.db.pool)
     .await;
-    assert!(station_without_station.is_err(), "station operator needs a station");
+    assert!(
+        station_without_station.is_err(),
+        "station operator needs a station"
+    );
 }
 
 #[tokio::test]
 async fn unsupported_and_unreachable_databases_give_one_clear_line() {
-    let e = db::connect("mysql://root@localhost/x").await.unwrap_err().to_string();
-    assert!(e.contains("unsupported database URL") && !e.contains('\n'), "{e}");
-    let e = db::connect("postgres://nobody:secret@127.0.0.1:1/none").await.unwrap_err().to_string();
-    assert!(e.starts_with("cannot connect to the postgres database"), "{e}");
+    let e = db::connect("mysql://root@localhost/x")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("unsupported database URL") && !e.contains('\n'),
+        "{e}"
+    );
+    let e = db::connect("postgres://nobody:secret@127.0.0.1:1/none")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("cannot connect to the postgres database"),
+        "{e}"
+    );
     assert!(!e.contains("secret"), "password is redacted: {e}");
 }
 
@@ -74,15 +101,20 @@ async fn demo_seed_is_idempotent() {
     server::demo::seed(&app.db).await.unwrap();
     assert_eq!(app.count("select count(*) from station").await, 437);
     assert_eq!(app.count("select count(*) from account").await, 4);
-    let per_level: Vec<(i64, i64)> = sqlx::query_as("select level, count(*) from station group by level order by level")
-        .fetch_all(&app.db.pool)
-        .await
-        .unwrap();
+    let per_level: Vec<(i64, i64)> =
+        sqlx::query_as("select level, count(*) from station group by level order by level")
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
     assert_eq!(per_level, [(1, 1), (2, 7), (3, 63), (4, 366)]);
     // Every demo login works.
     for (name, password, _) in logins {
         app.login_as(&name, &password).await;
     }
-    let expected = if wants_postgres() { Backend::Postgres } else { Backend::Sqlite };
+    let expected = if wants_postgres() {
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
     assert_eq!(app.db.backend, expected);
 }

@@ -33,7 +33,9 @@ fn unique_suffix() -> String {
 /// A database URL for a brand-new, empty database of the backend under test.
 pub async fn fresh_database_url() -> (String, Option<PathBuf>) {
     if wants_postgres() {
-        let admin = db::connect(&pg_admin_url()).await.expect("PostgreSQL for tests is reachable");
+        let admin = db::connect(&pg_admin_url())
+            .await
+            .expect("PostgreSQL for tests is reachable");
         let name = format!("yj_t_{}", unique_suffix());
         sqlx::query(&format!("create database {name}"))
             .execute(&admin.pool)
@@ -47,7 +49,10 @@ pub async fn fresh_database_url() -> (String, Option<PathBuf>) {
     } else {
         let dir = std::env::temp_dir().join(format!("yijian-test-{}", unique_suffix()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        (format!("sqlite://{}", dir.join("t.db").display()), Some(dir))
+        (
+            format!("sqlite://{}", dir.join("t.db").display()),
+            Some(dir),
+        )
     }
 }
 
@@ -88,14 +93,25 @@ impl TestApp {
         let (url, _dir) = fresh_database_url().await;
         let db = db::connect(&url).await.expect("open test database");
         db::migrate(&db).await.expect("migrate test database");
-        let expected = if wants_postgres() { Backend::Postgres } else { Backend::Sqlite };
+        let expected = if wants_postgres() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
         assert_eq!(db.backend, expected);
         let state = AppState {
-            leptos_options: server::run::leptos_options("target/site", "127.0.0.1:3000".parse().unwrap()),
+            leptos_options: server::run::leptos_options(
+                "target/site",
+                "127.0.0.1:3000".parse().unwrap(),
+            ),
             db: db.clone(),
             settings: Arc::new(settings),
         };
-        TestApp { router: server::router(state), db, url }
+        TestApp {
+            router: server::router(state),
+            db,
+            url,
+        }
     }
 
     /// Creates an account and returns its login name and password.
@@ -150,7 +166,11 @@ impl TestApp {
 
     pub async fn login_as(&self, name: &str, password: &str) -> String {
         let res = self
-            .post_form("/api/auth/login", &[("name", name), ("password", password)], None)
+            .post_form(
+                "/api/auth/login",
+                &[("name", name), ("password", password)],
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::OK, "login failed: {}", res.body);
         res.set_cookie("yj_session").expect("session cookie")
@@ -158,17 +178,31 @@ impl TestApp {
 
     pub async fn send(&self, req: Request<Body>) -> TestResponse {
         let mut req = req;
-        req.extensions_mut()
-            .insert(ConnectInfo("203.0.113.7:50000".parse::<SocketAddr>().unwrap()));
-        let res = self.router.clone().oneshot(req).await.expect("router answers");
+        req.extensions_mut().insert(ConnectInfo(
+            "203.0.113.7:50000".parse::<SocketAddr>().unwrap(),
+        ));
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
         let status = res.status();
         let headers = res.headers().clone();
-        let bytes = axum::body::to_bytes(res.into_body(), 16 << 20).await.expect("body");
-        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        let bytes = axum::body::to_bytes(res.into_body(), 16 << 20)
+            .await
+            .expect("body");
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> TestResponse {
-        let mut b = Request::get(path).header("host", HOST).header("accept", "text/html");
+        let mut b = Request::get(path)
+            .header("host", HOST)
+            .header("accept", "text/html");
         if let Some(c) = cookie {
             b = b.header("cookie", c);
         }
@@ -176,12 +210,23 @@ impl TestApp {
     }
 
     /// A server-function call as the JavaScript client makes it (expects JSON back).
-    pub async fn post_form(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> TestResponse {
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> TestResponse {
         self.post_raw(path, encode(form), cookie, false).await
     }
 
     /// The same call as a browser without JavaScript makes it (expects a redirect).
-    pub async fn post_plain_form(&self, path: &str, form: &[(&str, &str)], cookie: Option<&str>, referer: &str) -> TestResponse {
+    pub async fn post_plain_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+        referer: &str,
+    ) -> TestResponse {
         let mut b = Request::post(path)
             .header("host", HOST)
             .header("origin", ORIGIN)
@@ -194,11 +239,24 @@ impl TestApp {
         self.send(b.body(Body::from(encode(form))).unwrap()).await
     }
 
-    pub async fn post_raw(&self, path: &str, body: impl Into<Body>, cookie: Option<&str>, html: bool) -> TestResponse {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        body: impl Into<Body>,
+        cookie: Option<&str>,
+        html: bool,
+    ) -> TestResponse {
         let mut b = Request::post(path)
             .header("host", HOST)
             .header("origin", ORIGIN)
-            .header("accept", if html { "text/html" } else { "application/json" })
+            .header(
+                "accept",
+                if html {
+                    "text/html"
+                } else {
+                    "application/json"
+                },
+            )
             .header("content-type", "application/x-www-form-urlencoded");
         if let Some(c) = cookie {
             b = b.header("cookie", c);
@@ -207,10 +265,15 @@ impl TestApp {
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql).fetch_one(&self.db.pool).await.expect("count query")
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("count query")
     }
 }
 
 pub fn encode(form: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish()
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form)
+        .finish()
 }

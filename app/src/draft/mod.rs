@@ -1,0 +1,140 @@
+//! Drafts (草案): the legislative text model comments, clusters and exports anchor to.
+//!
+//! The tree types here cross the wire (the committee's preview shows them); the parser that
+//! builds them from Markdown or official plain text lives in [`parse`] and is pure: no web, no
+//! database.
+
+#[cfg(feature = "ssr")]
+pub mod parse;
+
+use serde::{Deserialize, Serialize};
+
+/// The levels of Chinese legislative structure, plus the parts around the articles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeKind {
+    /// 编 (part). Unnumbered parts such as a closing 附则 under 编-level headings have no number.
+    Bian,
+    /// 分编 (sub-part, 民法典).
+    Fenbian,
+    /// 章 (chapter).
+    Zhang,
+    /// 节 (section).
+    Jie,
+    /// 条 (article).
+    Tiao,
+    /// 款 (paragraph, unnumbered).
+    Kuan,
+    /// 项 (item, “（一）”).
+    Xiang,
+    /// 目 (sub-item, “1.”).
+    Mu,
+    /// A top-level numbered point “一、” in documents without articles (decisions, amendments).
+    Point,
+    /// 序言 (preamble).
+    Preamble,
+    /// 附件 / 附表 / 附录 after the last article.
+    Annex,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// The number as an integer (第一百二十条 → 120); `None` for unnumbered units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<u32>,
+    /// For inserted articles 第X条之Y: Y.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<u32>,
+    /// The label as written (cleaned of stray spaces): “第一百二十条之一”, “（三）”, “第二章”.
+    pub label: String,
+    /// Heading title (编/章/节/附件), empty otherwise.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub title: String,
+    /// The unit's own text (款/项/目 text; an article's text is in its 款 children).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub text: String,
+    /// 1-based line in the source where the unit starts.
+    pub line: u32,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub children: Vec<Node>,
+}
+
+/// Structure counts, with the same conventions as the corpus manifests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub bian: u32,
+    pub fenbian: u32,
+    pub zhang: u32,
+    pub jie: u32,
+    pub tiao: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    pub line: u32,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftTree {
+    pub title: String,
+    /// 题注: the enactment/amendment history under the title.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub note: String,
+    /// Everything in document order: 序言, 编/章/…/条, points, 附件.
+    pub nodes: Vec<Node>,
+}
+
+impl Node {
+    pub fn new(kind: NodeKind, line: u32) -> Node {
+        Node {
+            kind,
+            number: None,
+            sub: None,
+            label: String::new(),
+            title: String::new(),
+            text: String::new(),
+            line,
+            children: Vec::new(),
+        }
+    }
+
+    /// Depth-first walk over this node and its descendants.
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(&'a Node)) {
+        f(self);
+        for c in &self.children {
+            c.walk(f);
+        }
+    }
+}
+
+impl DraftTree {
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for n in &self.nodes {
+            n.walk(&mut |n| match n.kind {
+                NodeKind::Bian if n.number.is_some() => c.bian += 1,
+                NodeKind::Fenbian => c.fenbian += 1,
+                NodeKind::Zhang => c.zhang += 1,
+                NodeKind::Jie => c.jie += 1,
+                NodeKind::Tiao => c.tiao += 1,
+                _ => {}
+            });
+        }
+        c
+    }
+
+    /// All articles in order.
+    pub fn articles(&self) -> Vec<&Node> {
+        let mut out = Vec::new();
+        for n in &self.nodes {
+            n.walk(&mut |n| {
+                if n.kind == NodeKind::Tiao {
+                    out.push(n)
+                }
+            });
+        }
+        out
+    }
+}
