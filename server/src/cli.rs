@@ -28,6 +28,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Benchmarks; each prints JSON lines `{"bench","metric","value","unit"}`.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Work with draft texts.
     Draft {
         #[command(subcommand)]
@@ -139,4 +144,18 @@ pub struct UserAddArgs {
     /// from the first line of standard input.
     #[arg(long, env = "YIJIAN_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Parse the largest corpus text (民法典合同编, 526 articles) and render its reading page
+    /// (SSR). Metrics: parse_ms, render_ms (medians), against a line-splitting baseline.
+    Parse {
+        /// Another file to parse instead.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Repetitions (the median is reported).
+        #[arg(long, default_value_t = 30)]
+        iterations: usize,
+    },
 }

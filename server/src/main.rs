@@ -1,7 +1,7 @@
 //! `yijian`: parses the command line and hands over to [`server::run`].
 
 use clap::Parser;
-use server::cli::{Cli, Command, DraftCommand, UserCommand};
+use server::cli::{BenchCommand, Cli, Command, DraftCommand, UserCommand};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -22,6 +22,9 @@ async fn main() -> ExitCode {
         Command::Draft {
             command: DraftCommand::Parse(args),
         } => server::run::draft_parse(args),
+        Command::Bench {
+            command: BenchCommand::Parse { file, iterations },
+        } => server::bench::parse(file, iterations),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,6 +6,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod parse;
+pub mod view;
 
 use serde::{Deserialize, Serialize};
 

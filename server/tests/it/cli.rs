@@ -121,3 +121,101 @@ async fn user_add_creates_the_first_admin_and_refuses_duplicates() {
             .unwrap();
     assert_eq!(n, 1);
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../app/tests/fixtures/laws")
+        .join(name)
+}
+
+#[test]
+fn draft_parse_json_has_counts_warnings_and_tree() {
+    let out = yijian()
+        .args(["draft", "parse", "--json"])
+        .arg(fixture(
+            "b09-local-henan-professional-continuing-education-regs-2010.md",
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    for key in ["bian", "fenbian", "zhang", "jie", "tiao"] {
+        assert!(v["counts"][key].is_u64(), "counts.{key}");
+    }
+    assert_eq!(v["counts"]["tiao"], 27);
+    let warnings = v["warnings"].as_array().unwrap();
+    assert!(warnings
+        .iter()
+        .any(|w| w["line"].is_u64() && w["message"].as_str().unwrap().contains("同一行")));
+    let tree = v["tree"].as_array().unwrap();
+    assert_eq!(tree.iter().filter(|n| n["kind"] == "tiao").count(), 27);
+    assert_eq!(tree[0]["label"], "第一条");
+}
+
+#[test]
+fn draft_parse_refuses_unusable_files_with_one_line() {
+    let dir = std::env::temp_dir().join(format!("yijian-parse-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        ("empty.md", b"  \n".to_vec(), "empty"),
+        (
+            "image.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0".to_vec(),
+            "binary",
+        ),
+        ("huge.txt", vec![b'a'; 20 * 1024 * 1024], "limited to"),
+        (
+            "latin1.txt",
+            b"caf\xe9 cr\xe8me br\xfbl\xe9e, na\xefve fa\xe7ade".to_vec(),
+            "neither UTF-8 nor GB18030",
+        ),
+        (
+            "prose.md",
+            "这只是一段说明文字，没有任何条文。".as_bytes().to_vec(),
+            "no article",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = yijian()
+            .args(["draft", "parse"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{name} must fail");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim().lines().count(), 1, "{name}: one line: {err}");
+        assert!(err.contains(expected), "{name}: {err}");
+    }
+    let out = yijian()
+        .args(["draft", "parse", "/no/such/file.md"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /no/such/file.md"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn draft_parse_warns_but_succeeds_on_duplicate_articles() {
+    let dir = std::env::temp_dir().join(format!("yijian-dup-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("dup.md");
+    std::fs::write(&path, "# 条例\n\n第一条 甲。\n\n第二条 乙。\n\n第二条 丙。\n\n第三条 <script>alert(1)</script>丁。\n").unwrap();
+    let out = yijian()
+        .args(["draft", "parse", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let w = &v["warnings"][0];
+    assert_eq!(w["line"], 7);
+    assert!(w["message"].as_str().unwrap().contains("重复"));
+    std::fs::remove_dir_all(&dir).ok();
+}

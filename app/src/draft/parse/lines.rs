@@ -74,19 +74,25 @@ fn strip_span_attributes(s: &str) -> String {
     out
 }
 
-pub fn split_lines(text: &str) -> Vec<Line> {
+/// The logical lines, and the raw HTML tags dropped from Markdown (line, tag) so the caller
+/// can report them: HTML is never legislative text, and never reaches a page.
+pub fn split_lines(text: &str) -> (Vec<Line>, Vec<(u32, String)>) {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let (body, skipped) = strip_front_matter(&text);
+    let mut dropped = Vec::new();
     let mut lines = if is_markdown(body) {
-        markdown_lines(body)
+        markdown_lines(body, &mut dropped)
     } else {
         plain_lines(body)
     };
     for l in &mut lines {
         l.no += skipped;
     }
+    for d in &mut dropped {
+        d.0 += skipped;
+    }
     lines.retain(|l| !l.text.is_empty() || l.info_end);
-    lines
+    (lines, dropped)
 }
 
 fn plain_lines(text: &str) -> Vec<Line> {
@@ -101,7 +107,7 @@ fn plain_lines(text: &str) -> Vec<Line> {
         .collect()
 }
 
-fn markdown_lines(text: &str) -> Vec<Line> {
+fn markdown_lines(text: &str, dropped: &mut Vec<(u32, String)>) -> Vec<Line> {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
@@ -191,6 +197,8 @@ fn markdown_lines(text: &str) -> Vec<Line> {
                         heading: None,
                         info_end: true,
                     });
+                } else if !h.trim_start().starts_with("<!--") {
+                    dropped.push((line_of(range.start), h.trim().chars().take(40).collect()));
                 }
             }
             _ => {}
@@ -217,7 +225,7 @@ mod tests {
     #[test]
     fn markdown_keeps_headings_list_numbers_and_line_numbers() {
         let md = "---\ntitle: x\n---\n# 标题\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 内容：\n\n1. 甲；\n2. 乙。\n\n    第二条 缩进的条文\n";
-        let lines = split_lines(md);
+        let (lines, _) = split_lines(md);
         let texts: Vec<_> = lines
             .iter()
             .map(|l| (l.no, l.text.as_str(), l.heading))
@@ -239,7 +247,7 @@ mod tests {
 
     #[test]
     fn plain_text_is_line_by_line() {
-        let lines = split_lines("标题\r\n\r\n第一条\u{3000}内容\r\n");
+        let (lines, _) = split_lines("标题\r\n\r\n第一条\u{3000}内容\r\n");
         assert_eq!(lines.len(), 2);
         assert_eq!((lines[1].no, lines[1].text.as_str()), (3, "第一条 内容"));
     }

@@ -69,13 +69,20 @@ pub fn parse_text(text: &str) -> Result<Parsed, ParseError> {
     if text.trim().is_empty() {
         return Err(ParseError::Empty);
     }
-    let lines = lines::split_lines(text);
+    let (lines, dropped_html) = lines::split_lines(text);
     let (title, note, body_start) = prologue(&lines);
     let toks: Vec<Tok> = lines[body_start..].iter().map(classify).collect();
     let skip = tables_of_contents(&toks);
     let mut b = Builder::default();
     b.run(&toks, &skip);
-    let warnings = std::mem::take(&mut b.warnings);
+    let mut warnings = std::mem::take(&mut b.warnings);
+    for (line, tag) in dropped_html {
+        warnings.push(Warning {
+            line,
+            message: format!("已删除原文中的 HTML 标记“{tag}”（草案文本不能包含网页代码）"),
+        });
+    }
+    warnings.sort_by_key(|w| w.line);
     let tree = DraftTree {
         title,
         note,

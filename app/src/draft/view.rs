@@ -1,0 +1,135 @@
+//! The draft text as HTML: the reading page's body and the printable handout.
+//!
+//! Every unit gets a stable anchor (`art-12`, `art-12-p-2`, `art-12-p-2-i-3`) so links to an
+//! article or paragraph can be shared and survive re-rendering.
+
+use super::{DraftTree, Node, NodeKind};
+use leptos::prelude::*;
+
+/// The anchor of an article: `art-12`, or `art-12-1` for 第十二条之一.
+pub fn article_anchor(n: &Node) -> String {
+    match (n.number, n.sub) {
+        (Some(num), Some(sub)) => format!("art-{num}-{sub}"),
+        (Some(num), None) => format!("art-{num}"),
+        _ => format!("line-{}", n.line),
+    }
+}
+
+#[component]
+pub fn DraftText(tree: DraftTree) -> impl IntoView {
+    let nodes = tree.nodes.clone();
+    view! {
+        <article class="draft-text">
+            <h1 class="draft-title">{tree.title.clone()}</h1>
+            {(!tree.note.is_empty()).then(|| view! { <p class="draft-note">{tree.note.clone()}</p> })}
+            {nodes.into_iter().map(|n| view! { <Unit node=n anchor=String::new()/> }).collect_view()}
+        </article>
+    }
+}
+
+#[component]
+fn Unit(node: Node, anchor: String) -> impl IntoView {
+    match node.kind {
+        NodeKind::Bian
+        | NodeKind::Fenbian
+        | NodeKind::Zhang
+        | NodeKind::Jie
+        | NodeKind::Preamble
+        | NodeKind::Annex => {
+            let class = format!("unit-{:?}", node.kind).to_lowercase();
+            let heading = format!("{} {}", node.label, node.title).trim().to_string();
+            view! {
+                <section class=class>
+                    <h2 class="unit-heading">{heading}</h2>
+                    {node.children.into_iter().map(|c| view! { <Unit node=c anchor=String::new()/> }).collect_view()}
+                </section>
+            }
+            .into_any()
+        }
+        NodeKind::Tiao | NodeKind::Point => {
+            let id = article_anchor(&node);
+            let label = node.label.clone();
+            let text = node.text.clone();
+            let children = node
+                .children
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| view! { <Unit node=c anchor=format!("{id}-p-{}", i + 1)/> })
+                .collect_view();
+            view! {
+                <div class="article" id=id.clone()>
+                    <a class="article-label" href=format!("#{id}")>{label}</a>
+                    {(!text.is_empty()).then(|| view! { <p>{text}</p> })}
+                    {children}
+                </div>
+            }
+            .into_any()
+        }
+        NodeKind::Kuan | NodeKind::Xiang | NodeKind::Mu => {
+            let prefix = if node.kind == NodeKind::Kuan {
+                ""
+            } else {
+                "-i-"
+            };
+            let children = node
+                .children
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let child_anchor = if prefix.is_empty() {
+                        format!("{anchor}-i-{}", i + 1)
+                    } else {
+                        format!("{anchor}-{}", i + 1)
+                    };
+                    view! { <Unit node=c anchor=child_anchor/> }
+                })
+                .collect_view();
+            let class = format!("unit-{:?}", node.kind).to_lowercase();
+            view! {
+                <div class=class id=anchor>
+                    <p>
+                        {(!node.label.is_empty()).then(|| view! { <span class="unit-label">{node.label.clone()}</span> })}
+                        {node.text.clone()}
+                    </p>
+                    {children}
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draft_text_is_escaped_and_anchored() {
+        let text = "# 条例\n\n第一条 <script>alert(1)</script>甲<img src=x onerror=alert(2)>。\n\n[链接](javascript:alert(3))\n\n（一）项目；\n";
+        let parsed = crate::draft::parse::parse_text(text).unwrap();
+        assert!(parsed
+            .warnings
+            .iter()
+            .any(|w| w.line == 3 && w.message.contains("<script>")));
+        let html = Owner::new().with(|| view! { <DraftText tree=parsed.tree/> }.to_html());
+        assert!(
+            !html.contains("<script") && !html.contains("<img") && !html.contains("onerror"),
+            "{html}"
+        );
+        assert!(
+            html.contains("alert(1)甲。"),
+            "the text itself stays: {html}"
+        );
+        // Text that looks like HTML in plain-text drafts is escaped, never interpreted.
+        let plain =
+            crate::draft::parse::parse_text("条例\n第一条 <b onclick=x>粗</b>。\n").unwrap();
+        let html2 = Owner::new().with(|| view! { <DraftText tree=plain.tree/> }.to_html());
+        assert!(html2.contains("&lt;b onclick=x&gt;粗&lt;/b&gt;"), "{html2}");
+        assert!(!html.contains("href=\"javascript:"), "{html}");
+        assert!(
+            html.contains("id=\"art-1\"") && html.contains("href=\"#art-1\""),
+            "{html}"
+        );
+        assert!(html.contains("id=\"art-1-p-2-i-1\""), "{html}");
+    }
+}
