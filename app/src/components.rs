@@ -29,6 +29,7 @@ pub fn Header() -> impl IntoView {
                 </A>
             </div>
             <nav aria-label="主导航" class="main-nav">
+                <A href="/drafts">"法规草案"</A>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let user = session.await.ok().and_then(|s| s.user);

@@ -90,6 +90,8 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <pages::NotFound/> }>
                         <Route path=path!("") view=pages::HomePage ssr=SsrMode::Async/>
                         <Route path=path!("login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
+                        <Route path=path!("drafts") view=draft::pages::DraftsPage ssr=SsrMode::Async/>
+                        <Route path=path!("drafts/:slug") view=draft::pages::DraftPage ssr=SsrMode::Async/>
                         <Route path=path!("account") view=account::pages::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/users") view=account::pages::UsersPage ssr=SsrMode::Async/>
                     </Routes>

@@ -19,7 +19,7 @@ pub fn HomePage() -> impl IntoView {
         </section>
         <section class="cards">
             <article class="card">
-                <h2>"阅读草案"</h2>
+                <h2><A href="/drafts">"阅读草案"</A></h2>
                 <p>"逐条阅读正在征求意见的法规草案，查看每一条的意见数量。"</p>
             </article>
             <article class="card">

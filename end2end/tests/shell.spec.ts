@@ -58,3 +58,14 @@ test('unknown pages answer 404 in Chinese', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toContainText('页面不存在');
   await checkA11y(page);
 });
+
+test('the demo draft can be read, with deep links to articles', async ({ page }) => {
+  await page.goto('/drafts');
+  await checkA11y(page);
+  await page.getByRole('link', { name: '昌吉回族自治州城镇供热条例' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('昌吉回族自治州城镇供热条例');
+  await expect(page.locator('#art-46')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: '目录' })).toContainText('第二章 规划与建设');
+  await expectHydration(page);
+  await checkA11y(page);
+});

@@ -193,10 +193,23 @@ pub async fn seed_stations(db: &Db) -> Result<usize, AppError> {
     Ok(created)
 }
 
+/// A real local regulation of the prefecture (public domain: PRC Copyright Law art. 5), shown
+/// as the demo draft.
+const DEMO_DRAFT: &str =
+    include_str!("../../app/tests/fixtures/laws/023-local-xj-changji-urban-heating-regs.md");
+pub const DEMO_DRAFT_SLUG: &str = "changji-urban-heating";
+
 /// Seeds everything the demo shows; returns the demo logins to print.
 pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
     let created = seed_stations(db).await?;
     tracing::info!(created, "demo stations in place");
+    let has_draft: Option<i64> = sqlx::query_scalar("select id from draft where slug = $1")
+        .bind(DEMO_DRAFT_SLUG)
+        .fetch_optional(&db.pool)
+        .await?;
+    if has_draft.is_none() {
+        app::draft::ssr::import_version(db, DEMO_DRAFT_SLUG, "征求意见稿", DEMO_DRAFT).await?;
+    }
     let mut logins = Vec::new();
     for (name, display, role, station, password) in DEMO_ACCOUNTS {
         ensure_account(

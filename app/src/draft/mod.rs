@@ -4,9 +4,15 @@
 //! builds them from Markdown or official plain text lives in [`parse`] and is pure: no web, no
 //! database.
 
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod parse;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 pub mod view;
+
+use crate::error::AppError;
+use leptos::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -138,4 +144,37 @@ impl DraftTree {
         }
         out
     }
+}
+
+/// One line of the public list of drafts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftSummary {
+    pub slug: String,
+    pub title: String,
+    pub version: i64,
+    pub version_label: String,
+}
+
+/// A version of a draft as the reading page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftVersionView {
+    pub slug: String,
+    pub title: String,
+    pub number: i64,
+    pub label: String,
+    pub tree: DraftTree,
+}
+
+/// Public: drafts are published for everyone to read.
+#[server(prefix = "/api", endpoint = "drafts/list")]
+pub async fn list_drafts() -> Result<Vec<DraftSummary>, AppError> {
+    let state = crate::ssr::app_state()?;
+    ssr::list(&state.db).await
+}
+
+/// Public: the newest version of a draft (or version `number`).
+#[server(prefix = "/api", endpoint = "drafts/get")]
+pub async fn get_draft(slug: String, number: Option<i64>) -> Result<DraftVersionView, AppError> {
+    let state = crate::ssr::app_state()?;
+    ssr::version(&state.db, &slug, number).await
 }

@@ -43,6 +43,10 @@ type Body = fn(&Ctx) -> Vec<(String, String)>;
 fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
     vec![
         ("/api/session/info", EVERYONE, |_| vec![]),
+        ("/api/drafts/list", EVERYONE, |_| vec![]),
+        ("/api/drafts/get", EVERYONE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
         ("/api/auth/login", EVERYONE, |c| {
             vec![
                 ("name".into(), c.probe_name.clone()),
@@ -105,6 +109,7 @@ async fn authorisation_matrix_holds() {
     let app = TestApp::new().await;
     let (probe_name, probe_password) = app.account(Role::Citizen).await;
     let (target, _) = app.account(Role::Committee).await;
+    server::demo::seed(&app.db).await.unwrap();
     let target_id: i64 = sqlx::query_scalar("select id from account where name = $1")
         .bind(&target)
         .fetch_one(&app.db.pool)

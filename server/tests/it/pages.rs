@@ -89,3 +89,44 @@ async fn metrics_count_requests_by_route() {
         .body
         .contains("yijian_http_request_duration_seconds_bucket{route=\"/api/auth/login\""));
 }
+
+#[tokio::test]
+async fn demo_draft_is_listed_and_readable_with_anchors() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    server::demo::seed(&app.db).await.unwrap();
+    assert_eq!(
+        app.count("select count(*) from draft_version").await,
+        1,
+        "seed is idempotent"
+    );
+    let list = app.get("/drafts", None).await;
+    assert!(
+        list.body.contains("昌吉回族自治州城镇供热条例"),
+        "{}",
+        list.body
+    );
+    let page = app.get("/drafts/changji-urban-heating", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("id=\"art-46\""),
+        "all 46 articles rendered"
+    );
+    assert!(
+        page.body.contains("第二章 规划与建设"),
+        "bare chapter title recovered"
+    );
+    let missing = app.get("/drafts/no-such-draft", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("找不到"));
+}
+
+#[tokio::test]
+async fn importing_an_unusable_text_stores_nothing() {
+    let app = TestApp::new().await;
+    let err = app::draft::ssr::import_version(&app.db, "x", "一审稿", "没有条文的说明文字。")
+        .await
+        .unwrap_err();
+    assert!(err.message().contains("没有找到任何条文"));
+    assert_eq!(app.count("select count(*) from draft").await, 0);
+}

@@ -1,0 +1,20 @@
+-- Drafts (草案) and their versions. The parsed tree is stored as JSON beside the source text,
+-- so the source stays the record and the tree can be re-derived by a newer parser.
+create table draft (
+    id integer primary key autoincrement,
+    slug text not null unique,
+    title text not null,
+    created_at integer not null,
+    updated_at integer not null
+);
+
+create table draft_version (
+    id integer primary key autoincrement,
+    draft_id integer not null references draft (id) on delete cascade,
+    number integer not null,
+    label text not null,
+    source text not null,
+    tree_json text not null,
+    created_at integer not null,
+    unique (draft_id, number)
+);
