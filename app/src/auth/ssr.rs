@@ -163,8 +163,31 @@ impl AccountRow {
     }
 }
 
-const ACCOUNT_COLUMNS: &str = "a.id, a.name, a.display_name, a.role, a.station_id, \
-     s.name as station_name, a.password_hash, a.active";
+enum AccountKey<'a> {
+    Id(i64),
+    Name(&'a str),
+}
+
+async fn find_account(db: &Db, key: AccountKey<'_>) -> Result<Option<AccountRow>, AppError> {
+    let select = "select a.id, a.name, a.display_name, a.role, a.station_id, \
+         s.name as station_name, a.password_hash, a.active \
+         from account a left join station s on s.id = a.station_id";
+    let row = match key {
+        AccountKey::Id(id) => {
+            sqlx::query_as::<_, AccountRow>(&format!("{select} where a.id = $1"))
+                .bind(id)
+                .fetch_optional(&db.pool)
+                .await?
+        }
+        AccountKey::Name(name) => {
+            sqlx::query_as::<_, AccountRow>(&format!("{select} where a.name = $1"))
+                .bind(name)
+                .fetch_optional(&db.pool)
+                .await?
+        }
+    };
+    Ok(row)
+}
 
 /// Resolves a session cookie to the viewer. Extends the session (sliding expiry) at most once
 /// an hour, so most requests only read.
@@ -189,13 +212,7 @@ pub async fn load_viewer(db: &Db, token: Option<&str>, ttl_s: i64) -> Result<Vie
             .await?;
         return Ok(Viewer::Expired);
     }
-    let account = sqlx::query_as::<_, AccountRow>(&format!(
-        "select {ACCOUNT_COLUMNS} from account a left join station s on s.id = a.station_id \
-         where a.id = $1"
-    ))
-    .bind(account_id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let account = find_account(db, AccountKey::Id(account_id)).await?;
     let Some(account) = account.filter(|a| a.active == 1) else {
         return Ok(Viewer::Expired);
     };
@@ -239,13 +256,7 @@ pub async fn check_login(
         });
     }
 
-    let account = sqlx::query_as::<_, AccountRow>(&format!(
-        "select {ACCOUNT_COLUMNS} from account a left join station s on s.id = a.station_id \
-         where a.name = $1"
-    ))
-    .bind(name)
-    .fetch_optional(&db.pool)
-    .await?;
+    let account = find_account(db, AccountKey::Name(name)).await?;
     let ok = match &account {
         Some(a) => verify_password(password, &a.password_hash).await? && a.active == 1,
         None => {
