@@ -4,6 +4,7 @@
 //! builds them from Markdown or official plain text lives in [`parse`] and is pure: no web, no
 //! database.
 
+pub mod align;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod parse;
@@ -63,6 +64,9 @@ pub struct Node {
     pub text: String,
     /// 1-based line in the source where the unit starts.
     pub line: u32,
+    /// Stable identity across versions (see [`align`]); empty until the version is stored.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub uid: String,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub children: Vec<Node>,
 }
@@ -103,6 +107,7 @@ impl Node {
             title: String::new(),
             text: String::new(),
             line,
+            uid: String::new(),
             children: Vec::new(),
         }
     }
@@ -130,6 +135,86 @@ impl DraftTree {
             });
         }
         c
+    }
+
+    /// The text as Markdown that the parser reads back to the same structure (for exports and
+    /// for building versions).
+    pub fn to_markdown(&self) -> String {
+        fn unit(n: &Node, out: &mut String) {
+            match n.kind {
+                NodeKind::Bian | NodeKind::Fenbian | NodeKind::Zhang | NodeKind::Jie => {
+                    let level = match n.kind {
+                        NodeKind::Bian => "##",
+                        NodeKind::Fenbian => "###",
+                        NodeKind::Zhang => "####",
+                        _ => "#####",
+                    };
+                    out.push_str(&format!("{level} {} {}\n\n", n.label, n.title));
+                    n.children.iter().for_each(|c| unit(c, out));
+                }
+                NodeKind::Preamble | NodeKind::Annex => {
+                    out.push_str(&format!(
+                        "## {}\n\n",
+                        if n.title.is_empty() {
+                            &n.label
+                        } else {
+                            &n.title
+                        }
+                    ));
+                    n.children.iter().for_each(|c| unit(c, out));
+                }
+                NodeKind::Tiao | NodeKind::Point => {
+                    out.push_str(&n.label);
+                    out.push(if n.kind == NodeKind::Tiao {
+                        ' '
+                    } else {
+                        '\u{0}'
+                    });
+                    if out.ends_with('\u{0}') {
+                        out.pop();
+                    }
+                    let mut first = true;
+                    if !n.text.is_empty() {
+                        out.push_str(&n.text);
+                        out.push_str("\n\n");
+                        first = false;
+                    }
+                    for c in &n.children {
+                        if first && c.kind == NodeKind::Kuan {
+                            out.push_str(&c.text);
+                            out.push_str("\n\n");
+                            c.children.iter().for_each(|g| unit(g, out));
+                            first = false;
+                        } else {
+                            unit(c, out);
+                        }
+                    }
+                    if first {
+                        out.push_str("\n\n");
+                    }
+                }
+                NodeKind::Kuan => {
+                    if !n.text.is_empty() {
+                        out.push_str(&n.text);
+                        out.push_str("\n\n");
+                    }
+                    n.children.iter().for_each(|c| unit(c, out));
+                }
+                NodeKind::Xiang | NodeKind::Mu => {
+                    // A backslash keeps "1." from becoming a Markdown list marker.
+                    let label = if n.kind == NodeKind::Mu {
+                        n.label.replacen('.', "\\.", 1)
+                    } else {
+                        n.label.clone()
+                    };
+                    out.push_str(&format!("{label}{}\n\n", n.text));
+                    n.children.iter().for_each(|c| unit(c, out));
+                }
+            }
+        }
+        let mut out = format!("# {}\n\n", self.title);
+        self.nodes.iter().for_each(|n| unit(n, &mut out));
+        out
     }
 
     /// All articles in order.
