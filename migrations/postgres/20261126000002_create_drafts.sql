@@ -15,6 +15,8 @@ create table draft_version (
     label text not null,
     source text not null,
     tree_json text not null,
+    -- How this version's units continue the previous version's (JSON list of mappings).
+    mapping_json text not null default '[]',
     created_at bigint not null,
     unique (draft_id, number)
 );

@@ -199,6 +199,42 @@ const DEMO_DRAFT: &str =
     include_str!("../../app/tests/fixtures/laws/023-local-xj-changji-urban-heating-regs.md");
 pub const DEMO_DRAFT_SLUG: &str = "changji-urban-heating";
 
+/// The demo's second reading: what a committee typically does between readings — one article
+/// amended, one inserted (renumbering everything after it), one deleted.
+fn demo_second_reading(mut tree: app::draft::DraftTree) -> String {
+    use app::draft::{Node, NodeKind};
+    fn chapter_with(nodes: &mut [Node], number: u32) -> Option<&mut Node> {
+        nodes.iter_mut().find(|c| {
+            c.children
+                .iter()
+                .any(|a| a.kind == NodeKind::Tiao && a.number == Some(number))
+        })
+    }
+    if let Some(ch) = chapter_with(&mut tree.nodes, 5) {
+        if let Some(a) = ch.children.iter_mut().find(|a| a.number == Some(5)) {
+            if let Some(p) = a.children.first_mut() {
+                p.text = p.text.replacen("应当加强", "应当统筹加强", 1)
+                    + "相关部门应当按照职责分工做好供热保障工作。";
+            }
+        }
+    }
+    if let Some(ch) = chapter_with(&mut tree.nodes, 8) {
+        if let Some(pos) = ch.children.iter().position(|a| a.number == Some(8)) {
+            let mut art = Node::new(NodeKind::Tiao, 0);
+            let mut p = Node::new(NodeKind::Kuan, 0);
+            p.text = "供热单位应当公开收费标准、服务承诺和投诉电话，接受社会监督。".into();
+            art.children.push(p);
+            ch.children.insert(pos + 1, art);
+        }
+    }
+    for ch in tree.nodes.iter_mut() {
+        ch.children
+            .retain(|a| !(a.kind == NodeKind::Tiao && a.number == Some(44)));
+    }
+    app::draft::ssr::renumber(&mut tree);
+    tree.to_markdown()
+}
+
 /// Seeds everything the demo shows; returns the demo logins to print.
 pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
     let created = seed_stations(db).await?;
@@ -208,7 +244,10 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
         .fetch_optional(&db.pool)
         .await?;
     if has_draft.is_none() {
-        app::draft::ssr::import_version(db, DEMO_DRAFT_SLUG, "征求意见稿", DEMO_DRAFT).await?;
+        let v1 =
+            app::draft::ssr::import_version(db, DEMO_DRAFT_SLUG, "征求意见稿", DEMO_DRAFT).await?;
+        let v2 = demo_second_reading(v1.parsed.tree);
+        app::draft::ssr::import_version(db, DEMO_DRAFT_SLUG, "一审稿", &v2).await?;
     }
     let mut logins = Vec::new();
     for (name, display, role, station, password) in DEMO_ACCOUNTS {

@@ -263,3 +263,38 @@ pub async fn get_draft(slug: String, number: Option<i64>) -> Result<DraftVersion
     let state = crate::ssr::app_state()?;
     ssr::version(&state.db, &slug, number).await
 }
+
+/// A run of text in a comparison; `changed` runs are deleted (old side) or inserted (new side).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub changed: bool,
+    pub text: String,
+}
+
+/// One row of the 对照表: an article in the old and the new version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompareRow {
+    pub change: align::Change,
+    pub old_label: String,
+    pub new_label: String,
+    pub old: Vec<Segment>,
+    pub new: Vec<Segment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub title: String,
+    pub old_version: String,
+    pub new_version: String,
+    /// Articles per kind of change.
+    pub summary: Vec<(align::Change, usize)>,
+    /// Changed articles only (amended, new, deleted), in the new version's order.
+    pub rows: Vec<CompareRow>,
+}
+
+/// Public: the 对照表 of version `number` (default: the newest) against the one before it.
+#[server(prefix = "/api", endpoint = "drafts/compare")]
+pub async fn compare_versions(slug: String, number: Option<i64>) -> Result<Comparison, AppError> {
+    let state = crate::ssr::app_state()?;
+    ssr::compare(&state.db, &slug, number).await
+}

@@ -1,7 +1,7 @@
 //! Public pages: the list of drafts and the reading page.
 
 use super::view::{article_anchor, DraftText};
-use super::{get_draft, list_drafts, NodeKind};
+use super::{compare_versions, get_draft, list_drafts, NodeKind, Segment};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -60,9 +60,68 @@ pub fn DraftPage() -> impl IntoView {
                         }).collect_view();
                         view! {
                             <Title text=format!("{} · 意见", d.title)/>
-                            <p class="muted">{d.label.clone()}</p>
+                            <p class="muted">
+                                {d.label.clone()}
+                                {(d.number > 1).then(|| view! {
+                                    " · " <A href=format!("/drafts/{}/compare", d.slug)>"与上一稿对照"</A>
+                                })}
+                            </p>
                             <nav class="draft-toc" aria-label="目录"><h2>"目录"</h2><ol>{toc}</ol></nav>
                             <DraftText tree=d.tree/>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn segments(segs: Vec<Segment>, inserted: bool) -> impl IntoView {
+    segs.into_iter()
+        .map(|s| match (s.changed, inserted) {
+            (false, _) => view! { <span>{s.text}</span> }.into_any(),
+            (true, true) => view! { <ins>{s.text}</ins> }.into_any(),
+            (true, false) => view! { <del>{s.text}</del> }.into_any(),
+        })
+        .collect_view()
+}
+
+/// The 对照表: changed articles side by side, with character-level changes marked.
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let cmp = Resource::new(slug, |slug| compare_versions(slug, None));
+    view! {
+        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match cmp.await {
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Ok(c) => {
+                        let summary = c.summary.iter().map(|(ch, n)| format!("{}{n}条", ch.label())).collect::<Vec<_>>().join("，");
+                        view! {
+                            <Title text=format!("{} 对照表 · 意见", c.title)/>
+                            <h1>{c.title.clone()} " 修改对照表"</h1>
+                            <p class="muted">{format!("{} → {}：{summary}", c.old_version, c.new_version)}</p>
+                            <div class="table-wrap">
+                                <table class="data compare">
+                                    <caption>"仅列出修改、新增和删除的条文；删除的文字以删除线标出，新增的文字以下划线标出。"</caption>
+                                    <thead><tr>
+                                        <th scope="col">{format!("原条文（{}）", c.old_version)}</th>
+                                        <th scope="col">{format!("修改后条文（{}）", c.new_version)}</th>
+                                        <th scope="col">"修改说明"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {c.rows.into_iter().map(|r| view! {
+                                            <tr>
+                                                <td><strong>{r.old_label}</strong>" "{segments(r.old, false)}</td>
+                                                <td><strong>{r.new_label}</strong>" "{segments(r.new, true)}</td>
+                                                <td>{r.change.label()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         }.into_any()
                     }
                 }

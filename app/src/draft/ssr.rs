@@ -1,23 +1,41 @@
 //! Draft storage.
 
+use super::align::{assign_initial_uids, carry_identity, Change, Mapping};
 use super::parse::{parse_text, Parsed};
-use super::{DraftSummary, DraftTree, DraftVersionView};
+use super::{
+    CompareRow, Comparison, DraftSummary, DraftTree, DraftVersionView, NodeKind, Segment, Warning,
+};
 use crate::error::AppError;
 use crate::ssr::{now_ms, Db};
 
+/// What importing a version produced.
+#[derive(Debug)]
+pub struct Imported {
+    pub number: i64,
+    pub parsed: Parsed,
+    /// How its units continue the previous version's (empty for a first version).
+    pub mappings: Vec<Mapping>,
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, AppError> {
+    serde_json::to_string(v).map_err(|e| {
+        tracing::error!(error = %e, "draft data does not serialise");
+        AppError::Internal
+    })
+}
+
 /// Stores a new version of a draft (creating the draft on first import). The text is parsed
-/// first: a text that does not parse stores nothing.
+/// first and its units aligned with the previous version, so they keep their identities; a text
+/// that does not parse stores nothing. A version that continues no article of the previous one
+/// is stored with a warning (it is probably the wrong file).
 pub async fn import_version(
     db: &Db,
     slug: &str,
     label: &str,
     source: &str,
-) -> Result<(i64, Parsed), AppError> {
-    let parsed = parse_text(source).map_err(|e| AppError::validation("source", e.message_zh()))?;
-    let tree_json = serde_json::to_string(&parsed.tree).map_err(|e| {
-        tracing::error!(error = %e, "draft tree does not serialise");
-        AppError::Internal
-    })?;
+) -> Result<Imported, AppError> {
+    let mut parsed =
+        parse_text(source).map_err(|e| AppError::validation("source", e.message_zh()))?;
     let now = now_ms();
     let mut tx = db.pool.begin().await?;
     let existing: Option<i64> = sqlx::query_scalar("select id from draft where slug = $1")
@@ -37,21 +55,52 @@ pub async fn import_version(
             .await?
         }
     };
-    let number: i64 = sqlx::query_scalar(
-        "select coalesce(max(number), 0) + 1 from draft_version where draft_id = $1",
+    let previous: Option<(i64, String)> = sqlx::query_as(
+        "select number, tree_json from draft_version where draft_id = $1 \
+         order by number desc limit 1",
     )
     .bind(draft_id)
-    .fetch_one(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
+    let number = previous.as_ref().map_or(1, |(n, _)| n + 1);
+    let mappings = match &previous {
+        None => {
+            assign_initial_uids(&mut parsed.tree);
+            Vec::new()
+        }
+        Some((_, json)) => {
+            let old: DraftTree = serde_json::from_str(json).map_err(|e| {
+                tracing::error!(error = %e, %slug, "stored draft tree does not parse");
+                AppError::Internal
+            })?;
+            let mappings = carry_identity(&old, &mut parsed.tree, number);
+            let continued = mappings.iter().any(|m| {
+                m.old.as_ref().is_some_and(|o| o.kind == NodeKind::Tiao) && m.new.is_some()
+            });
+            if !continued {
+                parsed.warnings.insert(
+                    0,
+                    Warning {
+                        line: 0,
+                        message:
+                            "新版本的条文与上一稿没有任何对应关系，请确认上传的是同一草案的新稿"
+                                .into(),
+                    },
+                );
+            }
+            mappings
+        }
+    };
     sqlx::query(
-        "insert into draft_version (draft_id, number, label, source, tree_json, created_at) \
-         values ($1, $2, $3, $4, $5, $6)",
+        "insert into draft_version (draft_id, number, label, source, tree_json, mapping_json, \
+         created_at) values ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(draft_id)
     .bind(number)
     .bind(label)
     .bind(source)
-    .bind(tree_json)
+    .bind(to_json(&parsed.tree)?)
+    .bind(to_json(&mappings)?)
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -62,7 +111,44 @@ pub async fn import_version(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok((number, parsed))
+    Ok(Imported {
+        number,
+        parsed,
+        mappings,
+    })
+}
+
+/// The mapping stored with version `number` (how it continues version `number - 1`).
+pub async fn mappings(db: &Db, slug: &str, number: i64) -> Result<Vec<Mapping>, AppError> {
+    let json: Option<String> = sqlx::query_scalar(
+        "select v.mapping_json from draft_version v join draft d on d.id = v.draft_id \
+         where d.slug = $1 and v.number = $2",
+    )
+    .bind(slug)
+    .bind(number)
+    .fetch_optional(&db.pool)
+    .await?;
+    let json = json.ok_or(AppError::NotFound)?;
+    serde_json::from_str(&json).map_err(|e| {
+        tracing::error!(error = %e, %slug, "stored mapping does not parse");
+        AppError::Internal
+    })
+}
+
+/// Counts of changed articles, for the comparison page's summary.
+pub fn article_changes(mappings: &[Mapping]) -> Vec<(Change, usize)> {
+    let mut counts: Vec<(Change, usize)> = Vec::new();
+    for m in mappings {
+        let kind = m.old.as_ref().or(m.new.as_ref()).map(|u| u.kind);
+        if kind != Some(NodeKind::Tiao) {
+            continue;
+        }
+        match counts.iter_mut().find(|(c, _)| *c == m.change) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((m.change, 1)),
+        }
+    }
+    counts
 }
 
 pub async fn list(db: &Db) -> Result<Vec<DraftSummary>, AppError> {
@@ -112,5 +198,129 @@ pub async fn version(
         number,
         label,
         tree,
+    })
+}
+
+/// Renumbers articles 1…n and chapters in document order, as a committee does after inserting
+/// or deleting articles. Labels are rewritten to match.
+pub fn renumber(tree: &mut DraftTree) {
+    use super::parse::numerals::to_chinese;
+    fn walk(nodes: &mut [super::Node], a: &mut u32, c: &mut u32) {
+        for n in nodes {
+            match n.kind {
+                NodeKind::Zhang => {
+                    *c += 1;
+                    n.number = Some(*c);
+                    n.label = format!("第{}章", to_chinese(*c));
+                    walk(&mut n.children, a, c);
+                }
+                NodeKind::Tiao => {
+                    *a += 1;
+                    n.number = Some(*a);
+                    n.sub = None;
+                    n.label = format!("第{}条", to_chinese(*a));
+                }
+                _ => walk(&mut n.children, a, c),
+            }
+        }
+    }
+    let (mut a, mut c) = (0, 0);
+    walk(&mut tree.nodes, &mut a, &mut c);
+}
+
+/// Character-level diff (the right granularity for Chinese): the old side with deletions
+/// marked, the new side with insertions marked.
+pub fn char_diff(old: &str, new: &str) -> (Vec<Segment>, Vec<Segment>) {
+    use similar::{ChangeTag, TextDiff};
+    fn push(v: &mut Vec<Segment>, changed: bool, s: &str) {
+        match v.last_mut() {
+            Some(last) if last.changed == changed => last.text.push_str(s),
+            _ => v.push(Segment {
+                changed,
+                text: s.to_string(),
+            }),
+        }
+    }
+    let diff = TextDiff::from_chars(old, new);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for change in diff.iter_all_changes() {
+        let s = change.value();
+        match change.tag() {
+            ChangeTag::Equal => {
+                push(&mut a, false, s);
+                push(&mut b, false, s);
+            }
+            ChangeTag::Delete => push(&mut a, true, s),
+            ChangeTag::Insert => push(&mut b, true, s),
+        }
+    }
+    (a, b)
+}
+
+fn article_texts(tree: &DraftTree) -> std::collections::HashMap<String, String> {
+    tree.articles()
+        .into_iter()
+        .map(|a| {
+            let mut text = String::new();
+            a.walk(&mut |n| {
+                if !n.text.is_empty() {
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    if matches!(n.kind, NodeKind::Xiang | NodeKind::Mu) {
+                        text.push_str(&n.label);
+                    }
+                    text.push_str(&n.text);
+                }
+            });
+            (super::view::article_anchor(a), text)
+        })
+        .collect()
+}
+
+pub async fn compare(db: &Db, slug: &str, number: Option<i64>) -> Result<Comparison, AppError> {
+    let new = version(db, slug, number).await?;
+    if new.number < 2 {
+        return Err(AppError::Conflict(
+            "该草案只有一稿，没有可对照的上一稿".into(),
+        ));
+    }
+    let old = version(db, slug, Some(new.number - 1)).await?;
+    let maps = mappings(db, slug, new.number).await?;
+    let (old_texts, new_texts) = (article_texts(&old.tree), article_texts(&new.tree));
+    let rows = maps
+        .iter()
+        .filter(|m| {
+            m.old
+                .as_ref()
+                .or(m.new.as_ref())
+                .is_some_and(|u| u.kind == NodeKind::Tiao)
+        })
+        .filter(|m| matches!(m.change, Change::Amended | Change::New | Change::Deleted))
+        .map(|m| {
+            let text = |side: &Option<super::align::UnitRef>,
+                        texts: &std::collections::HashMap<String, String>| {
+                side.as_ref()
+                    .and_then(|u| texts.get(&u.anchor))
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let (o, n) = (text(&m.old, &old_texts), text(&m.new, &new_texts));
+            let (old_segs, new_segs) = char_diff(&o, &n);
+            CompareRow {
+                change: m.change,
+                old_label: m.old.as_ref().map(|u| u.label.clone()).unwrap_or_default(),
+                new_label: m.new.as_ref().map(|u| u.label.clone()).unwrap_or_default(),
+                old: old_segs,
+                new: new_segs,
+            }
+        })
+        .collect();
+    Ok(Comparison {
+        title: new.title,
+        old_version: old.label,
+        new_version: new.label,
+        summary: article_changes(&maps),
+        rows,
     })
 }

@@ -47,6 +47,9 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         ("/api/drafts/get", EVERYONE, |_| {
             vec![("slug".into(), "changji-urban-heating".into())]
         }),
+        ("/api/drafts/compare", EVERYONE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
         ("/api/auth/login", EVERYONE, |c| {
             vec![
                 ("name".into(), c.probe_name.clone()),

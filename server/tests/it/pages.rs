@@ -97,7 +97,7 @@ async fn demo_draft_is_listed_and_readable_with_anchors() {
     server::demo::seed(&app.db).await.unwrap();
     assert_eq!(
         app.count("select count(*) from draft_version").await,
-        1,
+        2,
         "seed is idempotent"
     );
     let list = app.get("/drafts", None).await;
@@ -129,4 +129,63 @@ async fn importing_an_unusable_text_stores_nothing() {
         .unwrap_err();
     assert!(err.message().contains("没有找到任何条文"));
     assert_eq!(app.count("select count(*) from draft").await, 0);
+}
+
+#[tokio::test]
+async fn second_reading_keeps_identities_and_has_a_comparison_table() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let maps = app::draft::ssr::mappings(&app.db, "changji-urban-heating", 2)
+        .await
+        .unwrap();
+    use app::draft::align::Change;
+    let articles: Vec<_> = maps
+        .iter()
+        .filter(|m| m.old.as_ref().or(m.new.as_ref()).unwrap().kind == app::draft::NodeKind::Tiao)
+        .collect();
+    let count = |c: Change| articles.iter().filter(|m| m.change == c).count();
+    assert_eq!(
+        (
+            count(Change::Amended),
+            count(Change::New),
+            count(Change::Deleted)
+        ),
+        (1, 1, 1)
+    );
+    // 第九条 became 第十条 and keeps its identity.
+    let nine = articles
+        .iter()
+        .find(|m| m.old.as_ref().is_some_and(|o| o.label == "第九条"))
+        .unwrap();
+    assert_eq!(nine.new.as_ref().unwrap().label, "第十条");
+    assert_eq!(nine.change, Change::Renumbered);
+    assert_eq!(nine.new.as_ref().unwrap().uid, "art-9");
+
+    let page = app.get("/drafts/changji-urban-heating/compare", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("修改对照表"));
+    assert!(
+        page.body.contains("<ins>统筹</ins>"),
+        "character-level insertion marked"
+    );
+    assert!(page.body.contains("新增") && page.body.contains("删除"));
+    let reading = app.get("/drafts/changji-urban-heating", None).await;
+    assert!(reading.body.contains("一审稿") && reading.body.contains("与上一稿对照"));
+}
+
+#[tokio::test]
+async fn importing_an_unrelated_text_as_a_new_version_warns() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let imported = app::draft::ssr::import_version(
+        &app.db,
+        "changji-urban-heating",
+        "二审稿",
+        "# 绿化条例\n\n第一条 城市绿地由园林部门统一规划和养护管理。\n",
+    )
+    .await
+    .unwrap();
+    assert!(imported.parsed.warnings[0]
+        .message
+        .contains("没有任何对应关系"));
 }

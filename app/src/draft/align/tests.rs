@@ -1,5 +1,5 @@
 use super::*;
-use crate::draft::parse::{numerals::to_chinese, parse_bytes, parse_text};
+use crate::draft::parse::{parse_bytes, parse_text};
 use std::collections::HashMap;
 
 fn heating_v1() -> DraftTree {
@@ -13,30 +13,7 @@ fn heating_v1() -> DraftTree {
     tree
 }
 
-/// Renumbers articles 1…n and chapters in document order, as a drafting committee does.
-fn renumber(tree: &mut DraftTree) {
-    let (mut a, mut c) = (0, 0);
-    fn walk(nodes: &mut [Node], a: &mut u32, c: &mut u32) {
-        for n in nodes {
-            match n.kind {
-                NodeKind::Zhang => {
-                    *c += 1;
-                    n.number = Some(*c);
-                    n.label = format!("第{}章", to_chinese(*c));
-                    walk(&mut n.children, a, c);
-                }
-                NodeKind::Tiao => {
-                    *a += 1;
-                    n.number = Some(*a);
-                    n.sub = None;
-                    n.label = format!("第{}条", to_chinese(*a));
-                }
-                _ => walk(&mut n.children, a, c),
-            }
-        }
-    }
-    walk(&mut tree.nodes, &mut a, &mut c);
-}
+use crate::draft::ssr::renumber;
 
 fn article_mut<'a>(tree: &'a mut DraftTree, number: u32) -> &'a mut Node {
     fn find(nodes: &mut [Node], number: u32) -> Option<&mut Node> {
