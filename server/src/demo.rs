@@ -248,6 +248,31 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
             app::draft::ssr::import_version(db, DEMO_DRAFT_SLUG, "征求意见稿", DEMO_DRAFT).await?;
         let v2 = demo_second_reading(v1.parsed.tree);
         app::draft::ssr::import_version(db, DEMO_DRAFT_SLUG, "一审稿", &v2).await?;
+        // Chapter 1 open for 30 days from the seed; chapter 2 opens in a week.
+        let day = 86_400_000;
+        let at = |offset: i64| app::draft::time::format_local(app::ssr::now_ms() + offset);
+        let chapter = |n: u32| app::draft::ssr::PartSpec {
+            chapter: Some(n),
+            articles: None,
+        };
+        app::draft::ssr::publish(
+            db,
+            DEMO_DRAFT_SLUG,
+            chapter(1),
+            &at(-60_000),
+            &at(30 * day),
+            None,
+        )
+        .await?;
+        app::draft::ssr::publish(
+            db,
+            DEMO_DRAFT_SLUG,
+            chapter(2),
+            &at(7 * day),
+            &at(37 * day),
+            None,
+        )
+        .await?;
     }
     let mut logins = Vec::new();
     for (name, display, role, station, password) in DEMO_ACCOUNTS {

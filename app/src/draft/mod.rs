@@ -10,6 +10,7 @@ pub mod pages;
 pub mod parse;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod time;
 pub mod view;
 
 use crate::error::AppError;
@@ -238,6 +239,8 @@ pub struct DraftSummary {
     pub title: String,
     pub version: i64,
     pub version_label: String,
+    /// Open if any part is open, else upcoming if any part will open, else closed.
+    pub state: WindowState,
 }
 
 /// A version of a draft as the reading page shows it.
@@ -248,20 +251,78 @@ pub struct DraftVersionView {
     pub number: i64,
     pub label: String,
     pub tree: DraftTree,
+    /// The comment windows of the draft's published parts.
+    pub windows: Vec<Window>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WindowState {
+    Upcoming,
+    Open,
+    Closed,
+}
+
+/// A published part and its comment window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub part_label: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub state: WindowState,
+    /// The stable identities of the part's articles.
+    pub article_uids: Vec<String>,
+}
+
+impl Window {
+    pub fn state_at(opens_at: i64, closes_at: i64, now: i64) -> WindowState {
+        if now < opens_at {
+            WindowState::Upcoming
+        } else if now < closes_at {
+            WindowState::Open
+        } else {
+            WindowState::Closed
+        }
+    }
+
+    /// “征求意见中，截止 2026-12-31 18:00” and the like.
+    pub fn describe(&self) -> String {
+        match self.state {
+            WindowState::Open => format!("征求意见中，截止 {}", time::format_local(self.closes_at)),
+            WindowState::Upcoming => {
+                format!("将于 {} 开始征求意见", time::format_local(self.opens_at))
+            }
+            WindowState::Closed => {
+                format!("征求意见已于 {} 截止", time::format_local(self.closes_at))
+            }
+        }
+    }
 }
 
 /// Public: drafts are published for everyone to read.
 #[server(prefix = "/api", endpoint = "drafts/list")]
 pub async fn list_drafts() -> Result<Vec<DraftSummary>, AppError> {
     let state = crate::ssr::app_state()?;
-    ssr::list(&state.db).await
+    ssr::list(&state.db, is_staff()).await
+}
+
+/// Committee members and admins also see drafts that are not published yet.
+#[cfg(feature = "ssr")]
+fn is_staff() -> bool {
+    use crate::auth::Role;
+    crate::auth::ssr::require(&[Role::Committee, Role::Admin]).is_ok()
 }
 
 /// Public: the newest version of a draft (or version `number`).
 #[server(prefix = "/api", endpoint = "drafts/get")]
 pub async fn get_draft(slug: String, number: Option<i64>) -> Result<DraftVersionView, AppError> {
     let state = crate::ssr::app_state()?;
-    ssr::version(&state.db, &slug, number).await
+    let v = ssr::version(&state.db, &slug, number).await?;
+    // A draft nothing of which is published yet is not public.
+    if v.windows.is_empty() && !is_staff() {
+        return Err(AppError::NotFound);
+    }
+    Ok(v)
 }
 
 /// A run of text in a comparison; `changed` runs are deleted (old side) or inserted (new side).
@@ -297,4 +358,40 @@ pub struct Comparison {
 pub async fn compare_versions(slug: String, number: Option<i64>) -> Result<Comparison, AppError> {
     let state = crate::ssr::app_state()?;
     ssr::compare(&state.db, &slug, number).await
+}
+
+/// Committee: publish a chapter (by number) or a set of articles (e.g. `3-8,12`) of a version
+/// for comment between two times (China time, `YYYY-MM-DDTHH:MM`). A future opening schedules it.
+#[server(prefix = "/api", endpoint = "drafts/publish")]
+pub async fn publish_part(
+    slug: String,
+    chapter: Option<String>,
+    articles: Option<String>,
+    opens_at: String,
+    closes_at: String,
+) -> Result<(), AppError> {
+    use crate::auth::Role;
+    let user = crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    let chapter = match chapter.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            c.parse::<u32>()
+                .map_err(|_| AppError::validation("chapter", "章的编号须为数字"))?,
+        ),
+    };
+    ssr::publish(
+        &state.db,
+        &slug,
+        ssr::PartSpec {
+            chapter,
+            articles: articles.filter(|a| !a.trim().is_empty()),
+        },
+        &opens_at,
+        &closes_at,
+        Some(user.id),
+    )
+    .await?;
+    crate::ssr::web::redirect_plain_form(&format!("/drafts/{slug}"));
+    Ok(())
 }

@@ -1,7 +1,10 @@
 //! Public pages: the list of drafts and the reading page.
 
 use super::view::{article_anchor, DraftText};
-use super::{compare_versions, get_draft, list_drafts, NodeKind, Segment};
+use super::{
+    compare_versions, get_draft, list_drafts, NodeKind, PublishPart, Segment, WindowState,
+};
+use crate::components::{reload_on_success, use_session, ActionError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -18,16 +21,27 @@ pub fn DraftsPage() -> impl IntoView {
                 match drafts.await {
                     Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="muted">"目前没有公布的草案。"</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="draft-list">
-                            {list.into_iter().map(|d| view! {
-                                <li>
-                                    <A href=format!("/drafts/{}", d.slug)>{d.title}</A>
-                                    <span class="muted">" · " {d.version_label}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(list) => {
+                        let group = |state: WindowState, heading: &'static str| {
+                            let items: Vec<_> = list.iter().filter(|d| d.state == state).cloned().collect();
+                            (!items.is_empty()).then(|| view! {
+                                <h2>{heading}</h2>
+                                <ul class="draft-list">
+                                    {items.into_iter().map(|d| view! {
+                                        <li>
+                                            <A href=format!("/drafts/{}", d.slug)>{d.title}</A>
+                                            <span class="muted">" · " {d.version_label}</span>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            })
+                        };
+                        view! {
+                            {group(WindowState::Open, "正在征求意见")}
+                            {group(WindowState::Upcoming, "即将征求意见")}
+                            {group(WindowState::Closed, "征求意见已结束")}
+                        }.into_any()
+                    }
                 }
             })}
         </Suspense>
@@ -58,8 +72,21 @@ pub fn DraftPage() -> impl IntoView {
                             let label = format!("{} {}", n.label, n.title);
                             view! { <li><a href=format!("#{first}")>{label}</a></li> }
                         }).collect_view();
+                        let parts = d.windows.iter().map(|w| {
+                            let text = format!("{}：{}", w.part_label, w.describe());
+                            view! { <li>{text}</li> }
+                        }).collect_view();
+                        let slug_for_form = d.slug.clone();
+                        let chapters: Vec<(u32, String)> = d.tree.nodes.iter()
+                            .filter(|n| n.kind == NodeKind::Zhang)
+                            .map(|n| (n.number.unwrap_or(0), format!("{} {}", n.label, n.title)))
+                            .collect();
                         view! {
                             <Title text=format!("{} · 意见", d.title)/>
+                            {(!d.windows.is_empty()).then(|| view! {
+                                <section class="parts" aria-label="征求意见的部分"><ul>{parts}</ul></section>
+                            })}
+                            <PublishForm slug=slug_for_form chapters/>
                             <p class="muted">
                                 {d.label.clone()}
                                 {(d.number > 1).then(|| view! {
@@ -67,7 +94,7 @@ pub fn DraftPage() -> impl IntoView {
                                 })}
                             </p>
                             <nav class="draft-toc" aria-label="目录"><h2>"目录"</h2><ol>{toc}</ol></nav>
-                            <DraftText tree=d.tree/>
+                            <DraftText tree=d.tree windows=d.windows/>
                         }.into_any()
                     }
                 }
@@ -126,6 +153,49 @@ pub fn ComparePage() -> impl IntoView {
                     }
                 }
             })}
+        </Suspense>
+    }
+}
+
+/// The committee's form to publish a chapter or a set of articles with a comment window.
+#[component]
+fn PublishForm(slug: String, chapters: Vec<(u32, String)>) -> impl IntoView {
+    use crate::auth::Role;
+    let session = use_session();
+    let publish = ServerAction::<PublishPart>::new();
+    let target = format!("/drafts/{slug}");
+    reload_on_success(publish, move |_| target.clone());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let slug = slug.clone();
+                let chapters = chapters.clone();
+                Suspend::new(async move {
+                    let staff = session.await.ok().and_then(|s| s.user)
+                        .is_some_and(|u| matches!(u.role, Role::Committee | Role::Admin));
+                    staff.then(|| view! {
+                        <details class="publish">
+                            <summary>"发布征求意见（起草委员会）"</summary>
+                            <ActionError action=publish/>
+                            <ActionForm action=publish attr:class="stack-form">
+                                <input type="hidden" name="slug" value=slug/>
+                                <label for="pub-chapter">"发布一章"</label>
+                                <select id="pub-chapter" name="chapter">
+                                    <option value="">"（不按章发布）"</option>
+                                    {chapters.into_iter().map(|(n, label)| view! { <option value=n.to_string()>{label}</option> }).collect_view()}
+                                </select>
+                                <label for="pub-articles">"或发布条文（例如 3-8,12）"</label>
+                                <input id="pub-articles" name="articles" maxlength="200"/>
+                                <label for="pub-opens">"开始时间（北京时间）"</label>
+                                <input id="pub-opens" type="datetime-local" name="opens_at" required/>
+                                <label for="pub-closes">"截止时间（北京时间）"</label>
+                                <input id="pub-closes" type="datetime-local" name="closes_at" required/>
+                                <button type="submit" class="button primary">"发布"</button>
+                            </ActionForm>
+                        </details>
+                    })
+                })
+            }}
         </Suspense>
     }
 }

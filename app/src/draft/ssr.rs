@@ -4,6 +4,7 @@ use super::align::{assign_initial_uids, carry_identity, Change, Mapping};
 use super::parse::{parse_text, Parsed};
 use super::{
     CompareRow, Comparison, DraftSummary, DraftTree, DraftVersionView, NodeKind, Segment, Warning,
+    Window, WindowState,
 };
 use crate::error::AppError;
 use crate::ssr::{now_ms, Db};
@@ -151,24 +152,170 @@ pub fn article_changes(mappings: &[Mapping]) -> Vec<(Change, usize)> {
     counts
 }
 
-pub async fn list(db: &Db) -> Result<Vec<DraftSummary>, AppError> {
-    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
-        "select d.slug, d.title, v.number, v.label from draft d \
+/// Drafts with at least one published part (the public list); with `staff`, every draft.
+pub async fn list(db: &Db, staff: bool) -> Result<Vec<DraftSummary>, AppError> {
+    let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
+        "select d.id, d.slug, d.title, v.number, v.label from draft d \
          join draft_version v on v.draft_id = d.id \
          where v.number = (select max(number) from draft_version where draft_id = d.id) \
          order by d.updated_at desc",
     )
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(slug, title, version, version_label)| DraftSummary {
+    let mut out = Vec::new();
+    for (id, slug, title, version, version_label) in rows {
+        let windows = windows(db, id).await?;
+        if windows.is_empty() && !staff {
+            continue;
+        }
+        let state = if windows.iter().any(|w| w.state == WindowState::Open) {
+            WindowState::Open
+        } else if windows.iter().any(|w| w.state == WindowState::Upcoming) {
+            WindowState::Upcoming
+        } else {
+            WindowState::Closed
+        };
+        out.push(DraftSummary {
             slug,
             title,
             version,
             version_label,
+            state,
+        });
+    }
+    Ok(out)
+}
+
+async fn windows(db: &Db, draft_id: i64) -> Result<Vec<Window>, AppError> {
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "select part_label, article_uids, opens_at, closes_at from publication \
+         where draft_id = $1 order by opens_at, id",
+    )
+    .bind(draft_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let now = now_ms();
+    Ok(rows
+        .into_iter()
+        .map(|(part_label, uids, opens_at, closes_at)| Window {
+            part_label,
+            article_uids: serde_json::from_str(&uids).unwrap_or_default(),
+            opens_at,
+            closes_at,
+            state: Window::state_at(opens_at, closes_at, now),
         })
         .collect())
+}
+
+/// What to publish: a chapter by number, or articles by number ranges (`3-8,12`).
+pub struct PartSpec {
+    pub chapter: Option<u32>,
+    pub articles: Option<String>,
+}
+
+fn parse_ranges(spec: &str) -> Option<Vec<(u32, u32)>> {
+    spec.split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once(['-', '－', '—', '至']) {
+            Some((a, b)) => {
+                let (a, b) = (a.trim().parse().ok()?, b.trim().parse().ok()?);
+                (a <= b).then_some((a, b))
+            }
+            None => p.parse().ok().map(|n| (n, n)),
+        })
+        .collect()
+}
+
+/// Publishes a part of the newest version. Everything is checked before anything is stored.
+pub async fn publish(
+    db: &Db,
+    slug: &str,
+    part: PartSpec,
+    opens_at: &str,
+    closes_at: &str,
+    by: Option<i64>,
+) -> Result<(), AppError> {
+    let opens = super::time::parse_local(opens_at).ok_or_else(|| {
+        AppError::validation("opens_at", "开始时间格式不正确（例如 2026-12-01T09:00）")
+    })?;
+    let closes = super::time::parse_local(closes_at).ok_or_else(|| {
+        AppError::validation("closes_at", "截止时间格式不正确（例如 2026-12-31T18:00）")
+    })?;
+    if closes <= opens {
+        return Err(AppError::validation(
+            "closes_at",
+            "截止时间必须晚于开始时间",
+        ));
+    }
+    if closes <= now_ms() {
+        return Err(AppError::validation("closes_at", "截止时间已经过去"));
+    }
+    let v = version(db, slug, None).await?;
+    let (label, uids): (String, Vec<String>) = match (part.chapter, part.articles.as_deref()) {
+        (Some(ch), None) => {
+            let chapter = v
+                .tree
+                .nodes
+                .iter()
+                .find(|n| n.kind == NodeKind::Zhang && n.number == Some(ch))
+                .ok_or_else(|| AppError::validation("chapter", format!("本稿没有第{ch}章")))?;
+            let mut uids = Vec::new();
+            chapter.walk(&mut |n| {
+                if n.kind == NodeKind::Tiao {
+                    uids.push(n.uid.clone())
+                }
+            });
+            (format!("{} {}", chapter.label, chapter.title), uids)
+        }
+        (None, Some(spec)) => {
+            let ranges = parse_ranges(spec).ok_or_else(|| {
+                AppError::validation("articles", "条文范围格式不正确（例如 3-8,12）")
+            })?;
+            let arts = v.tree.articles();
+            let mut uids = Vec::new();
+            for (a, b) in &ranges {
+                for n in *a..=*b {
+                    let art = arts
+                        .iter()
+                        .find(|x| x.number == Some(n) && x.sub.is_none())
+                        .ok_or_else(|| {
+                            AppError::validation("articles", format!("本稿没有第{n}条"))
+                        })?;
+                    uids.push(art.uid.clone());
+                }
+            }
+            (format!("第{}条", spec.trim()), uids)
+        }
+        _ => {
+            return Err(AppError::validation(
+                "chapter",
+                "请选择一章，或填写条文范围（二者选一）",
+            ))
+        }
+    };
+    if uids.is_empty() {
+        return Err(AppError::validation("chapter", "所选部分没有条文"));
+    }
+    let draft_id: i64 = sqlx::query_scalar("select id from draft where slug = $1")
+        .bind(slug)
+        .fetch_one(&db.pool)
+        .await?;
+    sqlx::query(
+        "insert into publication (draft_id, version_number, part_label, article_uids, opens_at, \
+         closes_at, created_by, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(draft_id)
+    .bind(v.number)
+    .bind(label)
+    .bind(to_json(&uids)?)
+    .bind(opens)
+    .bind(closes)
+    .bind(by)
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
+    Ok(())
 }
 
 /// The newest version of a draft, or the numbered one.
@@ -192,12 +339,18 @@ pub async fn version(
         tracing::error!(error = %e, %slug, "stored draft tree does not parse");
         AppError::Internal
     })?;
+    let draft_id: i64 = sqlx::query_scalar("select id from draft where slug = $1")
+        .bind(slug)
+        .fetch_one(&db.pool)
+        .await?;
+    let windows = windows(db, draft_id).await?;
     Ok(DraftVersionView {
         slug: slug.into(),
         title,
         number,
         label,
         tree,
+        windows,
     })
 }
 

@@ -3,8 +3,14 @@
 //! Every unit gets a stable anchor (`art-12`, `art-12-p-2`, `art-12-p-2-i-3`) so links to an
 //! article or paragraph can be shared and survive re-rendering.
 
-use super::{DraftTree, Node, NodeKind};
+use super::{DraftTree, Node, NodeKind, Window, WindowState};
 use leptos::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Each article's comment-window status, by uid, for the badges beside the articles.
+#[derive(Clone, Default)]
+struct Statuses(Arc<HashMap<String, (WindowState, String)>>);
 
 /// The anchor of an article: `art-12`, or `art-12-1` for 第十二条之一.
 pub fn article_anchor(n: &Node) -> String {
@@ -16,7 +22,15 @@ pub fn article_anchor(n: &Node) -> String {
 }
 
 #[component]
-pub fn DraftText(tree: DraftTree) -> impl IntoView {
+pub fn DraftText(tree: DraftTree, #[prop(optional)] windows: Vec<Window>) -> impl IntoView {
+    let mut statuses = HashMap::new();
+    for w in &windows {
+        for uid in &w.article_uids {
+            // The most recent window decides (a part may be re-opened).
+            statuses.insert(uid.clone(), (w.state, w.describe()));
+        }
+    }
+    provide_context(Statuses(Arc::new(statuses)));
     let nodes = tree.nodes.clone();
     view! {
         <article class="draft-text">
@@ -48,6 +62,7 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
         }
         NodeKind::Tiao | NodeKind::Point => {
             let id = article_anchor(&node);
+            let status = use_context::<Statuses>().and_then(|s| s.0.get(&node.uid).cloned());
             let label = node.label.clone();
             let text = node.text.clone();
             let children = node
@@ -59,6 +74,14 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
             view! {
                 <div class="article" id=id.clone()>
                     <a class="article-label" href=format!("#{id}")>{label}</a>
+                    {status.map(|(state, text)| {
+                        let class = format!("status status-{}", match state {
+                            WindowState::Open => "open",
+                            WindowState::Upcoming => "upcoming",
+                            WindowState::Closed => "closed",
+                        });
+                        view! { <span class=class>{text}</span> }
+                    })}
                     {(!text.is_empty()).then(|| view! { <p>{text}</p> })}
                     {children}
                 </div>

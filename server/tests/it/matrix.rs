@@ -27,6 +27,7 @@ const LOGGED_IN: &[Who] = &[
     Who::User(Role::Citizen),
 ];
 const ADMIN: &[Who] = &[Who::User(Role::Admin)];
+const COMMITTEE: &[Who] = &[Who::User(Role::Admin), Who::User(Role::Committee)];
 
 /// What a call needs to be valid when it is allowed, so that "allowed" means "succeeded".
 struct Ctx {
@@ -49,6 +50,14 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         }),
         ("/api/drafts/compare", EVERYONE, |_| {
             vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/drafts/publish", COMMITTEE, |_| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("chapter".into(), "3".into()),
+                ("opens_at".into(), "2030-01-01T09:00".into()),
+                ("closes_at".into(), "2030-02-01T18:00".into()),
+            ]
         }),
         ("/api/auth/login", EVERYONE, |c| {
             vec![

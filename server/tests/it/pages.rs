@@ -189,3 +189,147 @@ async fn importing_an_unrelated_text_as_a_new_version_warns() {
         .message
         .contains("没有任何对应关系"));
 }
+
+#[tokio::test]
+async fn parts_are_published_with_windows_and_statuses() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let page = app.get("/drafts/changji-urban-heating", None).await;
+    assert!(
+        page.body.contains("第一章 总则：征求意见中，截止"),
+        "open chapter with its deadline"
+    );
+    assert!(
+        page.body.contains("开始征求意见"),
+        "the upcoming chapter says when it opens"
+    );
+    assert!(page.body.contains("status status-open"));
+    let list = app.get("/drafts", None).await;
+    assert!(list.body.contains("正在征求意见"));
+
+    let committee = app.login(Role::Committee).await;
+    let publish = |form: Vec<(&'static str, &'static str)>| {
+        let mut f = vec![("slug", "changji-urban-heating")];
+        f.extend(form);
+        f
+    };
+    // Bad input: each refused with a precise message, nothing stored.
+    let before = app.count("select count(*) from publication").await;
+    for (form, expected) in [
+        (
+            vec![
+                ("chapter", "3"),
+                ("opens_at", "2030-13-01T09:00"),
+                ("closes_at", "2030-12-01T09:00"),
+            ],
+            "开始时间格式不正确",
+        ),
+        (
+            vec![
+                ("chapter", "3"),
+                ("opens_at", "2030-02-01T09:00"),
+                ("closes_at", "2030-01-01T09:00"),
+            ],
+            "必须晚于",
+        ),
+        (
+            vec![
+                ("chapter", "3"),
+                ("opens_at", "2020-01-01T09:00"),
+                ("closes_at", "2020-02-01T09:00"),
+            ],
+            "已经过去",
+        ),
+        (
+            vec![
+                ("chapter", "99"),
+                ("opens_at", "2030-01-01T09:00"),
+                ("closes_at", "2030-02-01T09:00"),
+            ],
+            "没有第99章",
+        ),
+        (
+            vec![
+                ("articles", "3-x"),
+                ("opens_at", "2030-01-01T09:00"),
+                ("closes_at", "2030-02-01T09:00"),
+            ],
+            "范围格式不正确",
+        ),
+        (
+            vec![
+                ("articles", "500"),
+                ("opens_at", "2030-01-01T09:00"),
+                ("closes_at", "2030-02-01T09:00"),
+            ],
+            "没有第500条",
+        ),
+        (
+            vec![
+                ("opens_at", "2030-01-01T09:00"),
+                ("closes_at", "2030-02-01T09:00"),
+            ],
+            "二者选一",
+        ),
+    ] {
+        let res = app
+            .post_form("/api/drafts/publish", &publish(form), Some(&committee))
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains(expected), "{expected}: {}", res.body);
+    }
+    assert_eq!(app.count("select count(*) from publication").await, before);
+    let citizen = app.login(Role::Citizen).await;
+    let res = app
+        .post_form(
+            "/api/drafts/publish",
+            &publish(vec![
+                ("articles", "3-5"),
+                ("opens_at", "2030-01-01T09:00"),
+                ("closes_at", "2030-02-01T09:00"),
+            ]),
+            Some(&citizen),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = app
+        .post_form(
+            "/api/drafts/publish",
+            &publish(vec![
+                ("articles", "3-5,12"),
+                ("opens_at", "2030-01-01T09:00"),
+                ("closes_at", "2030-02-01T09:00"),
+            ]),
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let uids: String =
+        sqlx::query_scalar("select article_uids from publication order by id desc limit 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(serde_json::from_str::<Vec<String>>(&uids).unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn unpublished_drafts_are_not_public() {
+    let app = TestApp::new().await;
+    app::draft::ssr::import_version(
+        &app.db,
+        "secret",
+        "征求意见稿",
+        "# 内部草案\n\n第一条 尚未公布。\n",
+    )
+    .await
+    .unwrap();
+    let res = app.get("/drafts/secret", None).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(!app.get("/drafts", None).await.body.contains("内部草案"));
+    let committee = app.login(Role::Committee).await;
+    let res = app.get("/drafts/secret", Some(&committee)).await;
+    assert!(
+        res.body.contains("尚未公布"),
+        "the committee sees its own drafts"
+    );
+}

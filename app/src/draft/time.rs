@@ -1,0 +1,85 @@
+//! Times as people in the prefecture read them (China Standard Time, UTC+8), to and from the
+//! Unix milliseconds stored in the database. No time-zone database needed: China has one zone
+//! and no daylight saving.
+
+const OFFSET_MS: i64 = 8 * 3600 * 1000;
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD HH:MM` (as `<input type=datetime-local>`
+/// sends it) in China Standard Time.
+pub fn parse_local(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (date, time) = match s.split_once(['T', ' ']) {
+        Some((d, t)) => (d, t),
+        None => (s, "00:00"),
+    };
+    let mut dp = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (dp.next()??, dp.next()??, dp.next()??);
+    let mut tp = time.split(':').map(|p| p.parse::<i64>().ok());
+    let (hh, mm) = (tp.next()??, tp.next().unwrap_or(Some(0))?);
+    if !(1..=12).contains(&m)
+        || !(1..=31).contains(&d)
+        || !(0..24).contains(&hh)
+        || !(0..60).contains(&mm)
+    {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    if civil_from_days(days) != (y, m, d) {
+        return None; // 2月30日 and the like
+    }
+    Some((days * 86_400 + hh * 3600 + mm * 60) * 1000 - OFFSET_MS)
+}
+
+/// `2026-12-31 18:00` in China Standard Time.
+pub fn format_local(ms: i64) -> String {
+    let local = ms + OFFSET_MS;
+    let secs = local.div_euclid(1000);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    let sod = secs.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        sod / 3600,
+        (sod % 3600) / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_in_china_time() {
+        let ms = parse_local("2026-12-31T18:00").unwrap();
+        assert_eq!(ms, 1_798_711_200_000);
+        assert_eq!(format_local(ms), "2026-12-31 18:00");
+        assert_eq!(
+            parse_local("2024-02-29"),
+            Some(parse_local("2024-02-29 00:00").unwrap())
+        );
+        assert_eq!(parse_local("2026-02-30"), None);
+        assert_eq!(parse_local("2026-13-01"), None);
+        assert_eq!(parse_local("昨天"), None);
+    }
+}
