@@ -36,7 +36,9 @@ pub fn Header() -> impl IntoView {
                         match user {
                             Some(u) => {
                                 let admin = u.role == crate::auth::Role::Admin;
+                                let staff = matches!(u.role, crate::auth::Role::Admin | crate::auth::Role::Committee);
                                 view! {
+                                    {staff.then(|| view! { <A href="/committee/drafts/new">"导入草案"</A> })}
                                     {admin.then(|| view! { <A href="/admin/users">"账户管理"</A> })}
                                     <A href="/account">
                                         <span class="who">{u.display_name.clone()}</span>

@@ -47,3 +47,12 @@ export async function expectHydration(page: Page) {
     await expect(body).not.toHaveAttribute('data-hydrated', 'true');
   }
 }
+
+export async function login(page: Page, name: string, password: string) {
+  await page.goto('/login');
+  await expectHydration(page);
+  await page.getByLabel('登录名').fill(name);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page.locator('.role-badge')).toBeVisible();
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { checkA11y, expectHydration, jsEnabled } from './helpers';
+import { checkA11y, expectHydration, jsEnabled, login } from './helpers';
 
 test('home page renders in Chinese and hydrates only with JavaScript', async ({ page }) => {
   const res = await page.goto('/');
@@ -68,4 +68,24 @@ test('the demo draft can be read, with deep links to articles', async ({ page })
   await expect(page.getByRole('navigation', { name: '目录' })).toContainText('第二章 规划与建设');
   await expectHydration(page);
   await checkA11y(page);
+});
+
+test('the committee previews a pasted draft, then saves it', async ({ page }) => {
+  await login(page, 'committee', 'demo-committee-2026');
+  await page.goto('/committee/drafts/new');
+  await expectHydration(page);
+  await checkA11y(page);
+  const slug = `e2e-${test.info().project.name}-${Date.now()}`;
+  await page.getByLabel('网址名').fill(slug);
+  await page.getByLabel('稿次').fill('征求意见稿');
+  await page.getByLabel('草案全文').fill('# 某县物业管理条例\n\n## 第一章 总则\n\n第一条 为了规范物业管理，制定本条例。\n\n第三条 跳号的条文。\n');
+  await page.getByRole('button', { name: '预览' }).click();
+  const preview = page.getByRole('region', { name: '解析结果' });
+  await expect(preview).toContainText('某县物业管理条例');
+  await expect(preview).toContainText('需要核对的地方（1 处）');
+  await expect(page.getByLabel('网址名')).toHaveValue(slug);
+  await checkA11y(page);
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page).toHaveURL(new RegExp(`/drafts/${slug}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('某县物业管理条例');
 });

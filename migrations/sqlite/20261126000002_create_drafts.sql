@@ -17,6 +17,18 @@ create table draft_version (
     tree_json text not null,
     -- How this version's units continue the previous version's (JSON list of mappings).
     mapping_json text not null default '[]',
+    -- The parser's warnings for this text (JSON list of {line, message}).
+    warnings_json text not null default '[]',
     created_at integer not null,
     unique (draft_id, number)
+);
+
+-- Texts pasted for a preview before import, so the preview also works without JavaScript.
+create table draft_preview (
+    id text primary key,
+    account_id integer not null references account (id) on delete cascade,
+    slug text not null,
+    label text not null,
+    source text not null,
+    created_at integer not null
 );

@@ -5,6 +5,7 @@
 //! database.
 
 pub mod align;
+pub mod import_page;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod parse;
@@ -394,4 +395,68 @@ pub async fn publish_part(
     .await?;
     crate::ssr::web::redirect_plain_form(&format!("/drafts/{slug}"));
     Ok(())
+}
+
+/// The parse of a pasted text, shown before it is saved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    pub slug: String,
+    pub label: String,
+    pub source: String,
+    pub title: String,
+    pub counts: Counts,
+    pub warnings: Vec<Warning>,
+    /// Headings and the article range, for a quick check of the structure.
+    pub outline: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportOutcome {
+    Preview(Preview),
+    Saved { slug: String },
+}
+
+/// Committee: parse a pasted text and show its structure without saving (`intent=preview`),
+/// or save it as the next version of draft `slug` (`intent=save`; a new slug makes a new draft).
+/// A saved version is not public until a part of it is published.
+#[server(prefix = "/api", endpoint = "drafts/import")]
+pub async fn import_draft(
+    slug: String,
+    label: String,
+    source: String,
+    intent: String,
+) -> Result<ImportOutcome, AppError> {
+    use crate::auth::Role;
+    let user = crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    let slug = slug.trim().to_string();
+    match intent.as_str() {
+        "preview" => {
+            let preview = ssr::preview(&slug, &label, &source)?;
+            if crate::ssr::web::is_plain_form_post() {
+                // Without JavaScript the preview is shown by the page, from a stored copy.
+                let id = ssr::store_preview(&state.db, user.id, &slug, &label, &source).await?;
+                crate::ssr::web::redirect_plain_form(&format!(
+                    "/committee/drafts/new?preview={id}"
+                ));
+            }
+            Ok(ImportOutcome::Preview(preview))
+        }
+        "save" => {
+            ssr::preview(&slug, &label, &source)?;
+            ssr::import_version(&state.db, &slug, label.trim(), &source).await?;
+            crate::ssr::web::redirect_plain_form(&format!("/drafts/{slug}"));
+            Ok(ImportOutcome::Saved { slug })
+        }
+        _ => Err(AppError::validation("intent", "未知的操作")),
+    }
+}
+
+/// Committee: a preview stored for the no-JavaScript path.
+#[server(prefix = "/api", endpoint = "drafts/preview")]
+pub async fn get_preview(id: String) -> Result<Preview, AppError> {
+    use crate::auth::Role;
+    let user = crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    ssr::load_preview(&state.db, user.id, &id).await
 }

@@ -94,7 +94,7 @@ pub async fn import_version(
     };
     sqlx::query(
         "insert into draft_version (draft_id, number, label, source, tree_json, mapping_json, \
-         created_at) values ($1, $2, $3, $4, $5, $6, $7)",
+         warnings_json, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(draft_id)
     .bind(number)
@@ -102,6 +102,7 @@ pub async fn import_version(
     .bind(source)
     .bind(to_json(&parsed.tree)?)
     .bind(to_json(&mappings)?)
+    .bind(to_json(&parsed.warnings)?)
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -476,4 +477,104 @@ pub async fn compare(db: &Db, slug: &str, number: Option<i64>) -> Result<Compari
         summary: article_changes(&maps),
         rows,
     })
+}
+
+/// A draft slug: lower-case letters, digits and hyphens, as it appears in the URL.
+pub fn check_slug(slug: &str) -> Result<(), AppError> {
+    let ok = (3..=60).contains(&slug.len())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            "slug",
+            "网址名须为 3–60 个小写字母、数字或连字符（例如 heating-regs）",
+        ))
+    }
+}
+
+/// What the committee sees before saving: counts, warnings and the outline.
+pub fn preview(slug: &str, label: &str, source: &str) -> Result<super::Preview, AppError> {
+    check_slug(slug)?;
+    if label.trim().is_empty() {
+        return Err(AppError::validation(
+            "label",
+            "请填写稿次名称（例如 征求意见稿、一审稿）",
+        ));
+    }
+    let parsed = parse_text(source).map_err(|e| AppError::validation("source", e.message_zh()))?;
+    let mut outline = Vec::new();
+    for n in &parsed.tree.nodes {
+        n.walk(&mut |n| match n.kind {
+            NodeKind::Bian | NodeKind::Fenbian | NodeKind::Zhang | NodeKind::Jie => {
+                outline.push(format!("{} {}", n.label, n.title))
+            }
+            _ => {}
+        });
+    }
+    let articles = parsed.tree.articles();
+    if let (Some(first), Some(last)) = (articles.first(), articles.last()) {
+        outline.push(format!(
+            "条文：{} 至 {}，共 {} 条",
+            first.label,
+            last.label,
+            articles.len()
+        ));
+    }
+    Ok(super::Preview {
+        slug: slug.into(),
+        label: label.trim().into(),
+        source: source.into(),
+        title: parsed.tree.title.clone(),
+        counts: parsed.counts,
+        warnings: parsed.warnings,
+        outline,
+    })
+}
+
+pub async fn store_preview(
+    db: &Db,
+    account_id: i64,
+    slug: &str,
+    label: &str,
+    source: &str,
+) -> Result<String, AppError> {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let id = hex::encode(bytes);
+    let now = now_ms();
+    sqlx::query("delete from draft_preview where created_at < $1")
+        .bind(now - 86_400_000)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query(
+        "insert into draft_preview (id, account_id, slug, label, source, created_at) values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(account_id)
+    .bind(slug)
+    .bind(label)
+    .bind(source)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(id)
+}
+
+/// A stored preview, only for the account that made it.
+pub async fn load_preview(db: &Db, account_id: i64, id: &str) -> Result<super::Preview, AppError> {
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "select slug, label, source from draft_preview where id = $1 and account_id = $2",
+    )
+    .bind(id)
+    .bind(account_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let (slug, label, source) = row.ok_or(AppError::NotFound)?;
+    preview(&slug, &label, &source)
 }

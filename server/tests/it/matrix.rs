@@ -35,6 +35,8 @@ struct Ctx {
     probe_password: String,
     target_id: i64,
     own_password: String,
+    /// A stored preview of the caller's own (previews are private to their author).
+    preview_id: String,
     n: usize,
 }
 
@@ -50,6 +52,17 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         }),
         ("/api/drafts/compare", EVERYONE, |_| {
             vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/drafts/import", COMMITTEE, |_| {
+            vec![
+                ("slug".into(), "matrix-draft".into()),
+                ("label".into(), "征求意见稿".into()),
+                ("source".into(), "# 条例\n\n第一条 内容。\n".into()),
+                ("intent".into(), "preview".into()),
+            ]
+        }),
+        ("/api/drafts/preview", COMMITTEE, |c| {
+            vec![("id".into(), c.preview_id.clone())]
         }),
         ("/api/drafts/publish", COMMITTEE, |_| {
             vec![
@@ -129,11 +142,29 @@ async fn authorisation_matrix_holds() {
         .unwrap();
     let mut failures = Vec::new();
     for (i, who) in EVERYONE.iter().enumerate() {
-        let (cookie, own_password) = match who {
-            Who::Anonymous => (None, String::new()),
+        let (cookie, own_password, preview_id) = match who {
+            Who::Anonymous => (None, String::new(), "none".to_string()),
             Who::User(role) => {
                 let (name, password) = app.account(*role).await;
-                (Some(app.login_as(&name, &password).await), password)
+                let id: i64 = sqlx::query_scalar("select id from account where name = $1")
+                    .bind(&name)
+                    .fetch_one(&app.db.pool)
+                    .await
+                    .unwrap();
+                let preview = app::draft::ssr::store_preview(
+                    &app.db,
+                    id,
+                    "matrix-preview",
+                    "稿",
+                    "第一条 甲。",
+                )
+                .await
+                .unwrap();
+                (
+                    Some(app.login_as(&name, &password).await),
+                    password,
+                    preview,
+                )
             }
         };
         let ctx = Ctx {
@@ -141,6 +172,7 @@ async fn authorisation_matrix_holds() {
             probe_password: probe_password.clone(),
             target_id,
             own_password,
+            preview_id,
             n: i,
         };
         for (path, allowed, body) in server_fn_matrix() {

@@ -333,3 +333,130 @@ async fn unpublished_drafts_are_not_public() {
         "the committee sees its own drafts"
     );
 }
+
+#[tokio::test]
+async fn committee_previews_then_saves_a_draft_with_and_without_javascript() {
+    let app = TestApp::new().await;
+    let committee = app.login(Role::Committee).await;
+    let text = "# 某县物业条例\n\n## 第一章 总则\n\n第一条 为了规范物业管理，制定本条例。\n\n第三条 跳号的条文。\n";
+    let form = |intent: &'static str| {
+        vec![
+            ("slug", "property-regs"),
+            ("label", "征求意见稿"),
+            ("source", text),
+            ("intent", intent),
+        ]
+    };
+    // With JavaScript: the preview comes back as data, nothing is stored.
+    let res = app
+        .post_form("/api/drafts/import", &form("preview"), Some(&committee))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let v: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(v["Preview"]["counts"]["tiao"], 2);
+    assert!(v["Preview"]["warnings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("不连续"));
+    assert_eq!(app.count("select count(*) from draft").await, 0);
+    // Without JavaScript: redirected to the page, which shows the stored preview.
+    let res = app
+        .post_plain_form(
+            "/api/drafts/import",
+            &form("preview"),
+            Some(&committee),
+            "/committee/drafts/new",
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND);
+    let location = res.header("location").unwrap().to_string();
+    assert!(
+        location.starts_with("/committee/drafts/new?preview="),
+        "{location}"
+    );
+    let page = app.get(&location, Some(&committee)).await;
+    assert!(
+        page.body.contains("需要核对的地方（1 处）"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("某县物业条例"));
+    // Another committee member cannot read this preview.
+    let other = app.login(Role::Committee).await;
+    let id = location.split("preview=").nth(1).unwrap();
+    let res = app
+        .post_form("/api/drafts/preview", &[("id", id)], Some(&other))
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    // Save.
+    let res = app
+        .post_plain_form(
+            "/api/drafts/import",
+            &form("save"),
+            Some(&committee),
+            "/committee/drafts/new",
+        )
+        .await;
+    assert_eq!(res.header("location"), Some("/drafts/property-regs"));
+    assert_eq!(app.count("select count(*) from draft_version").await, 1);
+    let warnings: String = sqlx::query_scalar("select warnings_json from draft_version")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(
+        warnings.contains("不连续"),
+        "warnings are kept with the version"
+    );
+}
+
+#[tokio::test]
+async fn import_refuses_bad_input_and_stores_nothing() {
+    let app = TestApp::new().await;
+    let committee = app.login(Role::Committee).await;
+    for (slug, label, source, expected) in [
+        ("Bad Slug!", "稿", "第一条 甲。", "网址名"),
+        ("good-slug", " ", "第一条 甲。", "稿次"),
+        (
+            "good-slug",
+            "稿",
+            "没有任何条文的文字。",
+            "没有找到任何条文",
+        ),
+        ("good-slug", "稿", "", "文件为空"),
+    ] {
+        let res = app
+            .post_form(
+                "/api/drafts/import",
+                &[
+                    ("slug", slug),
+                    ("label", label),
+                    ("source", source),
+                    ("intent", "save"),
+                ],
+                Some(&committee),
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{expected}: {}",
+            res.body
+        );
+        assert!(res.body.contains(expected), "{expected}: {}", res.body);
+    }
+    assert_eq!(app.count("select count(*) from draft").await, 0);
+    let citizen = app.login(Role::Citizen).await;
+    let res = app
+        .post_form(
+            "/api/drafts/import",
+            &[
+                ("slug", "x-y-z"),
+                ("label", "稿"),
+                ("source", "第一条 甲。"),
+                ("intent", "save"),
+            ],
+            Some(&citizen),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
