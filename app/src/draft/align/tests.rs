@@ -15,7 +15,7 @@ fn heating_v1() -> DraftTree {
 
 use crate::draft::ssr::renumber;
 
-fn article_mut<'a>(tree: &'a mut DraftTree, number: u32) -> &'a mut Node {
+fn article_mut(tree: &mut DraftTree, number: u32) -> &mut Node {
     fn find(nodes: &mut [Node], number: u32) -> Option<&mut Node> {
         for n in nodes {
             if n.kind == NodeKind::Tiao && n.number == Some(number) {
