@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("drafts") view=draft::pages::DraftsPage ssr=SsrMode::Async/>
                         <Route path=path!("drafts/:slug") view=draft::pages::DraftPage ssr=SsrMode::Async/>
                         <Route path=path!("drafts/:slug/compare") view=draft::pages::ComparePage ssr=SsrMode::Async/>
+                        <Route path=path!("drafts/:slug/v/:n") view=draft::pages::DraftPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/new") view=draft::import_page::ImportPage ssr=SsrMode::Async/>
                         <Route path=path!("account") view=account::pages::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/users") view=account::pages::UsersPage ssr=SsrMode::Async/>

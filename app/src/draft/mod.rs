@@ -254,6 +254,8 @@ pub struct DraftVersionView {
     pub tree: DraftTree,
     /// The comment windows of the draft's published parts.
     pub windows: Vec<Window>,
+    /// Every version of the draft: (number, label), oldest first.
+    pub versions: Vec<(i64, String)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,11 +356,19 @@ pub struct Comparison {
     pub rows: Vec<CompareRow>,
 }
 
-/// Public: the 对照表 of version `number` (default: the newest) against the one before it.
+/// Public: the 对照表 of version `to` (default: the newest) against version `from` (default:
+/// the one before it).
 #[server(prefix = "/api", endpoint = "drafts/compare")]
-pub async fn compare_versions(slug: String, number: Option<i64>) -> Result<Comparison, AppError> {
+pub async fn compare_versions(
+    slug: String,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<Comparison, AppError> {
     let state = crate::ssr::app_state()?;
-    ssr::compare(&state.db, &slug, number).await
+    if get_draft(slug.clone(), to).await?.windows.is_empty() && !is_staff() {
+        return Err(AppError::NotFound);
+    }
+    ssr::compare(&state.db, &slug, from, to).await
 }
 
 /// Committee: publish a chapter (by number) or a set of articles (e.g. `3-8,12`) of a version

@@ -51,8 +51,14 @@ pub fn DraftsPage() -> impl IntoView {
 #[component]
 pub fn DraftPage() -> impl IntoView {
     let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let draft = Resource::new(slug, |slug| get_draft(slug, None));
+    let key = move || {
+        let p = params.read();
+        (
+            p.get("slug").unwrap_or_default(),
+            p.get("n").and_then(|n| n.parse::<i64>().ok()),
+        )
+    };
+    let draft = Resource::new(key, |(slug, n)| get_draft(slug, n));
     view! {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
@@ -87,12 +93,19 @@ pub fn DraftPage() -> impl IntoView {
                                 <section class="parts" aria-label="征求意见的部分"><ul>{parts}</ul></section>
                             })}
                             <PublishForm slug=slug_for_form chapters/>
-                            <p class="muted">
-                                {d.label.clone()}
+                            <nav class="versions muted" aria-label="各稿">
+                                {d.versions.iter().map(|(n, label)| {
+                                    let current = *n == d.number;
+                                    let href = format!("/drafts/{}/v/{n}", d.slug);
+                                    view! {
+                                        <a href=href aria-current=current.then_some("page")>{label.clone()}</a>
+                                        " "
+                                    }
+                                }).collect_view()}
                                 {(d.number > 1).then(|| view! {
-                                    " · " <A href=format!("/drafts/{}/compare", d.slug)>"与上一稿对照"</A>
+                                    " · " <A href=format!("/drafts/{}/compare?from={}&to={}", d.slug, d.number - 1, d.number)>"与上一稿对照"</A>
                                 })}
-                            </p>
+                            </nav>
                             <nav class="draft-toc" aria-label="目录"><h2>"目录"</h2><ol>{toc}</ol></nav>
                             <DraftText tree=d.tree windows=d.windows/>
                         }.into_any()
@@ -117,8 +130,17 @@ fn segments(segs: Vec<Segment>, inserted: bool) -> impl IntoView {
 #[component]
 pub fn ComparePage() -> impl IntoView {
     let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let cmp = Resource::new(slug, |slug| compare_versions(slug, None));
+    let query = leptos_router::hooks::use_query_map();
+    let key = move || {
+        let q = query.read();
+        let num = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
+        (
+            params.read().get("slug").unwrap_or_default(),
+            num("from"),
+            num("to"),
+        )
+    };
+    let cmp = Resource::new(key, |(slug, from, to)| compare_versions(slug, from, to));
     view! {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {

@@ -345,6 +345,12 @@ pub async fn version(
         .fetch_one(&db.pool)
         .await?;
     let windows = windows(db, draft_id).await?;
+    let versions: Vec<(i64, String)> = sqlx::query_as(
+        "select number, label from draft_version where draft_id = $1 order by number",
+    )
+    .bind(draft_id)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(DraftVersionView {
         slug: slug.into(),
         title,
@@ -352,6 +358,7 @@ pub async fn version(
         label,
         tree,
         windows,
+        versions,
     })
 }
 
@@ -432,49 +439,93 @@ fn article_texts(tree: &DraftTree) -> std::collections::HashMap<String, String> 
         .collect()
 }
 
-pub async fn compare(db: &Db, slug: &str, number: Option<i64>) -> Result<Comparison, AppError> {
-    let new = version(db, slug, number).await?;
-    if new.number < 2 {
+/// Compares any two versions article by article, following stable identities (a renumbered
+/// article is compared with itself). Defaults: the newest version against the one before it.
+pub async fn compare(
+    db: &Db,
+    slug: &str,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<Comparison, AppError> {
+    let new = version(db, slug, to).await?;
+    let from = from.unwrap_or(new.number - 1);
+    if new.number < 2 && from < 1 {
         return Err(AppError::Conflict(
             "该草案只有一稿，没有可对照的上一稿".into(),
         ));
     }
-    let old = version(db, slug, Some(new.number - 1)).await?;
-    let maps = mappings(db, slug, new.number).await?;
-    let (old_texts, new_texts) = (article_texts(&old.tree), article_texts(&new.tree));
-    let rows = maps
-        .iter()
-        .filter(|m| {
-            m.old
-                .as_ref()
-                .or(m.new.as_ref())
-                .is_some_and(|u| u.kind == NodeKind::Tiao)
-        })
-        .filter(|m| matches!(m.change, Change::Amended | Change::New | Change::Deleted))
-        .map(|m| {
-            let text = |side: &Option<super::align::UnitRef>,
-                        texts: &std::collections::HashMap<String, String>| {
-                side.as_ref()
-                    .and_then(|u| texts.get(&u.anchor))
-                    .cloned()
-                    .unwrap_or_default()
-            };
-            let (o, n) = (text(&m.old, &old_texts), text(&m.new, &new_texts));
-            let (old_segs, new_segs) = char_diff(&o, &n);
-            CompareRow {
-                change: m.change,
-                old_label: m.old.as_ref().map(|u| u.label.clone()).unwrap_or_default(),
-                new_label: m.new.as_ref().map(|u| u.label.clone()).unwrap_or_default(),
-                old: old_segs,
-                new: new_segs,
+    if from >= new.number {
+        return Err(AppError::validation("from", "原稿必须早于修改稿"));
+    }
+    let old = version(db, slug, Some(from)).await?;
+    let index = |t: &DraftTree| -> Vec<(String, String, String, Option<u32>)> {
+        let texts = article_texts(t);
+        t.articles()
+            .into_iter()
+            .map(|a| {
+                let anchor = super::view::article_anchor(a);
+                let uid = if a.uid.is_empty() {
+                    anchor.clone()
+                } else {
+                    a.uid.clone()
+                };
+                (
+                    uid,
+                    a.label.clone(),
+                    texts.get(&anchor).cloned().unwrap_or_default(),
+                    a.number,
+                )
+            })
+            .collect()
+    };
+    let (old_arts, new_arts) = (index(&old.tree), index(&new.tree));
+    let old_by_uid: std::collections::HashMap<&str, &(String, String, String, Option<u32>)> =
+        old_arts.iter().map(|a| (a.0.as_str(), a)).collect();
+    let new_uids: std::collections::HashSet<&str> = new_arts.iter().map(|a| a.0.as_str()).collect();
+    let mut rows = Vec::new();
+    let mut summary: Vec<(Change, usize)> = Vec::new();
+    let mut count = |c: Change| match summary.iter_mut().find(|(k, _)| *k == c) {
+        Some((_, n)) => *n += 1,
+        None => summary.push((c, 1)),
+    };
+    let row = |change, old_label: &str, new_label: &str, o: &str, n: &str| {
+        let (old_segs, new_segs) = char_diff(o, n);
+        CompareRow {
+            change,
+            old_label: old_label.into(),
+            new_label: new_label.into(),
+            old: old_segs,
+            new: new_segs,
+        }
+    };
+    for (uid, label, text, number) in &new_arts {
+        match old_by_uid.get(uid.as_str()) {
+            Some(o) if o.2 != *text => {
+                count(Change::Amended);
+                rows.push(row(Change::Amended, &o.1, label, &o.2, text));
             }
-        })
-        .collect();
+            Some(o) => count(if o.3 == *number {
+                Change::Unchanged
+            } else {
+                Change::Renumbered
+            }),
+            None => {
+                count(Change::New);
+                rows.push(row(Change::New, "", label, "", text));
+            }
+        }
+    }
+    for (uid, label, text, _) in &old_arts {
+        if !new_uids.contains(uid.as_str()) {
+            count(Change::Deleted);
+            rows.push(row(Change::Deleted, label, "", text, ""));
+        }
+    }
     Ok(Comparison {
         title: new.title,
         old_version: old.label,
         new_version: new.label,
-        summary: article_changes(&maps),
+        summary,
         rows,
     })
 }

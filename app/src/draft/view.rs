@@ -12,6 +12,16 @@ use std::sync::Arc;
 #[derive(Clone, Default)]
 struct Statuses(Arc<HashMap<String, (WindowState, String)>>);
 
+/// The id a unit has on the page: its stable identity when it has one, so a link to an article
+/// keeps pointing at the same text in later versions even when it is renumbered.
+fn page_id(n: &Node, fallback: String) -> String {
+    if n.uid.is_empty() {
+        fallback
+    } else {
+        n.uid.clone()
+    }
+}
+
 /// The anchor of an article: `art-12`, or `art-12-1` for 第十二条之一.
 pub fn article_anchor(n: &Node) -> String {
     match (n.number, n.sub) {
@@ -61,7 +71,7 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
             .into_any()
         }
         NodeKind::Tiao | NodeKind::Point => {
-            let id = article_anchor(&node);
+            let id = page_id(&node, article_anchor(&node));
             let status = use_context::<Statuses>().and_then(|s| s.0.get(&node.uid).cloned());
             let label = node.label.clone();
             let text = node.text.clone();
@@ -89,6 +99,7 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
             .into_any()
         }
         NodeKind::Kuan | NodeKind::Xiang | NodeKind::Mu => {
+            let own_id = page_id(&node, anchor.clone());
             let prefix = if node.kind == NodeKind::Kuan {
                 ""
             } else {
@@ -109,7 +120,7 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
                 .collect_view();
             let class = format!("unit-{:?}", node.kind).to_lowercase();
             view! {
-                <div class=class id=anchor>
+                <div class=class id=own_id>
                     <p>
                         {(!node.label.is_empty()).then(|| view! { <span class="unit-label">{node.label.clone()}</span> })}
                         {node.text.clone()}

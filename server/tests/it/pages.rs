@@ -171,6 +171,29 @@ async fn second_reading_keeps_identities_and_has_a_comparison_table() {
     assert!(page.body.contains("新增") && page.body.contains("删除"));
     let reading = app.get("/drafts/changji-urban-heating", None).await;
     assert!(reading.body.contains("一审稿") && reading.body.contains("与上一稿对照"));
+    // Links follow the text: #art-9 is 第九条 in the first reading and 第十条 in the second.
+    let v1 = app.get("/drafts/changji-urban-heating/v/1", None).await;
+    assert!(v1.body.contains("<div id=\"art-9\" class=\"article\"><a href=\"#art-9\" class=\"article-label\">第九条</a>"), "{}", v1.body);
+    assert!(reading.body.contains(
+        "<div id=\"art-9\" class=\"article\"><a href=\"#art-9\" class=\"article-label\">第十条</a>"
+    ));
+    // Any two versions compare; a reversed pair is refused.
+    let res = app
+        .get("/drafts/changji-urban-heating/compare?from=1&to=2", None)
+        .await;
+    assert!(res.body.contains("<ins>统筹</ins>"));
+    let res = app
+        .post_form(
+            "/api/drafts/compare",
+            &[
+                ("slug", "changji-urban-heating"),
+                ("from", "2"),
+                ("to", "1"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]
