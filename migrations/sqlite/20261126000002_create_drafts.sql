@@ -19,6 +19,8 @@ create table draft_version (
     mapping_json text not null default '[]',
     -- The parser's warnings for this text (JSON list of {line, message}).
     warnings_json text not null default '[]',
+    -- The committee's corrections of the alignment (JSON list of pins), re-applied on re-alignment.
+    pins_json text not null default '[]',
     created_at integer not null,
     unique (draft_id, number)
 );

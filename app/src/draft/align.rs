@@ -232,13 +232,59 @@ fn unit_ref(n: &Node, anchor: String) -> UnitRef {
     }
 }
 
+/// A committee member's correction of the automatic alignment: the new version's article with
+/// this anchor continues the old article with this uid — or, with `old_uid: None`, is new.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pin {
+    pub new_anchor: String,
+    pub old_uid: Option<String>,
+}
+
 /// Aligns `new` with `old` and gives `new`'s units their identities: a matched unit keeps the
 /// old unit's uid, a new one gets `v{version}:{anchor}`. Returns the mapping of every unit.
 pub fn carry_identity(old: &DraftTree, new: &mut DraftTree, version: i64) -> Vec<Mapping> {
+    carry_identity_pinned(old, new, version, &[])
+}
+
+/// [`carry_identity`] with corrections: pinned pairs are fixed first, the rest aligned around them.
+pub fn carry_identity_pinned(
+    old: &DraftTree,
+    new: &mut DraftTree,
+    version: i64,
+    pins: &[Pin],
+) -> Vec<Mapping> {
     let old_arts = articles(old);
+    let new_anchors: Vec<String> = articles(new)
+        .iter()
+        .map(|a| super::view::article_anchor(a))
+        .collect();
     let new_texts: Vec<String> = articles(new).iter().map(|a| full_text(a)).collect();
     let old_texts: Vec<String> = old_arts.iter().map(|a| full_text(a)).collect();
-    let matched = align_texts(&old_texts, &new_texts);
+    let mut fixed: Vec<Option<Option<usize>>> = vec![None; new_texts.len()];
+    for pin in pins {
+        if let Some(j) = new_anchors.iter().position(|a| *a == pin.new_anchor) {
+            fixed[j] = Some(
+                pin.old_uid
+                    .as_ref()
+                    .and_then(|u| old_arts.iter().position(|o| &o.uid == u)),
+            );
+        }
+    }
+    // Align only what is not pinned, then merge.
+    let free_new: Vec<usize> = (0..new_texts.len())
+        .filter(|j| fixed[*j].is_none())
+        .collect();
+    let taken: Vec<usize> = fixed.iter().flatten().flatten().copied().collect();
+    let free_old: Vec<usize> = (0..old_texts.len())
+        .filter(|i| !taken.contains(i))
+        .collect();
+    let sub_old: Vec<String> = free_old.iter().map(|i| old_texts[*i].clone()).collect();
+    let sub_new: Vec<String> = free_new.iter().map(|j| new_texts[*j].clone()).collect();
+    let sub = align_texts(&sub_old, &sub_new);
+    let mut matched: Vec<Option<usize>> = fixed.iter().map(|f| f.flatten()).collect();
+    for (k, j) in free_new.iter().enumerate() {
+        matched[*j] = sub[k].map(|i| free_old[i]);
+    }
     let prefix = format!("v{version}:");
     let mut mappings = Vec::new();
     let mut used_old = vec![false; old_arts.len()];

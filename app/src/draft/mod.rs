@@ -347,6 +347,10 @@ pub struct CompareRow {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comparison {
+    pub slug: String,
+    /// The compared versions' numbers.
+    pub from: i64,
+    pub to: i64,
     pub title: String,
     pub old_version: String,
     pub new_version: String,
@@ -469,4 +473,34 @@ pub async fn get_preview(id: String) -> Result<Preview, AppError> {
     let user = crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
     let state = crate::ssr::app_state()?;
     ssr::load_preview(&state.db, user.id, &id).await
+}
+
+/// Committee: correct the alignment — article `new_article` of version `version` continues
+/// article `old_article` of the version before (empty: it is a new article).
+#[server(prefix = "/api", endpoint = "drafts/relink")]
+pub async fn relink_article(
+    slug: String,
+    version: i64,
+    new_article: u32,
+    old_article: Option<String>,
+) -> Result<(), AppError> {
+    use crate::auth::Role;
+    crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    let old = match old_article
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(s) => Some(s.parse::<u32>().map_err(|_| {
+            AppError::validation("old_article", "上一稿条文编号须为数字，或留空表示新增")
+        })?),
+    };
+    ssr::relink(&state.db, &slug, version, new_article, old).await?;
+    crate::ssr::web::redirect_plain_form(&format!(
+        "/drafts/{slug}/compare?from={}&to={version}",
+        version - 1
+    ));
+    Ok(())
 }

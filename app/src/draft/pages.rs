@@ -2,7 +2,8 @@
 
 use super::view::{article_anchor, DraftText};
 use super::{
-    compare_versions, get_draft, list_drafts, NodeKind, PublishPart, Segment, WindowState,
+    compare_versions, get_draft, list_drafts, NodeKind, PublishPart, RelinkArticle, Segment,
+    WindowState,
 };
 use crate::components::{reload_on_success, use_session, ActionError};
 use leptos::prelude::*;
@@ -147,6 +148,7 @@ pub fn ComparePage() -> impl IntoView {
                 match cmp.await {
                     Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
                     Ok(c) => {
+                        let relink = (c.to == c.from + 1).then(|| view! { <RelinkForm slug=c.slug.clone() version=c.to/> });
                         let summary = c.summary.iter().map(|(ch, n)| format!("{}{n}条", ch.label())).collect::<Vec<_>>().join("，");
                         view! {
                             <Title text=format!("{} 对照表 · 意见", c.title)/>
@@ -171,6 +173,7 @@ pub fn ComparePage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
+                            {relink}
                         }.into_any()
                     }
                 }
@@ -213,6 +216,43 @@ fn PublishForm(slug: String, chapters: Vec<(u32, String)>) -> impl IntoView {
                                 <label for="pub-closes">"截止时间（北京时间）"</label>
                                 <input id="pub-closes" type="datetime-local" name="closes_at" required/>
                                 <button type="submit" class="button primary">"发布"</button>
+                            </ActionForm>
+                        </details>
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The committee's correction of an article pairing, under the 对照表.
+#[component]
+fn RelinkForm(slug: String, version: i64) -> impl IntoView {
+    use crate::auth::Role;
+    let session = use_session();
+    let relink = ServerAction::<RelinkArticle>::new();
+    let target = format!("/drafts/{slug}/compare?from={}&to={version}", version - 1);
+    reload_on_success(relink, move |_| target.clone());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    let staff = session.await.ok().and_then(|s| s.user)
+                        .is_some_and(|u| matches!(u.role, Role::Committee | Role::Admin));
+                    staff.then(|| view! {
+                        <details class="publish">
+                            <summary>"更正条文对应关系（起草委员会）"</summary>
+                            <p class="muted">"自动对应有误时，指定本稿某条接续上一稿的哪一条；上一稿编号留空表示该条为新增。"</p>
+                            <ActionError action=relink/>
+                            <ActionForm action=relink attr:class="stack-form">
+                                <input type="hidden" name="slug" value=slug/>
+                                <input type="hidden" name="version" value=version.to_string()/>
+                                <label for="rel-new">"本稿条文编号"</label>
+                                <input id="rel-new" name="new_article" inputmode="numeric" required/>
+                                <label for="rel-old">"对应上一稿条文编号"</label>
+                                <input id="rel-old" name="old_article" inputmode="numeric"/>
+                                <button type="submit" class="button primary">"更正"</button>
                             </ActionForm>
                         </details>
                     })

@@ -1,6 +1,8 @@
 //! Draft storage.
 
-use super::align::{assign_initial_uids, carry_identity, Change, Mapping};
+use super::align::{
+    assign_initial_uids, carry_identity, carry_identity_pinned, Change, Mapping, Pin,
+};
 use super::parse::{parse_text, Parsed};
 use super::{
     CompareRow, Comparison, DraftSummary, DraftTree, DraftVersionView, NodeKind, Segment, Warning,
@@ -522,6 +524,9 @@ pub async fn compare(
         }
     }
     Ok(Comparison {
+        slug: slug.into(),
+        from,
+        to: new.number,
         title: new.title,
         old_version: old.label,
         new_version: new.label,
@@ -628,4 +633,73 @@ pub async fn load_preview(db: &Db, account_id: i64, id: &str) -> Result<super::P
     .await?;
     let (slug, label, source) = row.ok_or(AppError::NotFound)?;
     preview(&slug, &label, &source)
+}
+
+/// Corrects the alignment of version `number` with the one before it: its article `new_article`
+/// continues the previous version's article `old_article` (`None`: it is a new article). The
+/// version is re-aligned with all corrections so far; nothing changes if any check fails.
+pub async fn relink(
+    db: &Db,
+    slug: &str,
+    number: i64,
+    new_article: u32,
+    old_article: Option<u32>,
+) -> Result<(), AppError> {
+    if number < 2 {
+        return Err(AppError::validation(
+            "version",
+            "第一稿没有上一稿，无需对应",
+        ));
+    }
+    let old = version(db, slug, Some(number - 1)).await?;
+    let mut tx = db.pool.begin().await?;
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "select v.id, v.source, v.pins_json from draft_version v join draft d on d.id = v.draft_id \
+         where d.slug = $1 and v.number = $2",
+    )
+    .bind(slug)
+    .bind(number)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (version_id, source, pins_json) = row.ok_or(AppError::NotFound)?;
+    let mut parsed = parse_text(&source).map_err(|e| {
+        tracing::error!(error = %e, %slug, "stored draft source no longer parses");
+        AppError::Internal
+    })?;
+    let new_anchor = parsed
+        .tree
+        .articles()
+        .iter()
+        .find(|a| a.number == Some(new_article) && a.sub.is_none())
+        .map(|a| super::view::article_anchor(a))
+        .ok_or_else(|| AppError::validation("new_article", format!("本稿没有第{new_article}条")))?;
+    let old_uid = match old_article {
+        None => None,
+        Some(n) => Some(
+            old.tree
+                .articles()
+                .iter()
+                .find(|a| a.number == Some(n) && a.sub.is_none())
+                .map(|a| a.uid.clone())
+                .ok_or_else(|| AppError::validation("old_article", format!("上一稿没有第{n}条")))?,
+        ),
+    };
+    let mut pins: Vec<Pin> = serde_json::from_str(&pins_json).unwrap_or_default();
+    pins.retain(|p| p.new_anchor != new_anchor && (old_uid.is_none() || p.old_uid != old_uid));
+    pins.push(Pin {
+        new_anchor,
+        old_uid,
+    });
+    let mappings = carry_identity_pinned(&old.tree, &mut parsed.tree, number, &pins);
+    sqlx::query(
+        "update draft_version set tree_json = $1, mapping_json = $2, pins_json = $3 where id = $4",
+    )
+    .bind(to_json(&parsed.tree)?)
+    .bind(to_json(&mappings)?)
+    .bind(to_json(&pins)?)
+    .bind(version_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -64,6 +64,14 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         ("/api/drafts/preview", COMMITTEE, |c| {
             vec![("id".into(), c.preview_id.clone())]
         }),
+        ("/api/drafts/relink", COMMITTEE, |_| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("version".into(), "2".into()),
+                ("new_article".into(), "10".into()),
+                ("old_article".into(), "9".into()),
+            ]
+        }),
         ("/api/drafts/publish", COMMITTEE, |_| {
             vec![
                 ("slug".into(), "changji-urban-heating".into()),

@@ -483,3 +483,74 @@ async fn import_refuses_bad_input_and_stores_nothing() {
         .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn committee_corrects_an_article_pairing() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let committee = app.login(Role::Committee).await;
+    // The inserted 第九条 of the second reading is declared to continue old 第八条 instead.
+    let res = app
+        .post_form(
+            "/api/drafts/relink",
+            &[
+                ("slug", "changji-urban-heating"),
+                ("version", "2"),
+                ("new_article", "9"),
+                ("old_article", "8"),
+            ],
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let v2 = app::draft::ssr::version(&app.db, "changji-urban-heating", Some(2))
+        .await
+        .unwrap();
+    let arts = v2.tree.articles();
+    assert_eq!(arts[8].uid, "art-8", "第九条 now continues old 第八条");
+    let cmp = app
+        .get(
+            "/drafts/changji-urban-heating/compare?from=1&to=2",
+            Some(&committee),
+        )
+        .await;
+    assert!(cmp.body.contains("更正条文对应关系"));
+    // Bad input changes nothing.
+    for (new, old, expected) in [
+        ("99", "8", "本稿没有第99条"),
+        ("9", "999", "上一稿没有第999条"),
+        ("9", "八", "须为数字"),
+    ] {
+        let res = app
+            .post_form(
+                "/api/drafts/relink",
+                &[
+                    ("slug", "changji-urban-heating"),
+                    ("version", "2"),
+                    ("new_article", new),
+                    ("old_article", old),
+                ],
+                Some(&committee),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains(expected), "{expected}: {}", res.body);
+    }
+    let again = app::draft::ssr::version(&app.db, "changji-urban-heating", Some(2))
+        .await
+        .unwrap();
+    assert_eq!(again.tree, v2.tree);
+    let res = app
+        .post_form(
+            "/api/drafts/relink",
+            &[
+                ("slug", "changji-urban-heating"),
+                ("version", "1"),
+                ("new_article", "9"),
+                ("old_article", "8"),
+            ],
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

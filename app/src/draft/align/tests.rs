@@ -203,3 +203,41 @@ fn identical_texts_follow_moves() {
         .collect();
     assert_eq!(align_texts(&old, &new), [Some(2), Some(0), Some(1)]);
 }
+
+#[test]
+fn pins_override_the_automatic_alignment() {
+    let v1 = heating_v1();
+    let mut v2 = parse_text(&v1.to_markdown()).unwrap().tree;
+    // Without pins everything continues itself.
+    let auto = carry_identity(&v1, &mut v2.clone(), 2);
+    assert!(auto
+        .iter()
+        .filter(|m| m.new.as_ref().is_some_and(|n| n.kind == NodeKind::Tiao))
+        .all(|m| m.change == Change::Unchanged));
+    // The committee says 第三条 continues old 第四条, and 第五条 is new.
+    let pins = [
+        Pin {
+            new_anchor: "art-3".into(),
+            old_uid: Some("art-4".into()),
+        },
+        Pin {
+            new_anchor: "art-5".into(),
+            old_uid: None,
+        },
+    ];
+    let m = carry_identity_pinned(&v1, &mut v2, 2, &pins);
+    let arts = v2.articles();
+    assert_eq!(arts[2].uid, "art-4");
+    assert_eq!(arts[4].uid, "v2:art-5");
+    assert!(m
+        .iter()
+        .any(|m| m.change == Change::Deleted && m.old.as_ref().unwrap().uid == "art-5"));
+    // Old 第三条 is free again and finds no partner with the same text, so it is deleted too.
+    assert!(m
+        .iter()
+        .any(|m| m.change == Change::Deleted && m.old.as_ref().unwrap().uid == "art-3"));
+    assert_eq!(
+        arts[3].uid, "v2:art-4",
+        "new 第四条 lost its partner to the pin and is new"
+    );
+}
