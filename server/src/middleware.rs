@@ -18,6 +18,9 @@ use std::time::Instant;
 
 pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::default);
 
+/// Endpoints that take a whole draft text.
+const DRAFT_ENDPOINTS: &[&str] = &["/api/drafts/import", "/api/drafts/upload"];
+
 /// The header server functions put on error responses (server_fn's `SERVER_FN_ERROR_HEADER`).
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";
 
@@ -190,7 +193,12 @@ pub async fn form_guard(State(state): State<AppState>, req: Request, next: Next)
             Some(q) => format!("{}?{q}", u.path()),
             None => u.path().to_string(),
         });
-    let limit = state.settings.form_limit_bytes;
+    // Draft texts are pasted or uploaded whole; every other form is small.
+    let limit = if DRAFT_ENDPOINTS.contains(&req.uri().path()) {
+        app::draft::MAX_DRAFT_BYTES + 64 * 1024
+    } else {
+        state.settings.form_limit_bytes
+    };
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,

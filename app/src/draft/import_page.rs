@@ -84,6 +84,18 @@ pub fn ImportPage() -> impl IntoView {
                             <button type="submit" name="intent" value="save" class="button primary">"保存"</button>
                         </div>
                     </ActionForm>
+                    <details class="publish">
+                        <summary>"或上传文件（Markdown 或文本，UTF-8 或 GBK 编码）"</summary>
+                        <form method="post" action="/api/drafts/upload" enctype="multipart/form-data" class="stack-form">
+                            <label for="up-slug">"网址名"</label>
+                            <input id="up-slug" name="slug" required maxlength="60"/>
+                            <label for="up-label">"稿次"</label>
+                            <input id="up-label" name="label" required maxlength="40"/>
+                            <label for="up-file">"草案文件"</label>
+                            <input id="up-file" name="file" type="file" accept=".md,.txt,text/plain,text/markdown" required/>
+                            <button type="submit" class="button">"上传并预览"</button>
+                        </form>
+                    </details>
                     {stored.map(|p| view! { <PreviewPanel p/> })}
                     {move || match import.value().get() {
                         Some(Ok(ImportOutcome::Preview(p))) => Some(view! { <PreviewPanel p/> }),

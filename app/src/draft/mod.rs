@@ -504,3 +504,38 @@ pub async fn relink_article(
     ));
     Ok(())
 }
+
+/// Largest draft text accepted by upload or paste (the parser's own limit).
+pub const MAX_DRAFT_BYTES: usize = 8 * 1024 * 1024;
+
+/// Committee: upload a draft file (Markdown or plain text; UTF-8 or GB18030/GBK) from a plain
+/// multipart form. The file is decoded, checked and shown as a preview before anything is saved.
+#[server(prefix = "/api", endpoint = "drafts/upload", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn upload_draft(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
+    use crate::auth::Role;
+    let user = crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    let mut form = data
+        .into_inner()
+        .ok_or_else(|| AppError::BadRequest("需要以 multipart 表单上传".into()))?;
+    let (mut slug, mut label, mut bytes) = (String::new(), String::new(), Vec::new());
+    while let Ok(Some(field)) = form.next_field().await {
+        let name = field.name().unwrap_or_default().to_string();
+        let value = field
+            .bytes()
+            .await
+            .map_err(|_| AppError::BadRequest("上传中断或文件过大".into()))?;
+        match name.as_str() {
+            "slug" => slug = String::from_utf8_lossy(&value).trim().to_string(),
+            "label" => label = String::from_utf8_lossy(&value).trim().to_string(),
+            "file" => bytes = value.to_vec(),
+            _ => {}
+        }
+    }
+    let source =
+        parse::decode::decode(&bytes).map_err(|e| AppError::validation("file", e.message_zh()))?;
+    ssr::preview(&slug, &label, &source)?;
+    let id = ssr::store_preview(&state.db, user.id, &slug, &label, &source).await?;
+    leptos_axum::redirect(&format!("/committee/drafts/new?preview={id}"));
+    Ok(())
+}

@@ -72,6 +72,7 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
                 ("old_article".into(), "9".into()),
             ]
         }),
+        ("/api/drafts/upload", COMMITTEE, |_| vec![]),
         ("/api/drafts/publish", COMMITTEE, |_| {
             vec![
                 ("slug".into(), "changji-urban-heating".into()),
@@ -187,7 +188,14 @@ async fn authorisation_matrix_holds() {
             let form = body(&ctx);
             let pairs: Vec<(&str, &str)> =
                 form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let res = app.post_form(path, &pairs, cookie.as_deref()).await;
+            let res = if path == "/api/drafts/upload" {
+                let fields = [("slug", "matrix-upload"), ("label", "征求意见稿")];
+                let file = Some(("d.md", "第一条 甲。".as_bytes()));
+                app.post_multipart(path, &fields, file, cookie.as_deref(), false)
+                    .await
+            } else {
+                app.post_form(path, &pairs, cookie.as_deref()).await
+            };
             check(&mut failures, path, *who, allowed, res.status);
         }
         // The logout above ended the session; log in again for the routes.

@@ -554,3 +554,94 @@ async fn committee_corrects_an_article_pairing() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn committee_uploads_a_gbk_file_and_sees_its_preview() {
+    let app = TestApp::new().await;
+    let committee = app.login(Role::Committee).await;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../app/tests/fixtures/laws/b08-local-zhejiang-rural-sewage-facilities-regs-2019.md"
+    ))
+    .unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let fields = [("slug", "sewage-regs"), ("label", "征求意见稿")];
+    let res = app
+        .post_multipart(
+            "/api/drafts/upload",
+            &fields,
+            Some(("草案.txt", &gbk)),
+            Some(&committee),
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND, "{}", res.body);
+    let location = res.header("location").unwrap().to_string();
+    let page = app.get(&location, Some(&committee)).await;
+    assert!(
+        page.body.contains("浙江省农村生活污水处理设施管理条例"),
+        "decoded from GBK"
+    );
+    assert!(page.body.contains("条 36"), "{}", page.body);
+    assert_eq!(
+        app.count("select count(*) from draft").await,
+        0,
+        "preview stores no draft"
+    );
+
+    // A binary file and a 20 MB file: precise errors, nothing stored.
+    let res = app
+        .post_multipart(
+            "/api/drafts/upload",
+            &fields,
+            Some(("x.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")),
+            Some(&committee),
+            false,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("二进制"), "{}", res.body);
+    let big = vec![b'a'; 20 * 1024 * 1024];
+    let res = app
+        .post_multipart(
+            "/api/drafts/upload",
+            &fields,
+            Some(("big.txt", &big)),
+            Some(&committee),
+            false,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.count("select count(*) from draft_preview").await, 1);
+}
+
+#[tokio::test]
+async fn a_whole_code_can_be_pasted() {
+    let app = TestApp::new().await;
+    let committee = app.login(Role::Committee).await;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../app/tests/fixtures/laws/004-national-civil-code-book3-contracts.md"
+    ))
+    .unwrap();
+    assert!(text.len() > 100_000);
+    let res = app
+        .post_form(
+            "/api/drafts/import",
+            &[
+                ("slug", "contracts"),
+                ("label", "征求意见稿"),
+                ("source", &text),
+                ("intent", "save"),
+            ],
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::OK,
+        "{}",
+        &res.body[..res.body.len().min(300)]
+    );
+    assert_eq!(app.count("select count(*) from draft_version").await, 1);
+}

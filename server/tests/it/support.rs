@@ -264,6 +264,51 @@ impl TestApp {
         self.send(b.body(body.into()).unwrap()).await
     }
 
+    /// A multipart form post (file upload), as a browser sends it.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+        cookie: Option<&str>,
+        html: bool,
+    ) -> TestResponse {
+        const B: &str = "yijian-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend(
+                format!("--{B}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some((name, bytes)) = file {
+            body.extend(
+                format!("--{B}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{B}--\r\n").as_bytes());
+        let mut b = Request::post(path)
+            .header("host", HOST)
+            .header("origin", ORIGIN)
+            .header(
+                "accept",
+                if html {
+                    "text/html"
+                } else {
+                    "application/json"
+                },
+            )
+            .header("referer", format!("{ORIGIN}/committee/drafts/new"))
+            .header("content-type", format!("multipart/form-data; boundary={B}"));
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.db.pool)
