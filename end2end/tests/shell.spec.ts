@@ -76,16 +76,34 @@ test('the committee previews a pasted draft, then saves it', async ({ page }) =>
   await expectHydration(page);
   await checkA11y(page);
   const slug = `e2e-${test.info().project.name}-${Date.now()}`;
-  await page.getByLabel('网址名').fill(slug);
-  await page.getByLabel('稿次').fill('征求意见稿');
+  await page.getByLabel('网址名（例如 heating-regs）').fill(slug);
+  await page.getByLabel('稿次（例如 征求意见稿、一审稿）').fill('征求意见稿');
   await page.getByLabel('草案全文').fill('# 某县物业管理条例\n\n## 第一章 总则\n\n第一条 为了规范物业管理，制定本条例。\n\n第三条 跳号的条文。\n');
   await page.getByRole('button', { name: '预览' }).click();
   const preview = page.getByRole('region', { name: '解析结果' });
   await expect(preview).toContainText('某县物业管理条例');
   await expect(preview).toContainText('需要核对的地方（1 处）');
-  await expect(page.getByLabel('网址名')).toHaveValue(slug);
+  await expect(page.getByLabel('网址名（例如 heating-regs）')).toHaveValue(slug);
   await checkA11y(page);
   await page.getByRole('button', { name: '保存' }).click();
   await expect(page).toHaveURL(new RegExp(`/drafts/${slug}$`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('某县物业管理条例');
+});
+
+test('the committee uploads a draft file and sees its preview', async ({ page }) => {
+  await login(page, 'committee', 'demo-committee-2026');
+  await page.goto('/committee/drafts/new');
+  await expectHydration(page);
+  await page.getByText('或上传文件').click();
+  await page.getByLabel('网址名', { exact: true }).fill(`upload-${test.info().project.name}`);
+  await page.getByLabel('稿次', { exact: true }).fill('征求意见稿');
+  await page.getByLabel('草案文件').setInputFiles({
+    name: '草案.md',
+    mimeType: 'text/markdown',
+    buffer: Buffer.from('# 上传的条例\n\n第一条 甲。\n\n第二条 乙。\n'),
+  });
+  await page.getByRole('button', { name: '上传并预览' }).click();
+  const preview = page.getByRole('region', { name: '解析结果' });
+  await expect(preview).toContainText('上传的条例');
+  await expect(preview).toContainText('条 2');
 });
