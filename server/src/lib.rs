@@ -43,6 +43,8 @@ pub fn router(state: AppState) -> Router {
             middleware::cross_site_guard,
         ))
         .layer(mw::from_fn(middleware::security_headers))
+        // Old phones on slow links: the wasm bundle shrinks about 3× with gzip.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(mw::from_fn(middleware::record_metrics))
         .with_state(state)
 }

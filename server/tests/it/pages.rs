@@ -645,3 +645,16 @@ async fn a_whole_code_can_be_pasted() {
     );
     assert_eq!(app.count("select count(*) from draft_version").await, 1);
 }
+
+#[tokio::test]
+async fn responses_are_gzipped_when_the_browser_accepts_it() {
+    let app = TestApp::new().await;
+    let req = http::Request::get("/")
+        .header("host", HOST)
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.header("content-encoding"), Some("gzip"));
+}
