@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod comment;
 pub mod components;
 pub mod draft;
 pub mod error;
@@ -94,6 +95,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("drafts/:slug") view=draft::pages::DraftPage ssr=SsrMode::Async/>
                         <Route path=path!("drafts/:slug/compare") view=draft::pages::ComparePage ssr=SsrMode::Async/>
                         <Route path=path!("drafts/:slug/v/:n") view=draft::pages::DraftPage ssr=SsrMode::Async/>
+                        <Route path=path!("drafts/:slug/comment/:uid") view=comment::pages::CommentPage ssr=SsrMode::Async/>
+                        <Route path=path!("receipt/:tracking") view=comment::pages::ReceiptPage ssr=SsrMode::Async/>
+                        <Route path=path!("track") view=comment::pages::TrackPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/new") view=draft::import_page::ImportPage ssr=SsrMode::Async/>
                         <Route path=path!("account") view=account::pages::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/users") view=account::pages::UsersPage ssr=SsrMode::Async/>

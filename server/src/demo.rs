@@ -235,6 +235,125 @@ fn demo_second_reading(mut tree: app::draft::DraftTree) -> String {
     tree.to_markdown()
 }
 
+/// Demo opinions, written for the demo (no real citizen's words): (version, article uid,
+/// stance, reason, region).
+const DEMO_COMMENTS: &[(i64, &str, &str, &str, &str)] = &[
+    (
+        1,
+        "art-1",
+        "support",
+        "供热关系到每家每户过冬，立法很有必要。",
+        "昌吉市",
+    ),
+    (
+        1,
+        "art-1",
+        "amend",
+        "建议在立法目的中写明保障困难群众的基本用热。",
+        "阜康市",
+    ),
+    (
+        1,
+        "art-2",
+        "amend",
+        "建议明确城郊接合部和乡镇集中供热是否适用本条例。",
+        "呼图壁县",
+    ),
+    (
+        1,
+        "art-3",
+        "support",
+        "定义清楚，热电联产和地热都写进去了。",
+        "玛纳斯县",
+    ),
+    (
+        1,
+        "art-4",
+        "oppose",
+        "“多元化投资”表述过宽，建议保留政府兜底责任。",
+        "奇台县",
+    ),
+    (
+        1,
+        "art-5",
+        "amend",
+        "县市人民政府的职责应写得更具体，例如每年供热前的检查。",
+        "吉木萨尔县",
+    ),
+    (
+        1,
+        "art-6",
+        "support",
+        "部门分工明确，便于群众找对门。",
+        "木垒哈萨克自治县",
+    ),
+    (
+        2,
+        "art-1",
+        "support",
+        "一审稿比征求意见稿更完整。",
+        "昌吉市",
+    ),
+    (2, "art-1", "support", "同意。", "昌吉市"),
+    (
+        2,
+        "art-2",
+        "amend",
+        "建议增加对自建锅炉小区的过渡安排。",
+        "昌吉市",
+    ),
+    (
+        2,
+        "art-3",
+        "oppose",
+        "电采暖价格问题没有解决，不应与集中供热一并规定。",
+        "阜康市",
+    ),
+    (
+        2,
+        "art-5",
+        "support",
+        "统筹加强的写法好，部门要形成合力。",
+        "玛纳斯县",
+    ),
+    (
+        2,
+        "art-5",
+        "amend",
+        "建议规定每年九月底前完成供热设施检修。",
+        "奇台县",
+    ),
+    (2, "art-6", "support", "赞成。", "吉木萨尔县"),
+];
+
+/// Publishes the demo opinions (as if already moderated) on both readings.
+async fn seed_comments(db: &Db) -> Result<(), AppError> {
+    let draft_id: i64 = sqlx::query_scalar("select id from draft where slug = $1")
+        .bind(DEMO_DRAFT_SLUG)
+        .fetch_one(&db.pool)
+        .await?;
+    for (i, (version, uid, stance, reason, region)) in DEMO_COMMENTS.iter().enumerate() {
+        let label = format!("第{}条", uid.trim_start_matches("art-"));
+        sqlx::query(
+            "insert into comment (draft_id, version_number, unit_uid, unit_label, stance, reason, \
+             region, category, tracking, status, created_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, '个人', $8, 'published', $9)",
+        )
+        .bind(draft_id)
+        .bind(version)
+        .bind(uid)
+        .bind(label)
+        .bind(stance)
+        .bind(reason)
+        .bind(region)
+        .bind(app::comment::tracking::make(0x1_0000 + i as u64 * 7919))
+        .bind(app::ssr::now_ms())
+        .execute(&db.pool)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Seeds everything the demo shows; returns the demo logins to print.
 pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
     let created = seed_stations(db).await?;
@@ -273,6 +392,7 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
             None,
         )
         .await?;
+        seed_comments(db).await?;
     }
     let mut logins = Vec::new();
     for (name, display, role, station, password) in DEMO_ACCOUNTS {

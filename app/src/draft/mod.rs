@@ -256,6 +256,8 @@ pub struct DraftVersionView {
     pub windows: Vec<Window>,
     /// Every version of the draft: (number, label), oldest first.
     pub versions: Vec<(i64, String)>,
+    /// Public comment counts by unit uid.
+    pub counts: Vec<(String, crate::comment::UnitCounts)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

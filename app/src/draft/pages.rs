@@ -108,7 +108,7 @@ pub fn DraftPage() -> impl IntoView {
                                 })}
                             </nav>
                             <nav class="draft-toc" aria-label="目录"><h2>"目录"</h2><ol>{toc}</ol></nav>
-                            <DraftText tree=d.tree windows=d.windows/>
+                            <DraftText tree=d.tree windows=d.windows counts=d.counts slug=d.slug.clone()/>
                         }.into_any()
                     }
                 }

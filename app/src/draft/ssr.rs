@@ -353,6 +353,11 @@ pub async fn version(
     .bind(draft_id)
     .fetch_all(&db.pool)
     .await?;
+    let mut counts: Vec<_> = crate::comment::ssr::counts(db, slug, number)
+        .await?
+        .into_iter()
+        .collect();
+    counts.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(DraftVersionView {
         slug: slug.into(),
         title,
@@ -361,6 +366,7 @@ pub async fn version(
         tree,
         windows,
         versions,
+        counts,
     })
 }
 

@@ -8,9 +8,14 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Each article's comment-window status, by uid, for the badges beside the articles.
+/// Each article's comment-window status, by uid, for the badges beside the articles; the
+/// public comment counts; and the draft's slug for the comment links.
 #[derive(Clone, Default)]
-struct Statuses(Arc<HashMap<String, (WindowState, String)>>);
+struct Statuses(
+    Arc<HashMap<String, (WindowState, String)>>,
+    Arc<HashMap<String, crate::comment::UnitCounts>>,
+    Arc<str>,
+);
 
 /// The id a unit has on the page: its stable identity when it has one, so a link to an article
 /// keeps pointing at the same text in later versions even when it is renumbered.
@@ -32,7 +37,12 @@ pub fn article_anchor(n: &Node) -> String {
 }
 
 #[component]
-pub fn DraftText(tree: DraftTree, #[prop(optional)] windows: Vec<Window>) -> impl IntoView {
+pub fn DraftText(
+    tree: DraftTree,
+    #[prop(optional)] windows: Vec<Window>,
+    #[prop(optional)] counts: Vec<(String, crate::comment::UnitCounts)>,
+    #[prop(optional, into)] slug: String,
+) -> impl IntoView {
     let mut statuses = HashMap::new();
     for w in &windows {
         for uid in &w.article_uids {
@@ -40,7 +50,11 @@ pub fn DraftText(tree: DraftTree, #[prop(optional)] windows: Vec<Window>) -> imp
             statuses.insert(uid.clone(), (w.state, w.describe()));
         }
     }
-    provide_context(Statuses(Arc::new(statuses)));
+    provide_context(Statuses(
+        Arc::new(statuses),
+        Arc::new(counts.into_iter().collect()),
+        slug.into(),
+    ));
     let nodes = tree.nodes.clone();
     view! {
         <article class="draft-text">
@@ -72,7 +86,12 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
         }
         NodeKind::Tiao | NodeKind::Point => {
             let id = page_id(&node, article_anchor(&node));
-            let status = use_context::<Statuses>().and_then(|s| s.0.get(&node.uid).cloned());
+            let ctx = use_context::<Statuses>().unwrap_or_default();
+            let status = ctx.0.get(&node.uid).cloned();
+            let counts = ctx.1.get(&node.uid).cloned();
+            let comment_link = (status.as_ref().is_some_and(|s| s.0 == WindowState::Open)
+                && !node.uid.is_empty())
+            .then(|| format!("/drafts/{}/comment/{}", ctx.2, node.uid));
             let label = node.label.clone();
             let text = node.text.clone();
             let children = node
@@ -91,6 +110,14 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
                             WindowState::Closed => "closed",
                         });
                         view! { <span class=class>{text}</span> }
+                    })}
+                    {comment_link.map(|href| view! { <a class="comment-link" href=href>"发表意见"</a> })}
+                    {counts.map(|c| {
+                        let mut parts = vec![format!("赞成 {} · 反对 {} · 修改建议 {}", c.support, c.oppose, c.amend)];
+                        if c.earlier > 0 {
+                            parts.push(format!("上一稿中对本条的 {} 条意见", c.earlier));
+                        }
+                        view! { <span class="comment-counts">{parts.join("；")}</span> }
                     })}
                     {(!text.is_empty()).then(|| view! { <p>{text}</p> })}
                     {children}

@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod cli;
+mod comments;
 mod matrix;
 mod pages;
 mod storage;

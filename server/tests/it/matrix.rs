@@ -37,6 +37,8 @@ struct Ctx {
     own_password: String,
     /// A stored preview of the caller's own (previews are private to their author).
     preview_id: String,
+    /// The tracking number of an existing comment.
+    tracking: String,
     n: usize,
 }
 
@@ -73,6 +75,24 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
             ]
         }),
         ("/api/drafts/upload", COMMITTEE, |_| vec![]),
+        ("/api/comments/target", EVERYONE, |_| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("uid".into(), "art-1".into()),
+            ]
+        }),
+        ("/api/comments/submit", EVERYONE, |c| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("uid".into(), "art-1".into()),
+                ("stance".into(), "support".into()),
+                ("reason".into(), "赞成。".into()),
+                ("idempotency_key".into(), format!("matrix-key-{:08}", c.n)),
+            ]
+        }),
+        ("/api/comments/receipt", EVERYONE, |c| {
+            vec![("tracking".into(), c.tracking.clone())]
+        }),
         ("/api/drafts/publish", COMMITTEE, |_| {
             vec![
                 ("slug".into(), "changji-urban-heating".into()),
@@ -144,6 +164,10 @@ async fn authorisation_matrix_holds() {
     let (probe_name, probe_password) = app.account(Role::Citizen).await;
     let (target, _) = app.account(Role::Committee).await;
     server::demo::seed(&app.db).await.unwrap();
+    let tracking: String = sqlx::query_scalar("select tracking from comment limit 1")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     let target_id: i64 = sqlx::query_scalar("select id from account where name = $1")
         .bind(&target)
         .fetch_one(&app.db.pool)
@@ -182,6 +206,7 @@ async fn authorisation_matrix_holds() {
             target_id,
             own_password,
             preview_id,
+            tracking: tracking.clone(),
             n: i,
         };
         for (path, allowed, body) in server_fn_matrix() {

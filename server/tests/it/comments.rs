@@ -1,0 +1,169 @@
+//! Citizens' comments: submission with and without JavaScript, receipts, retries, bad input.
+
+use crate::support::*;
+use http::StatusCode;
+
+const SLUG: &str = "changji-urban-heating";
+
+fn form<'a>(
+    uid: &'a str,
+    stance: &'a str,
+    reason: &'a str,
+    key: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("slug", SLUG),
+        ("uid", uid),
+        ("stance", stance),
+        ("reason", reason),
+        ("idempotency_key", key),
+    ]
+}
+
+#[tokio::test]
+async fn a_citizen_comments_without_javascript_and_gets_a_receipt() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let page = app
+        .get(&format!("/drafts/{SLUG}/comment/art-2-p-1"), None)
+        .await;
+    assert!(page.body.contains("对第二条第1款发表意见"), "{}", page.body);
+    let key = page
+        .body
+        .split("name=\"idempotency_key\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut f = form(
+        "art-2-p-1",
+        "amend",
+        "建议写明<script>alert(1)</script>适用范围。",
+        &key,
+    );
+    f.push(("contact", "citizen@example.cn"));
+    let res = app
+        .post_plain_form(
+            "/api/comments/submit",
+            &f,
+            None,
+            &format!("/drafts/{SLUG}/comment/art-2-p-1"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND);
+    let location = res.header("location").unwrap().to_string();
+    assert!(location.starts_with("/receipt/YJ-"), "{location}");
+    let receipt = app.get(&location, None).await;
+    assert!(receipt.body.contains("已收到") && receipt.body.contains("修改建议"));
+    assert!(
+        !receipt.body.contains("citizen@example.cn"),
+        "contact is private"
+    );
+    // The same submission again (refresh, double click): same receipt, one comment.
+    let again = app
+        .post_plain_form("/api/comments/submit", &f, None, "/")
+        .await;
+    assert_eq!(again.header("location"), Some(location.as_str()));
+    assert_eq!(
+        app.count("select count(*) from comment where unit_uid = 'art-2-p-1'")
+            .await,
+        1
+    );
+    let stored: String =
+        sqlx::query_scalar("select reason from comment where unit_uid = 'art-2-p-1'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(stored.contains("<script>"), "stored as text, as written");
+    // Lookup by tracking number, typed sloppily; a typo is caught by the check character.
+    let tracking = location.trim_start_matches("/receipt/").to_string();
+    let sloppy = tracking.to_lowercase().replace('-', " ");
+    let found = app
+        .get(&format!("/track?no={}", sloppy.replace(' ', "+")), None)
+        .await;
+    assert!(found.body.contains(&tracking), "{}", found.body);
+    let mut typo: Vec<char> = tracking.chars().collect();
+    typo[4] = if typo[4] == '2' { '3' } else { '2' };
+    let typo: String = typo.into_iter().collect();
+    let res = app
+        .post_form("/api/comments/receipt", &[("tracking", &typo)], None)
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("回执编号有误"));
+}
+
+#[tokio::test]
+async fn bad_comments_are_refused_precisely_and_store_nothing() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let before = app.count("select count(*) from comment").await;
+    let long = "长".repeat(5001);
+    let cases: Vec<(Vec<(&str, &str)>, StatusCode, &str)> = vec![
+        (
+            form("art-1", "support", "   ", "key-aaaaaaaaaaaaaaaa"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "请填写理由",
+        ),
+        (
+            form("art-1", "support", &long, "key-bbbbbbbbbbbbbbbb"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "5000",
+        ),
+        (
+            form("art-999", "support", "理由", "key-cccccccccccccccc"),
+            StatusCode::NOT_FOUND,
+            "NotFound",
+        ),
+        (
+            form("art-15", "support", "理由", "key-dddddddddddddddd"),
+            StatusCode::CONFLICT,
+            "不接受意见",
+        ),
+        (
+            form("art-1", "love-it", "理由", "key-eeeeeeeeeeeeeeee"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "请选择",
+        ),
+        (
+            form("art-1", "support", "理由", "短"),
+            StatusCode::BAD_REQUEST,
+            "提交标识无效",
+        ),
+    ];
+    for (f, status, expected) in cases {
+        let res = app.post_form("/api/comments/submit", &f, None).await;
+        assert_eq!(res.status, status, "{expected}: {}", res.body);
+        assert!(res.body.contains(expected), "{expected}: {}", res.body);
+    }
+    let mut bad_mail = form("art-1", "support", "理由", "key-ffffffffffffffff");
+    bad_mail.push(("contact", "not-an-email@"));
+    let res = app.post_form("/api/comments/submit", &bad_mail, None).await;
+    assert!(res.body.contains("手机号码或电子邮箱"), "{}", res.body);
+    assert_eq!(app.count("select count(*) from comment").await, before);
+}
+
+#[tokio::test]
+async fn reading_page_shows_counts_and_earlier_versions_comments() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let page = app.get(&format!("/drafts/{SLUG}"), None).await;
+    assert!(
+        page.body
+            .contains("赞成 2 · 反对 0 · 修改建议 0；上一稿中对本条的 2 条意见"),
+        "第一条: {}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!("href=\"/drafts/{SLUG}/comment/art-1\"")),
+        "open articles link to the form"
+    );
+    assert!(
+        !page
+            .body
+            .contains(&format!("/drafts/{SLUG}/comment/art-15\"")),
+        "no form link on a part that is not open"
+    );
+}
