@@ -30,6 +30,7 @@ pub fn Header() -> impl IntoView {
             </div>
             <nav aria-label="主导航" class="main-nav">
                 <A href="/drafts">"法规草案"</A>
+                <A href="/track">"查询意见"</A>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let user = session.await.ok().and_then(|s| s.user);

@@ -107,3 +107,26 @@ test('the committee uploads a draft file and sees its preview', async ({ page })
   await expect(preview).toContainText('上传的条例');
   await expect(preview).toContainText('条 2');
 });
+
+test('a citizen comments on an open article and gets a receipt', async ({ page }) => {
+  await page.goto('/drafts/changji-urban-heating');
+  await expectHydration(page);
+  await page.locator('#art-3').getByRole('link', { name: '发表意见' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('对第三条发表意见');
+  await expectHydration(page);
+  await checkA11y(page);
+  await page.getByLabel('修改建议').check();
+  await page.getByLabel('理由（必填，最多 5000 字）').fill('建议把地热供热的安全要求单独规定。');
+  await page.getByLabel('联系方式（可选，手机或邮箱，不会公开）').fill('13800138000');
+  await page.getByRole('button', { name: '提交意见' }).click();
+  await expect(page).toHaveURL(/\/receipt\/YJ-[0-9A-Z*~$=]{4}-[0-9A-Z*~$=]{4}$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('意见回执');
+  await expect(page.locator('.facts')).toContainText('已收到');
+  await expect(page.locator('body')).not.toContainText('13800138000');
+  await checkA11y(page);
+  const tracking = (await page.locator('.tracking').textContent()) ?? '';
+  await page.goto('/track');
+  await page.getByLabel('回执编号').fill(tracking.toLowerCase());
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page.locator('.receipt .tracking')).toHaveText(tracking);
+});

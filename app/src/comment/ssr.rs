@@ -103,7 +103,7 @@ pub async fn target(db: &Db, slug: &str, uid: &str) -> Result<CommentTarget, App
         .windows
         .iter()
         .rev()
-        .find(|w| w.article_uids.iter().any(|u| *u == article.uid));
+        .find(|w| w.article_uids.contains(&article.uid));
     let label = if unit.uid == article.uid {
         article.label.clone()
     } else {

@@ -100,7 +100,8 @@ async fn bad_comments_are_refused_precisely_and_store_nothing() {
     server::demo::seed(&app.db).await.unwrap();
     let before = app.count("select count(*) from comment").await;
     let long = "长".repeat(5001);
-    let cases: Vec<(Vec<(&str, &str)>, StatusCode, &str)> = vec![
+    type Case<'a> = (Vec<(&'a str, &'a str)>, StatusCode, &'a str);
+    let cases: Vec<Case> = vec![
         (
             form("art-1", "support", "   ", "key-aaaaaaaaaaaaaaaa"),
             StatusCode::UNPROCESSABLE_ENTITY,
