@@ -227,15 +227,13 @@ impl TestApp {
         cookie: Option<&str>,
         referer: &str,
     ) -> TestResponse {
-        let mut b = Request::post(path)
-            .header("host", HOST)
-            .header("origin", ORIGIN)
-            .header("accept", "text/html,application/xhtml+xml")
-            .header("referer", format!("{ORIGIN}{referer}"))
-            .header("content-type", "application/x-www-form-urlencoded");
-        if let Some(c) = cookie {
-            b = b.header("cookie", c);
-        }
+        let b = same_site_post(
+            path,
+            "text/html,application/xhtml+xml",
+            "application/x-www-form-urlencoded",
+            cookie,
+        )
+        .header("referer", format!("{ORIGIN}{referer}"));
         self.send(b.body(Body::from(encode(form))).unwrap()).await
     }
 
@@ -246,21 +244,16 @@ impl TestApp {
         cookie: Option<&str>,
         html: bool,
     ) -> TestResponse {
-        let mut b = Request::post(path)
-            .header("host", HOST)
-            .header("origin", ORIGIN)
-            .header(
-                "accept",
-                if html {
-                    "text/html"
-                } else {
-                    "application/json"
-                },
-            )
-            .header("content-type", "application/x-www-form-urlencoded");
-        if let Some(c) = cookie {
-            b = b.header("cookie", c);
-        }
+        let b = same_site_post(
+            path,
+            if html {
+                "text/html"
+            } else {
+                "application/json"
+            },
+            "application/x-www-form-urlencoded",
+            cookie,
+        );
         self.send(b.body(body.into()).unwrap()).await
     }
 
@@ -290,22 +283,17 @@ impl TestApp {
             body.extend(b"\r\n");
         }
         body.extend(format!("--{B}--\r\n").as_bytes());
-        let mut b = Request::post(path)
-            .header("host", HOST)
-            .header("origin", ORIGIN)
-            .header(
-                "accept",
-                if html {
-                    "text/html"
-                } else {
-                    "application/json"
-                },
-            )
-            .header("referer", format!("{ORIGIN}/committee/drafts/new"))
-            .header("content-type", format!("multipart/form-data; boundary={B}"));
-        if let Some(c) = cookie {
-            b = b.header("cookie", c);
-        }
+        let b = same_site_post(
+            path,
+            if html {
+                "text/html"
+            } else {
+                "application/json"
+            },
+            format!("multipart/form-data; boundary={B}"),
+            cookie,
+        )
+        .header("referer", format!("{ORIGIN}/committee/drafts/new"));
         self.send(b.body(Body::from(body)).unwrap()).await
     }
 
@@ -314,6 +302,24 @@ impl TestApp {
             .fetch_one(&self.db.pool)
             .await
             .expect("count query")
+    }
+}
+
+/// A POST as a browser on this site sends it (same-origin `Origin`), with the session cookie.
+fn same_site_post(
+    path: &str,
+    accept: &str,
+    content_type: impl AsRef<str>,
+    cookie: Option<&str>,
+) -> http::request::Builder {
+    let b = Request::post(path)
+        .header("host", HOST)
+        .header("origin", ORIGIN)
+        .header("accept", accept)
+        .header("content-type", content_type.as_ref());
+    match cookie {
+        Some(c) => b.header("cookie", c),
+        None => b,
     }
 }
 
