@@ -40,6 +40,8 @@ pub fn Header() -> impl IntoView {
                                 let staff = matches!(u.role, crate::auth::Role::Admin | crate::auth::Role::Committee);
                                 view! {
                                     {staff.then(|| view! { <A href="/committee/drafts/new">"导入草案"</A> })}
+                                    {staff.then(|| view! { <A href="/committee/moderation">"意见审核"</A> })}
+                                    <A href="/my/comments">"我的意见"</A>
                                     {admin.then(|| view! { <A href="/admin/users">"账户管理"</A> })}
                                     <A href="/account">
                                         <span class="who">{u.display_name.clone()}</span>

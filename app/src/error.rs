@@ -50,6 +50,9 @@ pub enum AppError {
     CrossSite,
     #[error("payload too large")]
     PayloadTooLarge { limit_bytes: u64 },
+    /// The server is saturated (the intake queue is full); try again after this many seconds.
+    #[error("service unavailable")]
+    Unavailable { retry_after_s: u64 },
     #[error("internal error")]
     Internal,
 }
@@ -74,6 +77,17 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::RateLimited { .. } => 429,
             AppError::Internal => 500,
+            AppError::Unavailable { .. } => 503,
+        }
+    }
+
+    /// Seconds for a `Retry-After` header, for the errors that have one.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_s } | AppError::Unavailable { retry_after_s } => {
+                Some(*retry_after_s)
+            }
+            _ => None,
         }
     }
 
@@ -93,9 +107,12 @@ impl AppError {
                 .join("；"),
             AppError::Conflict(m) => m.clone(),
             AppError::RateLimited { retry_after_s } => {
-                let minutes = retry_after_s.div_ceil(60).max(1);
-                format!("尝试次数过多，请在 {minutes} 分钟后再试。")
+                format!("操作过于频繁，请在 {} 后再试。", wait_text(*retry_after_s))
             }
+            AppError::Unavailable { retry_after_s } => format!(
+                "提交的人很多，服务器正在排队处理，请在 {} 后重试。您填写的内容不会丢失，请勿关闭页面。",
+                wait_text(*retry_after_s)
+            ),
             AppError::CrossSite => {
                 "请求来源无法验证（缺少或不匹配的 Origin），已拒绝。请从本站页面提交。".into()
             }
@@ -104,6 +121,14 @@ impl AppError {
             }
             AppError::Internal => "服务器内部错误，请稍后再试。".into(),
         }
+    }
+}
+
+fn wait_text(seconds: u64) -> String {
+    if seconds < 60 {
+        format!("{} 秒", seconds.max(1))
+    } else {
+        format!("{} 分钟", seconds.div_ceil(60))
     }
 }
 

@@ -98,6 +98,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("drafts/:slug/comment/:uid") view=comment::pages::CommentPage ssr=SsrMode::Async/>
                         <Route path=path!("receipt/:tracking") view=comment::pages::ReceiptPage ssr=SsrMode::Async/>
                         <Route path=path!("track") view=comment::pages::TrackPage ssr=SsrMode::Async/>
+                        <Route path=path!("my/comments") view=comment::pages::MyCommentsPage ssr=SsrMode::Async/>
+                        <Route path=path!("committee/moderation") view=comment::moderation_page::ModerationPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/new") view=draft::import_page::ImportPage ssr=SsrMode::Async/>
                         <Route path=path!("account") view=account::pages::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/users") view=account::pages::UsersPage ssr=SsrMode::Async/>

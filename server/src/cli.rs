@@ -122,6 +122,24 @@ pub struct ServeArgs {
     /// Largest accepted form body, in KiB.
     #[arg(long, env = "YIJIAN_FORM_LIMIT_KB", default_value_t = 64)]
     pub form_limit_kb: usize,
+    /// Comment moderation: `pre` (public only after a moderator approves) or `post` (public at
+    /// once; comments flagged as possible spam still wait for a moderator).
+    #[arg(long, env = "YIJIAN_MODERATION", default_value = "pre", value_parser = ["pre", "post"])]
+    pub moderation: String,
+    /// Comment submissions one client address may make per minute; more get 429 + Retry-After.
+    #[arg(long, env = "YIJIAN_COMMENT_PER_IP_PER_MIN", default_value_t = 60)]
+    pub comment_per_ip_per_min: u32,
+    /// From this many submissions per minute, a client address must answer a small arithmetic
+    /// question (works without JavaScript) with each comment.
+    #[arg(long, env = "YIJIAN_COMMENT_CHALLENGE_FROM_PER_MIN", default_value_t = 10)]
+    pub comment_challenge_from_per_min: u32,
+    /// Comments one phone number or e-mail address may leave per hour.
+    #[arg(long, env = "YIJIAN_COMMENT_PER_CONTACT_PER_HOUR", default_value_t = 30)]
+    pub comment_per_contact_per_hour: u32,
+    /// Comments accepted and waiting to be written to disk; beyond this, submissions get
+    /// 503 + Retry-After instead of piling up.
+    #[arg(long, env = "YIJIAN_INTAKE_QUEUE", default_value_t = 4096)]
+    pub intake_queue: usize,
 }
 
 #[derive(Args, Debug)]

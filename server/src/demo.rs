@@ -326,6 +326,135 @@ const DEMO_COMMENTS: &[(i64, &str, &str, &str, &str)] = &[
     (2, "art-6", "support", "赞成。", "吉木萨尔县"),
 ];
 
+/// Units of chapter 1 (open in the demo) with their labels and what citizens talk about there.
+const DEMO_UNITS: &[(&str, &str, &[&str])] = &[
+    ("art-1", "第一条", &["立法目的", "热用户合法权益", "供热事业发展"]),
+    ("art-2", "第二条", &["适用范围", "用热活动的管理"]),
+    ("art-3", "第三条", &["城镇供热的定义", "地热和电采暖"]),
+    ("art-4", "第四条", &["统一规划、合理布局", "保障安全", "节能环保"]),
+    ("art-4-p-2", "第四条第2款", &["热电联产集中供热", "多元化投资建设"]),
+    ("art-5", "第五条", &["政府的领导责任", "供热监督管理"]),
+    ("art-5-p-2", "第五条第2款", &["供热行业管理部门的职责", "监督管理的分工"]),
+    ("art-5-p-3", "第五条第3款", &["各主管部门的分工", "部门之间的协调"]),
+    ("art-6", "第六条", &["清洁能源供热", "可再生能源", "老旧管网改造"]),
+    ("art-7", "第七条", &["采暖应急救助", "事故应急处置", "备用热源"]),
+    ("art-8", "第八条", &["表彰和奖励", "社会监督"]),
+];
+
+const DEMO_OPENERS: &[&str] = &[
+    "",
+    "我是昌吉市的居民，",
+    "我家住在老旧小区，",
+    "作为社区工作者，",
+    "我是退休职工，",
+    "作为物业从业人员，",
+    "作为供热企业员工，",
+    "我们村里的几位老人托我反映，",
+    "作为一名教师，",
+    "我在县城开小店，",
+];
+
+const DEMO_SUPPORT: &[&str] = &[
+    "赞成本条关于{t}的规定，写得清楚明白。",
+    "同意。{t}关系到千家万户过冬，条例作出规定很有必要。",
+    "支持本条。以前{t}没有明确依据，群众有意见找不到门。",
+    "本条对{t}的表述很好，建议保留。",
+];
+
+const DEMO_OPPOSE: &[&str] = &[
+    "不同意本条的写法，{t}的规定过于原则，执行中难以落实。",
+    "反对。关于{t}，本条没有规定具体责任人，出了问题容易推诿。",
+    "本条关于{t}的规定可能增加热用户负担，建议慎重。",
+];
+
+const DEMO_AMEND: &[&str] = &[
+    "建议在本条中明确{t}的具体标准和时限。",
+    "建议将本条中的“应当”改为“必须”，强化{t}的责任。",
+    "建议增加一款：有关{t}的情况应当每年向社会公开。",
+    "建议就{t}增加热用户参与和监督的规定。",
+    "关于{t}，建议写明县（市）和镇两级各自的职责，避免交叉。",
+];
+
+const DEMO_CLOSERS: &[&str] = &[
+    "",
+    "希望采纳。",
+    "去年冬天我家室温只有十六度，希望引起重视。",
+    "谢谢！",
+    "望在条例中体现。",
+    "供热期内打热线电话经常打不通，也请一并考虑。",
+];
+
+const DEMO_REGIONS: &[&str] = &[
+    "昌吉市", "阜康市", "呼图壁县", "玛纳斯县", "奇台县", "吉木萨尔县", "木垒哈萨克自治县", "",
+];
+const DEMO_CATEGORIES: &[&str] = &["个人", "个人", "个人", "企业", "社会组织", "人大代表", ""];
+
+struct DemoOpinion {
+    uid: &'static str,
+    label: &'static str,
+    stance: &'static str,
+    reason: String,
+    region: &'static str,
+    category: &'static str,
+    status: &'static str,
+    flags: &'static str,
+    note: &'static str,
+}
+
+/// A few hundred opinions written for the demo (not taken from any real data set): mostly
+/// published, some waiting in the moderation queue, a few flagged or not made public.
+fn demo_opinions() -> Vec<DemoOpinion> {
+    // A fixed linear congruential sequence: the same demo every time.
+    let mut seed: u64 = 20_261_127;
+    let mut next = move |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n
+    };
+    let mut out = Vec::new();
+    for i in 0..300 {
+        let (uid, label, topics) = DEMO_UNITS[next(DEMO_UNITS.len())];
+        let topic = topics[next(topics.len())];
+        let (stance, templates) = match next(10) {
+            0..=2 => ("support", DEMO_SUPPORT),
+            3..=4 => ("oppose", DEMO_OPPOSE),
+            _ => ("amend", DEMO_AMEND),
+        };
+        let mut reason = format!(
+            "{}{}{}",
+            DEMO_OPENERS[next(DEMO_OPENERS.len())],
+            templates[next(templates.len())].replace("{t}", topic),
+            DEMO_CLOSERS[next(DEMO_CLOSERS.len())]
+        );
+        let (status, flags, note) = match i % 25 {
+            0 | 7 | 14 => ("received", "", ""),
+            3 => {
+                reason.push_str("有事可打我电话13899012345。");
+                ("received", "phone", "")
+            }
+            11 => {
+                reason.push_str("详情见 http://heating-help.example.cn");
+                ("reviewing", "url", "")
+            }
+            19 => ("rejected", "", "与本条内容无关"),
+            _ => ("published", "", ""),
+        };
+        out.push(DemoOpinion {
+            uid,
+            label,
+            stance,
+            reason,
+            region: DEMO_REGIONS[next(DEMO_REGIONS.len())],
+            category: DEMO_CATEGORIES[next(DEMO_CATEGORIES.len())],
+            status,
+            flags,
+            note,
+        });
+    }
+    out
+}
+
 /// Publishes the demo opinions (as if already moderated) on both readings.
 async fn seed_comments(db: &Db) -> Result<(), AppError> {
     let draft_id: i64 = sqlx::query_scalar("select id from draft where slug = $1")
@@ -348,6 +477,35 @@ async fn seed_comments(db: &Db) -> Result<(), AppError> {
         .bind(region)
         .bind(app::comment::tracking::make(0x1_0000 + i as u64 * 7919))
         .bind(app::ssr::now_ms())
+        .execute(&db.pool)
+        .await?;
+    }
+    let newest: i64 =
+        sqlx::query_scalar("select max(number) from draft_version where draft_id = $1")
+            .bind(draft_id)
+            .fetch_one(&db.pool)
+            .await?;
+    let now = app::ssr::now_ms();
+    for (i, o) in demo_opinions().into_iter().enumerate() {
+        sqlx::query(
+            "insert into comment (draft_id, version_number, unit_uid, unit_label, stance, reason, \
+             region, category, tracking, status, flags, moderation_note, created_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(draft_id)
+        .bind(newest)
+        .bind(o.uid)
+        .bind(o.label)
+        .bind(o.stance)
+        .bind(o.reason)
+        .bind(o.region)
+        .bind(o.category)
+        .bind(app::comment::tracking::make(0x2_0000 + i as u64 * 104_729))
+        .bind(o.status)
+        .bind(o.flags)
+        .bind(o.note)
+        // Spread over the last five days, newest last.
+        .bind(now - (300 - i as i64) * 23 * 60_000)
         .execute(&db.pool)
         .await?;
     }

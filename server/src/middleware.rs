@@ -106,7 +106,7 @@ pub fn error_response(err: &AppError, html: bool) -> Response {
         let body = serde_json::to_string(err).unwrap_or_else(|_| "\"Internal\"".into());
         (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
     };
-    if let AppError::RateLimited { retry_after_s } = err {
+    if let Some(retry_after_s) = err.retry_after() {
         if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }
@@ -257,7 +257,7 @@ pub async fn form_guard(State(state): State<AppState>, req: Request, next: Next)
     }
     res_parts.status =
         StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    if let AppError::RateLimited { retry_after_s } = err {
+    if let Some(retry_after_s) = err.retry_after() {
         if let Ok(v) = HeaderValue::from_str(&retry_after_s.to_string()) {
             res_parts.headers.insert(header::RETRY_AFTER, v);
         }

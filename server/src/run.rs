@@ -4,6 +4,7 @@ use crate::cli::{DataArgs, DraftParseArgs, ServeArgs, UserAddArgs};
 use anyhow::{anyhow, bail, Context, Result};
 use app::account::NewAccount;
 use app::auth::Role;
+use app::comment::intake::{Intake, IntakeConfig};
 use app::ssr::{db, AppState, Db, Settings};
 use leptos::config::LeptosOptions;
 use std::io::BufRead;
@@ -37,7 +38,29 @@ pub fn settings_from(args: &ServeArgs) -> Settings {
         login_window_s: args.login_window_s,
         form_limit_bytes: args.form_limit_kb * 1024,
         trust_proxy: args.trust_proxy,
+        moderation: app::comment::Moderation::parse(&args.moderation).unwrap_or_default(),
+        comment_per_ip_per_min: args.comment_per_ip_per_min,
+        comment_challenge_from_per_min: args.comment_challenge_from_per_min,
+        comment_per_contact_per_hour: args.comment_per_contact_per_hour,
+        intake_queue: args.intake_queue,
     }
+}
+
+/// The application state, with the comment intake started on the given database.
+pub async fn app_state(db: Db, leptos_options: LeptosOptions, settings: Settings) -> Result<AppState> {
+    let mut config = IntakeConfig::from_settings(&settings);
+    if settings.public_url.is_none() {
+        config.public_base = format!("http://{}", leptos_options.site_addr);
+    }
+    let intake = Intake::start(db.clone(), config)
+        .await
+        .map_err(|e| anyhow!("cannot start the comment intake: {e:?}"))?;
+    Ok(AppState {
+        leptos_options,
+        db,
+        settings: Arc::new(settings),
+        intake,
+    })
 }
 
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
@@ -70,11 +93,12 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
              (build it with `.ci/build-site`)"
         );
     }
-    let state = AppState {
-        leptos_options: leptos_options(&args.site_root, args.bind),
+    let state = app_state(
         db,
-        settings: Arc::new(settings_from(&args)),
-    };
+        leptos_options(&args.site_root, args.bind),
+        settings_from(&args),
+    )
+    .await?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;

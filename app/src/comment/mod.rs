@@ -5,7 +5,15 @@
 // to it); the macro's generated client function inherits the long argument list.
 #![allow(clippy::too_many_arguments)]
 
+#[cfg(feature = "ssr")]
+pub mod intake;
+#[cfg(feature = "ssr")]
+pub mod mail;
+pub mod moderation;
+pub mod moderation_page;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod screen;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod tracking;
@@ -69,6 +77,79 @@ pub struct CommentTarget {
     pub open: bool,
     /// A fresh key the form sends back so a retried submission is recognised.
     pub idempotency_key: String,
+    /// Present when the client has been submitting a lot: answer it to submit.
+    pub challenge: Option<Challenge>,
+    pub moderation: Moderation,
+}
+
+/// A small question a person answers without JavaScript; the token is signed by the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+    pub question: String,
+    pub token: String,
+}
+
+/// Whether comments are public only after approval (pre) or at once unless flagged (post).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Moderation {
+    #[default]
+    Pre,
+    Post,
+}
+
+impl Moderation {
+    pub fn parse(s: &str) -> Option<Moderation> {
+        match s {
+            "pre" => Some(Moderation::Pre),
+            "post" => Some(Moderation::Post),
+            _ => None,
+        }
+    }
+
+    /// What the form tells the citizen will happen to the comment.
+    pub fn notice(self) -> &'static str {
+        match self {
+            Moderation::Pre => "意见经审核后公开显示；联系方式不会公开。",
+            Moderation::Post => "意见提交后即公开显示（含链接等可疑内容的除外，需审核）；联系方式不会公开。",
+        }
+    }
+}
+
+/// A comment as the public sees it: personal data removed, phone numbers and the like masked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicComment {
+    pub stance: Stance,
+    pub reason: String,
+    pub suggested: String,
+    pub region: String,
+    pub category: String,
+    pub submitted_at: String,
+    /// The reading it was made on, when earlier than the current one (“一审稿”).
+    pub earlier_version: Option<String>,
+}
+
+/// One page of a unit's public comments, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicPage {
+    pub comments: Vec<PublicComment>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// A logged-in citizen's own comment, with its status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnComment {
+    pub tracking: String,
+    pub draft_title: String,
+    pub slug: String,
+    pub unit_uid: String,
+    pub unit_label: String,
+    pub stance: Stance,
+    pub reason: String,
+    pub status: String,
+    pub submitted_at: String,
 }
 
 /// What a receipt page shows. Personal details are not included.
@@ -80,6 +161,8 @@ pub struct Receipt {
     pub unit_label: String,
     pub stance: Stance,
     pub status: String,
+    /// Why it was not made public, when it was not.
+    pub status_note: Option<String>,
     pub submitted_at: String,
 }
 
@@ -88,7 +171,7 @@ pub const MAX_REASON_CHARS: usize = 5000;
 #[server(prefix = "/api", endpoint = "comments/target")]
 pub async fn get_comment_target(slug: String, uid: String) -> Result<CommentTarget, AppError> {
     let state = crate::ssr::app_state()?;
-    ssr::target(&state.db, &slug, &uid).await
+    state.intake.target(&slug, &uid, ssr::source()).await
 }
 
 /// Public: submit a comment on a unit of an open part. Returns the tracking number; without
@@ -106,6 +189,8 @@ pub async fn submit_comment(
     category: Option<String>,
     contact: Option<String>,
     idempotency_key: String,
+    challenge_token: Option<String>,
+    challenge_answer: Option<String>,
 ) -> Result<String, AppError> {
     let state = crate::ssr::app_state()?;
     let input = ssr::NewComment {
@@ -119,8 +204,10 @@ pub async fn submit_comment(
         category: category.unwrap_or_default(),
         contact: contact.unwrap_or_default(),
         idempotency_key,
+        challenge_token,
+        challenge_answer,
     };
-    let tracking = ssr::submit(&state.db, input).await?;
+    let tracking = state.intake.submit(input, ssr::source()).await?;
     crate::ssr::web::redirect_plain_form(&format!("/receipt/{tracking}"));
     Ok(tracking)
 }
@@ -130,4 +217,24 @@ pub async fn submit_comment(
 pub async fn get_receipt(tracking: String) -> Result<Receipt, AppError> {
     let state = crate::ssr::app_state()?;
     ssr::receipt(&state.db, &tracking).await
+}
+
+/// Public: one page of a unit's published comments, newest first, personal data removed.
+#[server(prefix = "/api", endpoint = "comments/public")]
+pub async fn list_public_comments(
+    slug: String,
+    uid: String,
+    page: Option<i64>,
+) -> Result<PublicPage, AppError> {
+    let state = crate::ssr::app_state()?;
+    ssr::public_page(&state.db, &slug, &uid, page.unwrap_or(1)).await
+}
+
+/// A logged-in citizen's own comments (any role may list what it submitted while logged in).
+#[server(prefix = "/api", endpoint = "comments/mine")]
+pub async fn list_my_comments() -> Result<Vec<OwnComment>, AppError> {
+    use crate::auth::Role;
+    let user = crate::auth::ssr::require(&[Role::Citizen, Role::Station, Role::Committee, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    ssr::own(&state.db, user.id).await
 }

@@ -1,7 +1,10 @@
 //! The comment form (reachable from every open unit, works without JavaScript), the receipt and
 //! the tracking-number lookup.
 
-use super::{get_comment_target, get_receipt, Stance, SubmitComment};
+use super::{
+    get_comment_target, get_receipt, list_my_comments, list_public_comments, CommentTarget,
+    PublicPage, Stance, SubmitComment,
+};
 use crate::components::ActionError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,6 +13,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn CommentPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let key = move || {
         let p = params.read();
         (
@@ -24,6 +28,13 @@ pub fn CommentPage() -> impl IntoView {
             let _ = window().location().set_href(&format!("/receipt/{t}"));
         }
     });
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(1)
+    };
     view! {
         <Title text="发表意见 · 意见"/>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
@@ -32,53 +43,227 @@ pub fn CommentPage() -> impl IntoView {
                     Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
                     Ok(t) => {
                         let back = format!("/drafts/{}#{}", t.slug, t.uid);
+                        let (slug, uid) = (t.slug.clone(), t.uid.clone());
                         view! {
                             <p><a href=back>{format!("← 返回《{}》", t.draft_title)}</a></p>
                             <h1>{format!("对{}发表意见", t.label)}</h1>
                             <blockquote class="unit-quote">{t.text.clone()}</blockquote>
                             {t.window.clone().map(|w| view! { <p class="muted">{w}</p> })}
-                            {if !t.open {
-                                view! { <p class="alert alert-error" role="alert">"本条目前不接受意见。"</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ActionError action=submit/>
-                                    <ActionForm action=submit attr:class="stack-form wide">
-                                        <input type="hidden" name="slug" value=t.slug.clone()/>
-                                        <input type="hidden" name="uid" value=t.uid.clone()/>
-                                        <input type="hidden" name="idempotency_key" value=t.idempotency_key.clone()/>
-                                        <fieldset class="stances">
-                                            <legend>"您的态度"</legend>
-                                            {Stance::ALL.into_iter().map(|s| {
-                                                let id = format!("stance-{}", s.as_str());
-                                                view! {
-                                                    <span class="stance">
-                                                        <input type="radio" name="stance" id=id.clone() value=s.as_str() required/>
-                                                        <label for=id>{s.label()}</label>
-                                                    </span>
-                                                }
-                                            }).collect_view()}
-                                        </fieldset>
-                                        <label for="c-suggested">"建议修改为（可选，可直接修改下面的条文）"</label>
-                                        <textarea id="c-suggested" name="suggested" rows="4" maxlength="5000">{t.text.clone()}</textarea>
-                                        <label for="c-reason">"理由（必填，最多 5000 字）"</label>
-                                        <textarea id="c-reason" name="reason" rows="6" required maxlength="5000"></textarea>
-                                        <label for="c-name">"姓名（可选）"</label>
-                                        <input id="c-name" name="name" maxlength="50" autocomplete="name"/>
-                                        <label for="c-region">"地区（可选）"</label>
-                                        <input id="c-region" name="region" maxlength="50"/>
-                                        <label for="c-category">"身份（可选）"</label>
-                                        <select id="c-category" name="category">
-                                            <option value="">"（不填）"</option>
-                                            {["个人", "企业", "社会组织", "人大代表", "其他"].into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
-                                        </select>
-                                        <label for="c-contact">"联系方式（可选，手机或邮箱，不会公开）"</label>
-                                        <input id="c-contact" name="contact" maxlength="100" autocomplete="email"/>
-                                        <button type="submit" class="button primary">"提交意见"</button>
-                                    </ActionForm>
-                                }.into_any()
-                            }}
+                            <CommentForm target=t action=submit/>
+                            <UnitComments slug=slug uid=uid page=Signal::derive(page)/>
                         }.into_any()
                     }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The comment form of one unit: a plain HTML form (posts without JavaScript) driven by a
+/// server action when hydrated. Shared by the comment page and the inline form.
+#[component]
+pub fn CommentForm(target: CommentTarget, action: ServerAction<SubmitComment>) -> impl IntoView {
+    let t = target;
+    if !t.open {
+        return view! { <p class="alert alert-error" role="alert">"本条目前不接受意见。"</p> }.into_any();
+    }
+    // Ids must be unique when several inline forms are open on one page.
+    let p = format!("c-{}", t.uid);
+    let id = move |name: &str| format!("{p}-{name}");
+    view! {
+        <ActionError action=action/>
+        <ActionForm action=action attr:class="stack-form wide comment-form">
+            <input type="hidden" name="slug" value=t.slug.clone()/>
+            <input type="hidden" name="uid" value=t.uid.clone()/>
+            <input type="hidden" name="idempotency_key" value=t.idempotency_key.clone()/>
+            <fieldset class="stances">
+                <legend>"您的态度"</legend>
+                {Stance::ALL.into_iter().map(|s| {
+                    let sid = id(&format!("stance-{}", s.as_str()));
+                    view! {
+                        <span class="stance">
+                            <input type="radio" name="stance" id=sid.clone() value=s.as_str() required/>
+                            <label for=sid>{s.label()}</label>
+                        </span>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <label for=id("suggested")>"建议修改为（可选，可直接修改下面的条文）"</label>
+            <textarea id=id("suggested") name="suggested" rows="4" maxlength="5000">{t.text.clone()}</textarea>
+            <label for=id("reason")>"理由（必填，最多 5000 字）"</label>
+            <textarea id=id("reason") name="reason" rows="6" required maxlength="5000"></textarea>
+            <label for=id("name")>"姓名（可选，不公开）"</label>
+            <input id=id("name") name="name" maxlength="50" autocomplete="name"/>
+            <label for=id("region")>"地区（可选）"</label>
+            <input id=id("region") name="region" maxlength="50"/>
+            <label for=id("category")>"身份（可选）"</label>
+            <select id=id("category") name="category">
+                <option value="">"（不填）"</option>
+                {["个人", "企业", "社会组织", "人大代表", "其他"].into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
+            </select>
+            <label for=id("contact")>"联系方式（可选，手机或邮箱，不会公开；填写邮箱将收到回执邮件）"</label>
+            <input id=id("contact") name="contact" maxlength="100" autocomplete="email"/>
+            {t.challenge.clone().map(|c| view! {
+                <input type="hidden" name="challenge_token" value=c.token/>
+                <label for=id("challenge")>{c.question}</label>
+                <input id=id("challenge") name="challenge_answer" required inputmode="numeric" maxlength="4" autocomplete="off"/>
+            })}
+            <p class="muted">{t.moderation.notice()}</p>
+            <button type="submit" class="button primary">"提交意见"</button>
+        </ActionForm>
+    }
+    .into_any()
+}
+
+/// A unit's public comments, newest first, a page at a time (links work without JavaScript).
+#[component]
+pub fn UnitComments(slug: String, uid: String, page: Signal<i64>) -> impl IntoView {
+    let (s2, u2) = (slug.clone(), uid.clone());
+    let list = Resource::new(
+        move || page.get(),
+        move |p| list_public_comments(s2.clone(), u2.clone(), Some(p)),
+    );
+    let base = format!("/drafts/{slug}/comment/{uid}");
+    view! {
+        <section class="public-comments" aria-labelledby="public-comments-h">
+            <h2 id="public-comments-h">"已公开的意见"</h2>
+            <Suspense fallback=|| view! { <p>"加载中…"</p> }>
+                {
+                    let base = base.clone();
+                    move || {
+                        let base = base.clone();
+                        Suspend::new(async move {
+                            match list.await {
+                                Err(e) => view! { <p class="alert alert-error">{e.message()}</p> }.into_any(),
+                                Ok(p) if p.total == 0 => view! { <p class="muted">"暂无公开的意见。"</p> }.into_any(),
+                                Ok(p) => public_list(p, &base).into_any(),
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+        </section>
+    }
+}
+
+fn public_list(p: PublicPage, base: &str) -> impl IntoView {
+    let link = |n: i64| format!("{base}?page={n}#public-comments-h");
+    let prev = (p.page > 1).then(|| link(p.page - 1));
+    let next = (p.page < p.pages).then(|| link(p.page + 1));
+    view! {
+        <p class="muted">{format!("共 {} 条，第 {}/{} 页", p.total, p.page, p.pages)}</p>
+        <ol class="comment-list">
+            {p.comments.into_iter().map(|c| {
+                let who = [c.category.as_str(), c.region.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · ");
+                view! {
+                    <li class="public-comment">
+                        <p class="comment-meta">
+                            <span class=format!("stance-badge stance-{}", c.stance.as_str())>{c.stance.label()}</span>
+                            " " {if who.is_empty() { "公众".to_string() } else { who }}
+                            " · " {c.submitted_at}
+                            {c.earlier_version.map(|v| format!("（对{v}）"))}
+                        </p>
+                        <p class="comment-reason">{c.reason}</p>
+                        {(!c.suggested.is_empty()).then(|| view! {
+                            <p class="comment-suggested"><span class="muted">"建议修改为："</span>{c.suggested}</p>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        <nav class="pager" aria-label="翻页">
+            {prev.map(|h| view! { <a href=h rel="prev">"← 上一页"</a> })}
+            {next.map(|h| view! { <a href=h rel="next">"下一页 →"</a> })}
+        </nav>
+    }
+}
+
+/// With JavaScript: the form opened beside its unit on the reading page, submitted without a
+/// page reload; the receipt number shows in place. Without JavaScript the link it replaces
+/// leads to the comment page instead.
+#[component]
+pub fn InlineComment(slug: String, uid: String, href: String, label: String) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let submit = ServerAction::<SubmitComment>::new();
+    let target = LocalResource::new({
+        let (slug, uid) = (slug.clone(), uid.clone());
+        move || {
+            let (slug, uid, open) = (slug.clone(), uid.clone(), open.get());
+            async move {
+                if open {
+                    Some(get_comment_target(slug, uid).await)
+                } else {
+                    None
+                }
+            }
+        }
+    });
+    view! {
+        <a class="comment-link" href=href aria-expanded=move || open.get().to_string()
+            on:click=move |ev| {
+                ev.prevent_default();
+                open.update(|o| *o = !*o);
+            }>{label}</a>
+        <Show when=move || open.get()>
+            <div class="inline-comment">
+                {move || match submit.value().get() {
+                    Some(Ok(t)) => view! {
+                        <p class="alert alert-ok" role="status">
+                            "意见已提交，回执编号 " <strong class="tracking-inline">{t.clone()}</strong>
+                            " · " <a href=format!("/receipt/{t}")>"查看回执"</a>
+                        </p>
+                    }.into_any(),
+                    _ => view! {
+                        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
+                            {move || Suspend::new(async move {
+                                match target.await {
+                                    Some(Ok(t)) => view! { <CommentForm target=t action=submit/> }.into_any(),
+                                    Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                                    None => ().into_any(),
+                                }
+                            })}
+                        </Suspense>
+                    }.into_any(),
+                }}
+            </div>
+        </Show>
+    }
+}
+
+/// A logged-in person's own comments.
+#[component]
+pub fn MyCommentsPage() -> impl IntoView {
+    let mine = Resource::new(|| (), |_| list_my_comments());
+    view! {
+        <Title text="我的意见 · 意见"/>
+        <h1>"我的意见"</h1>
+        <p class="muted">"登录后提交的意见列在这里；未登录时提交的意见请凭回执编号查询。"</p>
+        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match mine.await {
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p>"您还没有提交过意见。"</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="data-table">
+                            <thead><tr><th>"回执编号"</th><th>"草案与条款"</th><th>"态度"</th><th>"理由"</th><th>"提交时间"</th><th>"状态"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|c| view! {
+                                    <tr>
+                                        <td><a href=format!("/receipt/{}", c.tracking)>{c.tracking.clone()}</a></td>
+                                        <td><a href=format!("/drafts/{}#{}", c.slug, c.unit_uid)>{format!("《{}》{}", c.draft_title, c.unit_label)}</a></td>
+                                        <td>{c.stance.label()}</td>
+                                        <td class="clip">{c.reason}</td>
+                                        <td>{c.submitted_at}</td>
+                                        <td>{c.status}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
                 }
             })}
         </Suspense>
@@ -114,6 +299,7 @@ fn receipt_view(r: Result<super::Receipt, crate::error::AppError>) -> AnyView {
                     <dt>"态度"</dt><dd>{r.stance.label()}</dd>
                     <dt>"提交时间"</dt><dd>{r.submitted_at}</dd>
                     <dt>"状态"</dt><dd>{r.status}</dd>
+                    {r.status_note.map(|n| view! { <dt>"未公开原因"</dt><dd>{n}</dd> })}
                 </dl>
             </section>
         }.into_any(),

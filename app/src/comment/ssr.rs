@@ -1,9 +1,8 @@
 //! Comment storage.
 
-use super::{tracking, CommentTarget, Receipt, Stance, UnitCounts, MAX_REASON_CHARS};
-use crate::draft::{Node, WindowState};
-use crate::error::{AppError, FieldError};
-use crate::ssr::{now_ms, Db};
+use super::{tracking, OwnComment, PublicComment, PublicPage, Receipt, Stance, UnitCounts};
+use crate::error::AppError;
+use crate::ssr::Db;
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
@@ -17,7 +16,7 @@ pub fn normalize(s: &str) -> String {
         .to_string()
 }
 
-fn valid_contact(c: &str) -> bool {
+pub(crate) fn valid_contact(c: &str) -> bool {
     if c.contains('@') {
         let mut parts = c.split('@');
         let (user, domain) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
@@ -46,218 +45,141 @@ pub struct NewComment {
     pub category: String,
     pub contact: String,
     pub idempotency_key: String,
+    pub challenge_token: Option<String>,
+    pub challenge_answer: Option<String>,
 }
 
-fn find_unit<'a>(
-    nodes: &'a [Node],
-    uid: &str,
-    article: Option<&'a Node>,
-) -> Option<(&'a Node, &'a Node)> {
-    for n in nodes {
-        let art = if n.kind == crate::draft::NodeKind::Tiao {
-            Some(n)
-        } else {
-            article
-        };
-        if n.uid == uid {
-            return art.map(|a| (n, a));
-        }
-        if let Some(found) = find_unit(&n.children, uid, art) {
-            return Some(found);
-        }
+/// Who is submitting: the client address and the logged-in account, if any.
+pub fn source() -> super::intake::Source {
+    super::intake::Source {
+        ip: crate::ssr::web::client_ip(),
+        account_id: crate::auth::ssr::viewer().user().map(|u| u.id),
     }
-    None
-}
-
-fn unit_text(n: &Node) -> String {
-    let mut out = String::new();
-    n.walk(&mut |d| {
-        if !d.text.is_empty() {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            if matches!(
-                d.kind,
-                crate::draft::NodeKind::Xiang | crate::draft::NodeKind::Mu
-            ) {
-                out.push_str(&d.label);
-            }
-            out.push_str(&d.text);
-        }
-    });
-    out
-}
-
-fn random_key() -> String {
-    use rand::RngCore;
-    let mut b = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut b);
-    hex::encode(b)
-}
-
-/// The unit a comment is for, in the newest version, with whether its part is open.
-pub async fn target(db: &Db, slug: &str, uid: &str) -> Result<CommentTarget, AppError> {
-    let v = crate::draft::ssr::version(db, slug, None).await?;
-    let (unit, article) = find_unit(&v.tree.nodes, uid, None).ok_or(AppError::NotFound)?;
-    let window = v
-        .windows
-        .iter()
-        .rev()
-        .find(|w| w.article_uids.contains(&article.uid));
-    let label = if unit.uid == article.uid {
-        article.label.clone()
-    } else {
-        let pos = uid.rsplit('-').next().unwrap_or("");
-        let kind = if uid.contains("-i-") { "项" } else { "款" };
-        format!("{}第{}{}", article.label, pos, kind)
-    };
-    Ok(CommentTarget {
-        slug: slug.into(),
-        draft_title: v.title.clone(),
-        uid: uid.into(),
-        label,
-        text: unit_text(unit),
-        open: window.is_some_and(|w| w.state == WindowState::Open),
-        window: window.map(|w| w.describe()),
-        idempotency_key: random_key(),
-    })
-}
-
-pub async fn submit(db: &Db, c: NewComment) -> Result<String, AppError> {
-    let key = c.idempotency_key.trim();
-    if !(16..=64).contains(&key.len())
-        || !key
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
-    {
-        return Err(AppError::BadRequest(
-            "提交标识无效，请刷新页面后重试".into(),
-        ));
-    }
-    // A retry of a comment already stored: same receipt, nothing new.
-    let existing: Option<String> =
-        sqlx::query_scalar("select tracking from comment where idempotency_key = $1")
-            .bind(key)
-            .fetch_optional(&db.pool)
-            .await?;
-    if let Some(t) = existing {
-        return Ok(t);
-    }
-    let stance = Stance::parse(&c.stance)
-        .ok_or_else(|| AppError::validation("stance", "请选择赞成、反对或修改建议"))?;
-    let target = target(db, &c.slug, &c.uid).await?;
-    if !target.open {
-        return Err(AppError::Conflict(match &target.window {
-            Some(w) => format!("本条目前不接受意见：{w}"),
-            None => "本条尚未公开征求意见".into(),
-        }));
-    }
-    let reason = normalize(&c.reason);
-    let suggested = normalize(&c.suggested);
-    let (name, region, category, contact) = (
-        normalize(&c.name),
-        normalize(&c.region),
-        normalize(&c.category),
-        normalize(&c.contact),
-    );
-    let mut errors = Vec::new();
-    let mut err = |field: &str, message: &str| {
-        errors.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        })
-    };
-    if reason.is_empty() {
-        err("reason", "请填写理由");
-    } else if reason.chars().count() > MAX_REASON_CHARS {
-        err("reason", "理由不能超过 5000 字");
-    }
-    if suggested.chars().count() > MAX_REASON_CHARS {
-        err("suggested", "建议条文不能超过 5000 字");
-    }
-    if name.chars().count() > 50 || region.chars().count() > 50 || category.chars().count() > 20 {
-        err("name", "姓名、地区或类别过长");
-    }
-    if !contact.is_empty() && !valid_contact(&contact) {
-        err("contact", "联系方式须为手机号码或电子邮箱");
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let v = crate::draft::ssr::version(db, &c.slug, None).await?;
-    let draft_id: i64 = sqlx::query_scalar("select id from draft where slug = $1")
-        .bind(&c.slug)
-        .fetch_one(&db.pool)
-        .await?;
-    for _ in 0..5 {
-        let t = tracking::make(rand::random::<u64>() & ((1 << 35) - 1));
-        let res = sqlx::query(
-            "insert into comment (draft_id, version_number, unit_uid, unit_label, stance, suggested, \
-             reason, name, region, category, contact, tracking, status, idempotency_key, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, $14)",
-        )
-        .bind(draft_id)
-        .bind(v.number)
-        .bind(&c.uid)
-        .bind(&target.label)
-        .bind(stance.as_str())
-        .bind(&suggested)
-        .bind(&reason)
-        .bind(&name)
-        .bind(&region)
-        .bind(&category)
-        .bind(&contact)
-        .bind(&t)
-        .bind(key)
-        .bind(now_ms())
-        .execute(&db.pool)
-        .await;
-        match res {
-            Ok(_) => return Ok(t),
-            Err(sqlx::Error::Database(d)) if d.is_unique_violation() => {
-                // Either a concurrent retry with the same key, or (rarely) a tracking collision.
-                if let Some(t) = sqlx::query_scalar::<_, String>(
-                    "select tracking from comment where idempotency_key = $1",
-                )
-                .bind(key)
-                .fetch_optional(&db.pool)
-                .await?
-                {
-                    return Ok(t);
-                }
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(AppError::Internal)
 }
 
 pub async fn receipt(db: &Db, input: &str) -> Result<Receipt, AppError> {
     let t = tracking::normalize(input).ok_or_else(|| {
         AppError::validation("tracking", "回执编号有误，请核对（例如 YJ-7K3Q-9M2P）")
     })?;
-    let row: Option<(String, String, String, String, String, i64)> = sqlx::query_as(
-        "select d.title, d.slug, c.unit_label, c.stance, c.status, c.created_at from comment c \
-         join draft d on d.id = c.draft_id where c.tracking = $1",
+    let row: Option<(String, String, String, String, String, String, i64)> = sqlx::query_as(
+        "select d.title, d.slug, c.unit_label, c.stance, c.status, c.moderation_note, c.created_at \
+         from comment c join draft d on d.id = c.draft_id where c.tracking = $1",
     )
     .bind(&t)
     .fetch_optional(&db.pool)
     .await?;
-    let (draft_title, slug, unit_label, stance, status, at) = row.ok_or(AppError::NotFound)?;
+    let (draft_title, slug, unit_label, stance, status, note, at) =
+        row.ok_or(AppError::NotFound)?;
     Ok(Receipt {
         tracking: t,
         draft_title,
         slug,
         unit_label,
         stance: Stance::parse(&stance).unwrap_or(Stance::Amend),
-        status: match status.as_str() {
-            "received" => "已收到".into(),
-            "reviewing" => "审核中".into(),
-            "published" => "已公开".into(),
-            _ => "未公开".into(),
-        },
+        status_note: (status == "rejected").then(|| {
+            if note.is_empty() {
+                "未说明原因".into()
+            } else {
+                note
+            }
+        }),
+        status: status_label(&status).into(),
         submitted_at: crate::draft::time::format_local(at),
     })
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "received" => "已收到",
+        "reviewing" => "审核中",
+        "published" => "已公开",
+        _ => "未公开",
+    }
+}
+
+pub const PUBLIC_PAGE_SIZE: i64 = 20;
+
+/// One page of a unit's published comments (from every version, via the unit's stable
+/// identity), newest first, with personal data removed and masked.
+pub async fn public_page(db: &Db, slug: &str, uid: &str, page: i64) -> Result<PublicPage, AppError> {
+    let total: i64 = sqlx::query_scalar(
+        "select count(*) from comment c join draft d on d.id = c.draft_id \
+         where d.slug = $1 and c.unit_uid = $2 and c.status = 'published'",
+    )
+    .bind(slug)
+    .bind(uid)
+    .fetch_one(&db.pool)
+    .await?;
+    let pages = ((total + PUBLIC_PAGE_SIZE - 1) / PUBLIC_PAGE_SIZE).max(1);
+    let page = page.clamp(1, pages);
+    let rows: Vec<(String, String, String, String, String, i64, i64, String, i64)> = sqlx::query_as(
+        "select c.stance, c.reason, c.suggested, c.region, c.category, c.created_at, \
+         c.version_number, coalesce(v.label, ''), \
+         (select max(number) from draft_version where draft_id = d.id) \
+         from comment c join draft d on d.id = c.draft_id \
+         left join draft_version v on v.draft_id = d.id and v.number = c.version_number \
+         where d.slug = $1 and c.unit_uid = $2 and c.status = 'published' \
+         order by c.created_at desc, c.id desc limit $3 offset $4",
+    )
+    .bind(slug)
+    .bind(uid)
+    .bind(PUBLIC_PAGE_SIZE)
+    .bind((page - 1) * PUBLIC_PAGE_SIZE)
+    .fetch_all(&db.pool)
+    .await?;
+    let comments = rows
+        .into_iter()
+        .map(
+            |(stance, reason, suggested, region, category, at, version, vlabel, newest)| {
+                PublicComment {
+                    stance: Stance::parse(&stance).unwrap_or(Stance::Amend),
+                    reason: super::screen::mask(&reason),
+                    suggested: super::screen::mask(&suggested),
+                    region: super::screen::mask(&region),
+                    category,
+                    submitted_at: crate::draft::time::format_local(at),
+                    earlier_version: (version < newest).then_some(vlabel),
+                }
+            },
+        )
+        .collect();
+    Ok(PublicPage {
+        comments,
+        total,
+        page,
+        pages,
+    })
+}
+
+/// The comments an account submitted while logged in, newest first.
+pub async fn own(db: &Db, account_id: i64) -> Result<Vec<OwnComment>, AppError> {
+    let rows: Vec<(String, String, String, String, String, String, String, String, i64)> =
+        sqlx::query_as(
+            "select c.tracking, d.title, d.slug, c.unit_uid, c.unit_label, c.stance, c.reason, \
+             c.status, c.created_at from comment c join draft d on d.id = c.draft_id \
+             where c.account_id = $1 order by c.created_at desc, c.id desc limit 500",
+        )
+        .bind(account_id)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(tracking, draft_title, slug, unit_uid, unit_label, stance, reason, status, at)| {
+                OwnComment {
+                    tracking,
+                    draft_title,
+                    slug,
+                    unit_uid,
+                    unit_label,
+                    stance: Stance::parse(&stance).unwrap_or(Stance::Amend),
+                    reason,
+                    status: status_label(&status).into(),
+                    submitted_at: crate::draft::time::format_local(at),
+                }
+            },
+        )
+        .collect())
 }
 
 /// Public comment counts per unit uid: by stance in the current version, plus the number made

@@ -115,6 +115,7 @@ pub async fn import_version(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    drafts_changed();
     Ok(Imported {
         number,
         parsed,
@@ -189,7 +190,7 @@ pub async fn list(db: &Db, staff: bool) -> Result<Vec<DraftSummary>, AppError> {
     Ok(out)
 }
 
-async fn windows(db: &Db, draft_id: i64) -> Result<Vec<Window>, AppError> {
+pub(crate) async fn windows(db: &Db, draft_id: i64) -> Result<Vec<Window>, AppError> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "select part_label, article_uids, opens_at, closes_at from publication \
          where draft_id = $1 order by opens_at, id",
@@ -318,7 +319,13 @@ pub async fn publish(
     .bind(now_ms())
     .execute(&db.pool)
     .await?;
+    drafts_changed();
     Ok(())
+}
+
+/// Tells the comment intake to reload cached units of drafts.
+fn drafts_changed() {
+    crate::comment::intake::DRAFTS_CHANGED.fetch_add(1, std::sync::atomic::Ordering::Release);
 }
 
 /// The newest version of a draft, or the numbered one.
@@ -707,5 +714,6 @@ pub async fn relink(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    drafts_changed();
     Ok(())
 }

@@ -65,8 +65,36 @@ pub fn DraftText(
     }
 }
 
+/// Public counts of a unit and everything under it, so an article shows its paragraphs' too.
+fn subtree_counts(
+    n: &Node,
+    counts: &HashMap<String, crate::comment::UnitCounts>,
+) -> Option<crate::comment::UnitCounts> {
+    let mut total = crate::comment::UnitCounts::default();
+    let mut any = false;
+    n.walk(&mut |d| {
+        if let Some(c) = counts.get(&d.uid) {
+            any = true;
+            total.support += c.support;
+            total.oppose += c.oppose;
+            total.amend += c.amend;
+            total.earlier += c.earlier;
+        }
+    });
+    any.then_some(total)
+}
+
+/// `open`: the unit's article is open for comments (children of an open article get their
+/// own comment links).
 #[component]
-fn Unit(node: Node, anchor: String) -> impl IntoView {
+fn Unit(
+    node: Node,
+    anchor: String,
+    #[prop(optional)] open: bool,
+    /// The only paragraph of its article: the article's own link serves it.
+    #[prop(optional)]
+    solo: bool,
+) -> impl IntoView {
     match node.kind {
         NodeKind::Bian
         | NodeKind::Fenbian
@@ -88,17 +116,19 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
             let id = page_id(&node, article_anchor(&node));
             let ctx = use_context::<Statuses>().unwrap_or_default();
             let status = ctx.0.get(&node.uid).cloned();
-            let counts = ctx.1.get(&node.uid).cloned();
-            let comment_link = (status.as_ref().is_some_and(|s| s.0 == WindowState::Open)
-                && !node.uid.is_empty())
-            .then(|| format!("/drafts/{}/comment/{}", ctx.2, node.uid));
+            let counts = subtree_counts(&node, &ctx.1);
+            let open = status.as_ref().is_some_and(|s| s.0 == WindowState::Open);
+            let comment_link = (open && !node.uid.is_empty())
+                .then(|| format!("/drafts/{}/comment/{}", ctx.2, node.uid));
+            let (slug, uid) = (ctx.2.to_string(), node.uid.clone());
             let label = node.label.clone();
             let text = node.text.clone();
+            let solo = node.children.len() == 1;
             let children = node
                 .children
                 .into_iter()
                 .enumerate()
-                .map(|(i, c)| view! { <Unit node=c anchor=format!("{id}-p-{}", i + 1)/> })
+                .map(|(i, c)| view! { <Unit node=c anchor=format!("{id}-p-{}", i + 1) open=open solo=solo/> })
                 .collect_view();
             view! {
                 <div class="article" id=id.clone()>
@@ -111,7 +141,9 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
                         });
                         view! { <span class=class>{text}</span> }
                     })}
-                    {comment_link.map(|href| view! { <a class="comment-link" href=href>"发表意见"</a> })}
+                    {comment_link.map(|href| view! {
+                        <crate::comment::pages::InlineComment slug=slug uid=uid href=href label="发表意见".into()/>
+                    })}
                     {counts.map(|c| {
                         let mut parts = vec![format!("赞成 {} · 反对 {} · 修改建议 {}", c.support, c.oppose, c.amend)];
                         if c.earlier > 0 {
@@ -127,6 +159,15 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
         }
         NodeKind::Kuan | NodeKind::Xiang | NodeKind::Mu => {
             let own_id = page_id(&node, anchor.clone());
+            let ctx = use_context::<Statuses>().unwrap_or_default();
+            let link = (open && !solo && !node.uid.is_empty()).then(|| {
+                let href = format!("/drafts/{}/comment/{}", ctx.2, node.uid);
+                let label = if node.kind == NodeKind::Kuan { "对本款提意见" } else { "对本项提意见" };
+                view! {
+                    <crate::comment::pages::InlineComment
+                        slug=ctx.2.to_string() uid=node.uid.clone() href=href label=label.into()/>
+                }
+            });
             let prefix = if node.kind == NodeKind::Kuan {
                 ""
             } else {
@@ -142,7 +183,7 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
                     } else {
                         format!("{anchor}-{}", i + 1)
                     };
-                    view! { <Unit node=c anchor=child_anchor/> }
+                    view! { <Unit node=c anchor=child_anchor open=open/> }
                 })
                 .collect_view();
             let class = format!("unit-{:?}", node.kind).to_lowercase();
@@ -152,6 +193,7 @@ fn Unit(node: Node, anchor: String) -> impl IntoView {
                         {(!node.label.is_empty()).then(|| view! { <span class="unit-label">{node.label.clone()}</span> })}
                         {node.text.clone()}
                     </p>
+                    {link}
                     {children}
                 </div>
             }

@@ -26,6 +26,16 @@ pub struct Settings {
     pub form_limit_bytes: usize,
     /// Take the client address from `X-Forwarded-For` (only behind our own proxy).
     pub trust_proxy: bool,
+    /// Comments public only after approval (pre) or at once unless flagged (post).
+    pub moderation: crate::comment::Moderation,
+    /// Comment submissions one client address may make per minute (then 429).
+    pub comment_per_ip_per_min: u32,
+    /// From this many submissions per minute, an address must answer a challenge.
+    pub comment_challenge_from_per_min: u32,
+    /// Comments one phone number or e-mail address may leave per hour.
+    pub comment_per_contact_per_hour: u32,
+    /// Comments waiting to be written before new ones get 503 + Retry-After.
+    pub intake_queue: usize,
 }
 
 impl Default for Settings {
@@ -39,6 +49,11 @@ impl Default for Settings {
             login_window_s: 15 * 60,
             form_limit_bytes: 64 * 1024,
             trust_proxy: false,
+            moderation: crate::comment::Moderation::Pre,
+            comment_per_ip_per_min: 60,
+            comment_challenge_from_per_min: 10,
+            comment_per_contact_per_hour: 30,
+            intake_queue: 4096,
         }
     }
 }
@@ -48,6 +63,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub settings: Arc<Settings>,
+    /// The comment intake: group commit, rate limits, unit cache.
+    pub intake: Arc<crate::comment::intake::Intake>,
 }
 
 /// The state inside a server function or a rendered page. Missing state is a wiring bug in

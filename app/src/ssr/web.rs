@@ -30,6 +30,23 @@ pub fn redirect_plain_form(path: &str) {
     }
 }
 
+/// After a successful plain form post, go back to the page the form was on (its `Referer`,
+/// reduced to a same-site path).
+pub fn redirect_plain_form_back() {
+    if !is_plain_form_post() {
+        return;
+    }
+    let back = use_context::<Parts>().and_then(|p| {
+        let r = p.headers.get(http::header::REFERER)?.to_str().ok()?;
+        let u = url::Url::parse(r).ok()?;
+        Some(match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        })
+    });
+    leptos_axum::redirect(&safe_next(back.as_deref()));
+}
+
 /// Only same-site relative paths are followed after login, so `?next=` cannot send a user
 /// to another site.
 pub fn safe_next(next: Option<&str>) -> String {

@@ -182,7 +182,7 @@ async fn login_is_rate_limited_per_account_even_with_the_right_password() {
         .await;
     let flash = plain.set_cookie("yj_flash").unwrap();
     let page = app.get("/login", Some(&flash)).await;
-    assert!(page.body.contains("尝试次数过多"), "Chinese message shown");
+    assert!(page.body.contains("操作过于频繁"), "Chinese message shown");
 }
 
 #[tokio::test]

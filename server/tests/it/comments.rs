@@ -150,11 +150,32 @@ async fn reading_page_shows_counts_and_earlier_versions_comments() {
     let app = TestApp::new().await;
     server::demo::seed(&app.db).await.unwrap();
     let page = app.get(&format!("/drafts/{SLUG}"), None).await;
+    // 第四条 and its paragraphs: the article shows the sum of its units' public comments.
+    let count = |stance: &str, version: &str| {
+        format!(
+            "select count(*) from comment where (unit_uid = 'art-4' or unit_uid like 'art-4-p-%') \
+             and status = 'published' and stance like '{stance}' and version_number {version}"
+        )
+    };
+    let (s, o, a, e) = (
+        app.count(&count("support", "= 2")).await,
+        app.count(&count("oppose", "= 2")).await,
+        app.count(&count("amend", "= 2")).await,
+        app.count(&count("%", "< 2")).await,
+    );
+    assert!(s + o + a > 3, "the demo has opinions on 第四条");
+    let expected = if e > 0 {
+        format!("赞成 {s} · 反对 {o} · 修改建议 {a}；上一稿中对本条的 {e} 条意见")
+    } else {
+        format!("赞成 {s} · 反对 {o} · 修改建议 {a}")
+    };
+    let art4 = page.body.split("id=\"art-4\"").nth(1).unwrap();
+    assert!(art4.contains(&expected), "第四条 {expected}: {art4}");
+    let e1 = app.count(&count("%", "< 2").replace("art-4", "art-1")).await;
+    assert!(e1 >= 2);
     assert!(
-        page.body
-            .contains("赞成 2 · 反对 0 · 修改建议 0；上一稿中对本条的 2 条意见"),
-        "第一条: {}",
-        page.body
+        page.body.contains(&format!("上一稿中对本条的 {e1} 条意见")),
+        "第一条's earlier comments"
     );
     assert!(
         page.body

@@ -39,6 +39,7 @@ struct Ctx {
     preview_id: String,
     /// The tracking number of an existing comment.
     tracking: String,
+    comment_id: i64,
     n: usize,
 }
 
@@ -92,6 +93,22 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         }),
         ("/api/comments/receipt", EVERYONE, |c| {
             vec![("tracking".into(), c.tracking.clone())]
+        }),
+        ("/api/comments/public", EVERYONE, |_| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("uid".into(), "art-1".into()),
+            ]
+        }),
+        ("/api/comments/mine", LOGGED_IN, |_| vec![]),
+        ("/api/moderation/queue", COMMITTEE, |_| {
+            vec![("status".into(), "all".into())]
+        }),
+        ("/api/moderation/decide", COMMITTEE, |c| {
+            vec![
+                ("ids[]".into(), c.comment_id.to_string()),
+                ("decision".into(), "approve".into()),
+            ]
         }),
         ("/api/drafts/publish", COMMITTEE, |_| {
             vec![
@@ -164,10 +181,11 @@ async fn authorisation_matrix_holds() {
     let (probe_name, probe_password) = app.account(Role::Citizen).await;
     let (target, _) = app.account(Role::Committee).await;
     server::demo::seed(&app.db).await.unwrap();
-    let tracking: String = sqlx::query_scalar("select tracking from comment limit 1")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let (tracking, comment_id): (String, i64) =
+        sqlx::query_as("select tracking, id from comment order by id limit 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     let target_id: i64 = sqlx::query_scalar("select id from account where name = $1")
         .bind(&target)
         .fetch_one(&app.db.pool)
@@ -207,6 +225,7 @@ async fn authorisation_matrix_holds() {
             own_password,
             preview_id,
             tracking: tracking.clone(),
+            comment_id,
             n: i,
         };
         for (path, allowed, body) in server_fn_matrix() {

@@ -99,14 +99,13 @@ impl TestApp {
             Backend::Sqlite
         };
         assert_eq!(db.backend, expected);
-        let state = AppState {
-            leptos_options: server::run::leptos_options(
-                "target/site",
-                "127.0.0.1:3000".parse().unwrap(),
-            ),
-            db: db.clone(),
-            settings: Arc::new(settings),
-        };
+        let state = server::run::app_state(
+            db.clone(),
+            server::run::leptos_options("target/site", "127.0.0.1:3000".parse().unwrap()),
+            settings,
+        )
+        .await
+        .expect("application state");
         TestApp {
             router: server::router(state),
             db,

@@ -1,0 +1,760 @@
+//! The intake path of citizens' comments: what a submission goes through between the form and
+//! the database, built to take a national consultation's load on one small server.
+//!
+//! - **Group commit.** Validated comments go into a bounded queue; one committer task writes
+//!   whatever has accumulated in one transaction, so many comments share one fsync. A caller
+//!   gets its tracking number only after that transaction committed (SQLite
+//!   `synchronous=FULL`, PostgreSQL `synchronous_commit=on`): no receipt precedes its commit.
+//! - **Back-pressure.** When the queue is full the caller gets 503 + `Retry-After` at once
+//!   instead of the server collapsing under a burst.
+//! - **Unit cache.** The draft's units and comment windows are cached per draft for a moment
+//!   (and dropped at once when this server imports or publishes), so a submission does not
+//!   parse the draft's tree.
+//! - **Rate limits and a challenge.** Per client address and per contact, in this process's
+//!   memory (approximate sliding windows). Above a softer per-address rate the form carries a
+//!   small arithmetic question, signed with a deployment-wide key, that works without JavaScript.
+
+use super::screen::{self, Flag};
+use super::ssr::{normalize, valid_contact, NewComment};
+use super::{tracking, Challenge, CommentTarget, Moderation, Stance, MAX_REASON_CHARS};
+use crate::draft::{Node, NodeKind, Window, WindowState};
+use crate::error::{AppError, FieldError};
+use crate::ssr::{now_ms, Db, Settings};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, oneshot};
+
+/// Bumped whenever this process changes a draft's versions or publications, so cached units
+/// are reloaded at once. Other servers of the deployment see the change after [`UNIT_TTL`].
+pub static DRAFTS_CHANGED: AtomicU64 = AtomicU64::new(0);
+const UNIT_TTL: Duration = Duration::from_secs(2);
+/// Most comments written in one transaction.
+const MAX_BATCH: usize = 512;
+
+/// Limits and policies of the intake, from the command line (see `yijian serve --help`).
+#[derive(Clone, Debug)]
+pub struct IntakeConfig {
+    pub moderation: Moderation,
+    /// Submissions one client address may make per minute before it gets 429.
+    pub per_ip_per_min: u32,
+    /// From this many submissions per minute, an address must answer the challenge.
+    pub challenge_from_per_min: u32,
+    /// Comments one contact (phone or e-mail) may leave per hour.
+    pub per_contact_per_hour: u32,
+    /// Comments waiting for the committer before new ones are turned away with 503.
+    pub queue: usize,
+    /// Absolute origin for links in e-mails (`https://yijian.example.gov.cn`).
+    pub public_base: String,
+}
+
+impl IntakeConfig {
+    pub fn from_settings(s: &Settings) -> IntakeConfig {
+        IntakeConfig {
+            moderation: s.moderation,
+            per_ip_per_min: s.comment_per_ip_per_min,
+            challenge_from_per_min: s.comment_challenge_from_per_min,
+            per_contact_per_hour: s.comment_per_contact_per_hour,
+            queue: s.intake_queue,
+            public_base: s
+                .public_url
+                .as_ref()
+                .map(|u| u.as_str().trim_end_matches('/').to_string())
+                .unwrap_or_else(|| "http://127.0.0.1:3000".into()),
+        }
+    }
+}
+
+/// One unit that can be commented on.
+#[derive(Clone, Debug)]
+struct UnitInfo {
+    label: String,
+    article_uid: String,
+    text: String,
+}
+
+/// What the intake needs to know about a draft's newest version.
+#[derive(Debug)]
+struct DraftUnits {
+    draft_id: i64,
+    version: i64,
+    title: String,
+    units: HashMap<String, UnitInfo>,
+    /// (opens_at, closes_at, article uids, part label), oldest first.
+    windows: Vec<Window>,
+}
+
+impl DraftUnits {
+    /// The latest window covering an article, with its state now.
+    fn window(&self, article_uid: &str) -> Option<Window> {
+        let now = now_ms();
+        self.windows
+            .iter()
+            .rev()
+            .find(|w| w.article_uids.iter().any(|u| u == article_uid))
+            .map(|w| Window {
+                state: Window::state_at(w.opens_at, w.closes_at, now),
+                ..w.clone()
+            })
+    }
+}
+
+struct Row {
+    draft_id: i64,
+    version: i64,
+    uid: String,
+    label: String,
+    stance: Stance,
+    suggested: String,
+    reason: String,
+    name: String,
+    region: String,
+    category: String,
+    contact: String,
+    status: &'static str,
+    key: String,
+    account_id: Option<i64>,
+    flags: String,
+    created_at: i64,
+    /// A receipt e-mail to queue in the same transaction: recipient, draft title, link base.
+    mail_to: Option<(String, String, String)>,
+}
+
+struct Pending {
+    row: Row,
+    reply: oneshot::Sender<Result<String, AppError>>,
+}
+
+/// Who submits: the client address (for rate limits) and the logged-in account, if any.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Source {
+    pub ip: Option<IpAddr>,
+    pub account_id: Option<i64>,
+}
+
+pub struct Intake {
+    db: Db,
+    config: IntakeConfig,
+    units: Mutex<HashMap<String, (Instant, u64, Arc<DraftUnits>)>>,
+    limiter: Mutex<Limiter>,
+    queue: mpsc::Sender<Pending>,
+    secret: Vec<u8>,
+}
+
+impl Intake {
+    /// Loads (or creates) the deployment's challenge key and starts the committer task.
+    pub async fn start(db: Db, config: IntakeConfig) -> Result<Arc<Intake>, AppError> {
+        let secret = shared_secret(&db, "challenge").await?;
+        let (tx, rx) = mpsc::channel(config.queue.max(1));
+        tokio::spawn(committer(db.clone(), rx));
+        Ok(Arc::new(Intake {
+            db,
+            config,
+            units: Mutex::new(HashMap::new()),
+            limiter: Mutex::new(Limiter::default()),
+            queue: tx,
+            secret,
+        }))
+    }
+
+    pub fn config(&self) -> &IntakeConfig {
+        &self.config
+    }
+
+    async fn units(&self, slug: &str) -> Result<Arc<DraftUnits>, AppError> {
+        let generation = DRAFTS_CHANGED.load(Ordering::Acquire);
+        if let Ok(cache) = self.units.lock() {
+            if let Some((at, g, u)) = cache.get(slug) {
+                if *g == generation && at.elapsed() < UNIT_TTL {
+                    return Ok(u.clone());
+                }
+            }
+        }
+        let loaded = Arc::new(load_units(&self.db, slug).await?);
+        if let Ok(mut cache) = self.units.lock() {
+            if cache.len() > 1000 {
+                cache.clear();
+            }
+            cache.insert(slug.into(), (Instant::now(), generation, loaded.clone()));
+        }
+        Ok(loaded)
+    }
+
+    /// The unit a comment is for, in the newest version, with whether its part is open and —
+    /// when the client has been submitting a lot — a challenge to answer.
+    pub async fn target(
+        &self,
+        slug: &str,
+        uid: &str,
+        source: Source,
+    ) -> Result<CommentTarget, AppError> {
+        let d = self.units(slug).await?;
+        let unit = d.units.get(uid).ok_or(AppError::NotFound)?;
+        let window = d.window(&unit.article_uid);
+        Ok(CommentTarget {
+            slug: slug.into(),
+            draft_title: d.title.clone(),
+            uid: uid.into(),
+            label: unit.label.clone(),
+            text: unit.text.clone(),
+            open: window.as_ref().is_some_and(|w| w.state == WindowState::Open),
+            window: window.map(|w| w.describe()),
+            idempotency_key: random_key(),
+            challenge: self.needs_challenge(source.ip).then(|| self.new_challenge()),
+            moderation: self.config.moderation,
+        })
+    }
+
+    fn needs_challenge(&self, ip: Option<IpAddr>) -> bool {
+        let Some(ip) = ip else { return false };
+        let now = now_ms();
+        self.limiter
+            .lock()
+            .map(|l| l.rate(&ip_key(ip), MINUTE, now) >= f64::from(self.config.challenge_from_per_min))
+            .unwrap_or(false)
+    }
+
+    fn new_challenge(&self) -> Challenge {
+        use rand::Rng;
+        let mut rng = rand::thread_rng();
+        let (a, b): (u32, u32) = (rng.gen_range(2..=20), rng.gen_range(2..=20));
+        let nonce: u64 = rng.gen();
+        let payload = format!("{}.{a}.{b}.{nonce:x}", now_ms() + 15 * MINUTE);
+        Challenge {
+            question: format!("为防止恶意批量提交，请计算：{a} 加 {b} 等于多少？（填阿拉伯数字）"),
+            token: format!("{payload}.{}", self.sign(&payload)),
+        }
+    }
+
+    fn sign(&self, payload: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.secret)
+            .expect("HMAC accepts keys of any length");
+        mac.update(payload.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
+    /// Checks a challenge answer; each solved challenge is good for one submission.
+    fn check_challenge(&self, token: &str, answer: &str) -> Result<(), AppError> {
+        let wrong = || AppError::validation("challenge_answer", "验证问题的答案不正确，请重新计算");
+        let (payload, sig) = token.rsplit_once('.').ok_or_else(wrong)?;
+        if self.sign(payload) != sig {
+            return Err(wrong());
+        }
+        let mut parts = payload.split('.');
+        let expires: i64 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(wrong)?;
+        let a: u32 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(wrong)?;
+        let b: u32 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(wrong)?;
+        let now = now_ms();
+        if expires < now {
+            return Err(AppError::validation(
+                "challenge_answer",
+                "验证问题已过期，请刷新页面后重新回答",
+            ));
+        }
+        let given: String = answer
+            .chars()
+            .filter_map(|c| match c {
+                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+                c => Some(c),
+            })
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if given.parse::<u32>().ok() != Some(a + b) {
+            return Err(wrong());
+        }
+        let mut l = self.limiter.lock().map_err(|_| AppError::Internal)?;
+        if !l.spend_token(sig, expires, now) {
+            return Err(AppError::validation(
+                "challenge_answer",
+                "此验证问题已使用过，请回答新的问题",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Validates, screens and stores a comment; returns its tracking number once it is on disk.
+    pub async fn submit(&self, c: NewComment, source: Source) -> Result<String, AppError> {
+        let key = c.idempotency_key.trim().to_string();
+        if !(16..=64).contains(&key.len())
+            || !key.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+        {
+            return Err(AppError::BadRequest(
+                "提交标识无效，请刷新页面后重试".into(),
+            ));
+        }
+        // A retry of a comment already stored: same receipt, nothing new, no limit spent.
+        if let Some(t) = tracking_for_key(&self.db, &key).await? {
+            return Ok(t);
+        }
+        let now = now_ms();
+        if let Some(ip) = source.ip {
+            let (rate, retry) = {
+                let mut l = self.limiter.lock().map_err(|_| AppError::Internal)?;
+                l.hit(&ip_key(ip), MINUTE, now)
+            };
+            if rate > f64::from(self.config.per_ip_per_min) {
+                return Err(AppError::RateLimited { retry_after_s: retry });
+            }
+            if rate > f64::from(self.config.challenge_from_per_min) {
+                match (&c.challenge_token, &c.challenge_answer) {
+                    (Some(t), Some(a)) if !t.is_empty() => self.check_challenge(t, a)?,
+                    _ => {
+                        return Err(AppError::validation(
+                            "challenge_answer",
+                            "来自您网络的提交较多，请先回答页面上的验证问题再提交",
+                        ))
+                    }
+                }
+            }
+        }
+        let stance = Stance::parse(&c.stance)
+            .ok_or_else(|| AppError::validation("stance", "请选择赞成、反对或修改建议"))?;
+        let d = self.units(&c.slug).await?;
+        let unit = d.units.get(&c.uid).ok_or(AppError::NotFound)?;
+        match d.window(&unit.article_uid) {
+            Some(w) if w.state == WindowState::Open => {}
+            Some(w) => return Err(AppError::Conflict(format!("本条目前不接受意见：{}", w.describe()))),
+            None => return Err(AppError::Conflict("本条尚未公开征求意见".into())),
+        }
+        let reason = normalize(&c.reason);
+        let suggested = normalize(&c.suggested);
+        let (name, region, category, contact) = (
+            normalize(&c.name),
+            normalize(&c.region),
+            normalize(&c.category),
+            normalize(&c.contact),
+        );
+        let mut errors = Vec::new();
+        let mut err = |field: &str, message: &str| {
+            errors.push(FieldError {
+                field: field.into(),
+                message: message.into(),
+            })
+        };
+        if reason.is_empty() {
+            err("reason", "请填写理由");
+        } else if reason.chars().count() > MAX_REASON_CHARS {
+            err("reason", "理由不能超过 5000 字");
+        }
+        if suggested.chars().count() > MAX_REASON_CHARS {
+            err("suggested", "建议条文不能超过 5000 字");
+        }
+        if name.chars().count() > 50 || region.chars().count() > 50 || category.chars().count() > 20
+        {
+            err("name", "姓名、地区或类别过长");
+        }
+        if !contact.is_empty() && !valid_contact(&contact) {
+            err("contact", "联系方式须为手机号码或电子邮箱");
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        if !contact.is_empty() {
+            let mut l = self.limiter.lock().map_err(|_| AppError::Internal)?;
+            let k = format!("c:{}", contact.to_lowercase());
+            let (rate, retry) = l.hit(&k, HOUR, now);
+            if rate > f64::from(self.config.per_contact_per_hour) {
+                return Err(AppError::RateLimited { retry_after_s: retry });
+            }
+        }
+        // The suggested wording starts as the unit's own text; unchanged, it suggests nothing.
+        let suggested = if suggested == normalize(&unit.text) {
+            String::new()
+        } else {
+            suggested
+        };
+        let flags = screen::screen(&[&reason, &suggested, &name, &region]);
+        let status = if flags.iter().any(|f| f.holds_for_review()) {
+            "reviewing"
+        } else {
+            match self.config.moderation {
+                Moderation::Pre => "received",
+                Moderation::Post => "published",
+            }
+        };
+        let mail_to = contact
+            .contains('@')
+            .then(|| (contact.clone(), d.title.clone(), self.config.public_base.clone()));
+        let row = Row {
+            draft_id: d.draft_id,
+            version: d.version,
+            uid: c.uid.clone(),
+            label: unit.label.clone(),
+            stance,
+            suggested,
+            reason,
+            name,
+            region,
+            category,
+            contact,
+            status,
+            key,
+            account_id: source.account_id,
+            flags: screen::flags_to_string(&flags),
+            created_at: now,
+            mail_to,
+        };
+        let (reply, answer) = oneshot::channel();
+        self.queue
+            .try_send(Pending { row, reply })
+            .map_err(|e| match e {
+                mpsc::error::TrySendError::Full(_) => AppError::Unavailable { retry_after_s: 2 },
+                mpsc::error::TrySendError::Closed(_) => AppError::Internal,
+            })?;
+        answer.await.map_err(|_| AppError::Internal)?
+    }
+
+    /// Base URL for links in e-mails.
+    pub fn public_base(&self) -> &str {
+        &self.config.public_base
+    }
+}
+
+/// Flags as the moderation queue shows them.
+pub fn flag_labels(flags: &str) -> Vec<&'static str> {
+    screen::flags_from_str(flags).into_iter().map(Flag::label).collect()
+}
+
+async fn tracking_for_key(db: &Db, key: &str) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("select tracking from comment where idempotency_key = $1")
+            .bind(key)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
+/// A random secret shared by every server of the deployment, created on first use.
+async fn shared_secret(db: &Db, name: &str) -> Result<Vec<u8>, AppError> {
+    let fresh = {
+        use rand::RngCore;
+        let mut b = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut b);
+        hex::encode(b)
+    };
+    sqlx::query("insert into app_secret (name, value) values ($1, $2) on conflict do nothing")
+        .bind(name)
+        .bind(&fresh)
+        .execute(&db.pool)
+        .await?;
+    let value: String = sqlx::query_scalar("select value from app_secret where name = $1")
+        .bind(name)
+        .fetch_one(&db.pool)
+        .await?;
+    hex::decode(value).map_err(|_| AppError::Internal)
+}
+
+pub(crate) fn random_key() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+async fn load_units(db: &Db, slug: &str) -> Result<DraftUnits, AppError> {
+    let row: Option<(i64, String, i64, String)> = sqlx::query_as(
+        "select d.id, d.title, v.number, v.tree_json from draft d \
+         join draft_version v on v.draft_id = d.id \
+         where d.slug = $1 and v.number = (select max(number) from draft_version where draft_id = d.id)",
+    )
+    .bind(slug)
+    .fetch_optional(&db.pool)
+    .await?;
+    let (draft_id, title, version, tree_json) = row.ok_or(AppError::NotFound)?;
+    let tree: crate::draft::DraftTree = serde_json::from_str(&tree_json).map_err(|e| {
+        tracing::error!(error = %e, %slug, "stored draft tree does not parse");
+        AppError::Internal
+    })?;
+    let mut units = HashMap::new();
+    /// Labels follow the unit's position in this version (第十二条第2款第3项); the uid may
+    /// carry an older numbering.
+    fn walk(nodes: &[Node], ctx: Option<(&str, &str)>, units: &mut HashMap<String, UnitInfo>) {
+        let (mut paragraphs, mut items, mut subitems) = (0, 0, 0);
+        for n in nodes {
+            let label = match (n.kind, ctx) {
+                (NodeKind::Tiao, _) => Some(n.label.clone()),
+                (NodeKind::Kuan, Some((l, _))) => {
+                    paragraphs += 1;
+                    Some(format!("{l}第{paragraphs}款"))
+                }
+                (NodeKind::Xiang, Some((l, _))) => {
+                    items += 1;
+                    Some(format!("{l}第{items}项"))
+                }
+                (NodeKind::Mu, Some((l, _))) => {
+                    subitems += 1;
+                    Some(format!("{l}第{subitems}目"))
+                }
+                _ => None,
+            };
+            let article_uid = match (n.kind, ctx) {
+                (NodeKind::Tiao, _) => Some(n.uid.as_str()),
+                (_, Some((_, a))) => Some(a),
+                _ => None,
+            };
+            match (label, article_uid) {
+                (Some(label), Some(article_uid)) => {
+                    if !n.uid.is_empty() {
+                        units.insert(
+                            n.uid.clone(),
+                            UnitInfo {
+                                label: label.clone(),
+                                article_uid: article_uid.to_string(),
+                                text: unit_text(n),
+                            },
+                        );
+                    }
+                    walk(&n.children, Some((&label, article_uid)), units);
+                }
+                _ => walk(&n.children, None, units),
+            }
+        }
+    }
+    walk(&tree.nodes, None, &mut units);
+    let windows = crate::draft::ssr::windows(db, draft_id).await?;
+    Ok(DraftUnits {
+        draft_id,
+        version,
+        title,
+        units,
+        windows,
+    })
+}
+
+fn unit_text(n: &Node) -> String {
+    let mut out = String::new();
+    n.walk(&mut |d| {
+        if !d.text.is_empty() {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            if matches!(d.kind, NodeKind::Xiang | NodeKind::Mu) {
+                out.push_str(&d.label);
+            }
+            out.push_str(&d.text);
+        }
+    });
+    out
+}
+
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 60 * MINUTE;
+
+fn ip_key(ip: IpAddr) -> String {
+    // IPv6 clients get a /64 each, as one household or phone usually does.
+    match ip {
+        IpAddr::V4(v4) => format!("ip:{v4}"),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
+/// Approximate sliding-window counters: the current fixed window plus the previous one weighted
+/// by how much of it still overlaps. Memory stays bounded: stale keys are dropped as the map grows.
+#[derive(Default)]
+struct Limiter {
+    counters: HashMap<String, Counter>,
+    spent: HashMap<String, i64>,
+}
+
+#[derive(Clone, Copy)]
+struct Counter {
+    window: i64,
+    start: i64,
+    current: u32,
+    previous: u32,
+}
+
+impl Counter {
+    fn roll(&mut self, now: i64) {
+        let w = now.div_euclid(self.window) * self.window;
+        if w != self.start {
+            self.previous = if w - self.start == self.window { self.current } else { 0 };
+            self.current = 0;
+            self.start = w;
+        }
+    }
+
+    fn rate(&self, now: i64) -> f64 {
+        let elapsed = (now - self.start) as f64 / self.window as f64;
+        f64::from(self.previous) * (1.0 - elapsed).max(0.0) + f64::from(self.current)
+    }
+}
+
+impl Limiter {
+    /// Counts one event and returns the rate including it, and seconds until it is lower.
+    fn hit(&mut self, key: &str, window: i64, now: i64) -> (f64, u64) {
+        if self.counters.len() > 100_000 {
+            self.counters.retain(|_, c| now - c.start < 2 * c.window);
+        }
+        let c = self.counters.entry(key.into()).or_insert(Counter {
+            window,
+            start: now.div_euclid(window) * window,
+            current: 0,
+            previous: 0,
+        });
+        c.roll(now);
+        c.current += 1;
+        let retry = ((c.start + window - now) / 1000).max(1) as u64;
+        (c.rate(now), retry)
+    }
+
+    fn rate(&self, key: &str, window: i64, now: i64) -> f64 {
+        self.counters
+            .get(key)
+            .map(|c| {
+                let mut c = *c;
+                c.window = window;
+                c.roll(now);
+                c.rate(now)
+            })
+            .unwrap_or(0.0)
+    }
+
+    /// Marks a solved challenge used; false if it already was.
+    fn spend_token(&mut self, sig: &str, expires: i64, now: i64) -> bool {
+        if self.spent.len() > 100_000 {
+            self.spent.retain(|_, e| *e > now);
+        }
+        self.spent.insert(sig.into(), expires).is_none()
+    }
+}
+
+/// Writes queued comments, many per transaction, and answers each caller after the commit.
+async fn committer(db: Db, mut rx: mpsc::Receiver<Pending>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let results = match write_batch(&db, &batch).await {
+            Ok(r) => r,
+            Err(e) => {
+                // One bad row must not sink the others: retry them one transaction each.
+                tracing::warn!(error = %e, n = batch.len(), "group commit failed; retrying one by one");
+                let mut r = Vec::with_capacity(batch.len());
+                for p in &batch {
+                    r.push(match write_batch(&db, std::slice::from_ref(p)).await {
+                        Ok(mut one) => one.pop().unwrap_or(Err(AppError::Internal)),
+                        Err(e) => {
+                            tracing::error!(error = %e, "comment could not be stored");
+                            Err(AppError::Internal)
+                        }
+                    });
+                }
+                r
+            }
+        };
+        for (p, r) in batch.drain(..).zip(results) {
+            // The caller may have gone away (closed connection); the comment stays stored and
+            // its retry with the same key gets the same number.
+            let _ = p.reply.send(r);
+        }
+    }
+}
+
+async fn write_batch(db: &Db, batch: &[Pending]) -> Result<Vec<Result<String, AppError>>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let mut out = Vec::with_capacity(batch.len());
+    for Pending { row: r, .. } in batch {
+        let mut outcome = Err(AppError::Internal);
+        for _ in 0..5 {
+            let t = tracking::make(rand::random::<u64>() & ((1 << 35) - 1));
+            let inserted: Option<i64> = sqlx::query_scalar(
+                "insert into comment (draft_id, version_number, unit_uid, unit_label, stance, \
+                 suggested, reason, name, region, category, contact, tracking, status, \
+                 idempotency_key, account_id, flags, created_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+                 on conflict do nothing returning id",
+            )
+            .bind(r.draft_id)
+            .bind(r.version)
+            .bind(&r.uid)
+            .bind(&r.label)
+            .bind(r.stance.as_str())
+            .bind(&r.suggested)
+            .bind(&r.reason)
+            .bind(&r.name)
+            .bind(&r.region)
+            .bind(&r.category)
+            .bind(&r.contact)
+            .bind(&t)
+            .bind(r.status)
+            .bind(&r.key)
+            .bind(r.account_id)
+            .bind(&r.flags)
+            .bind(r.created_at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if inserted.is_some() {
+                if let Some((to, title, base)) = &r.mail_to {
+                    let (subject, text, html) = super::mail::receipt(&t, title, &r.label, base);
+                    sqlx::query(
+                        "insert into outbox (kind, recipient, subject, body_text, body_html, \
+                         next_attempt_at, created_at) values ('comment_receipt', $1, $2, $3, $4, $5, $5)",
+                    )
+                    .bind(to)
+                    .bind(subject)
+                    .bind(text)
+                    .bind(html)
+                    .bind(r.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                outcome = Ok(t);
+                break;
+            }
+            // Not inserted: the same key (a concurrent retry, maybe in this very batch), or
+            // rarely a tracking-number collision, which the next round re-draws.
+            let existing: Option<String> =
+                sqlx::query_scalar("select tracking from comment where idempotency_key = $1")
+                    .bind(&r.key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let Some(t) = existing {
+                outcome = Ok(t);
+                break;
+            }
+        }
+        out.push(outcome);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limiter_counts_a_sliding_minute() {
+        let mut l = Limiter::default();
+        let t0 = 10 * MINUTE;
+        for i in 0..10 {
+            assert_eq!(l.hit("ip:a", MINUTE, t0 + i).0, f64::from(i as u32 + 1));
+        }
+        // Half-way into the next minute, half of the previous minute still counts.
+        let (rate, _) = l.hit("ip:a", MINUTE, t0 + MINUTE + MINUTE / 2);
+        assert!((rate - 6.0).abs() < 0.01, "{rate}");
+        assert_eq!(l.rate("ip:b", MINUTE, t0), 0.0);
+        // Two minutes of silence forget everything.
+        assert_eq!(l.rate("ip:a", MINUTE, t0 + 3 * MINUTE), 0.0);
+    }
+
+    #[test]
+    fn a_solved_challenge_is_good_once() {
+        let mut l = Limiter::default();
+        assert!(l.spend_token("abc", 100, 0));
+        assert!(!l.spend_token("abc", 100, 1));
+    }
+
+    #[test]
+    fn ipv6_addresses_share_their_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        assert_eq!(ip_key(a), ip_key(b));
+    }
+}
