@@ -131,10 +131,18 @@ pub struct ServeArgs {
     pub comment_per_ip_per_min: u32,
     /// From this many submissions per minute, a client address must answer a small arithmetic
     /// question (works without JavaScript) with each comment.
-    #[arg(long, env = "YIJIAN_COMMENT_CHALLENGE_FROM_PER_MIN", default_value_t = 10)]
+    #[arg(
+        long,
+        env = "YIJIAN_COMMENT_CHALLENGE_FROM_PER_MIN",
+        default_value_t = 10
+    )]
     pub comment_challenge_from_per_min: u32,
     /// Comments one phone number or e-mail address may leave per hour.
-    #[arg(long, env = "YIJIAN_COMMENT_PER_CONTACT_PER_HOUR", default_value_t = 30)]
+    #[arg(
+        long,
+        env = "YIJIAN_COMMENT_PER_CONTACT_PER_HOUR",
+        default_value_t = 30
+    )]
     pub comment_per_contact_per_hour: u32,
     /// Comments accepted and waiting to be written to disk; beyond this, submissions get
     /// 503 + Retry-After instead of piling up.

@@ -47,7 +47,11 @@ pub fn settings_from(args: &ServeArgs) -> Settings {
 }
 
 /// The application state, with the comment intake started on the given database.
-pub async fn app_state(db: Db, leptos_options: LeptosOptions, settings: Settings) -> Result<AppState> {
+pub async fn app_state(
+    db: Db,
+    leptos_options: LeptosOptions,
+    settings: Settings,
+) -> Result<AppState> {
     let mut config = IntakeConfig::from_settings(&settings);
     if settings.public_url.is_none() {
         config.public_base = format!("http://{}", leptos_options.site_addr);

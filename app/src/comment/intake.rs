@@ -201,10 +201,14 @@ impl Intake {
             uid: uid.into(),
             label: unit.label.clone(),
             text: unit.text.clone(),
-            open: window.as_ref().is_some_and(|w| w.state == WindowState::Open),
+            open: window
+                .as_ref()
+                .is_some_and(|w| w.state == WindowState::Open),
             window: window.map(|w| w.describe()),
             idempotency_key: random_key(),
-            challenge: self.needs_challenge(source.ip).then(|| self.new_challenge()),
+            challenge: self
+                .needs_challenge(source.ip)
+                .then(|| self.new_challenge()),
             moderation: self.config.moderation,
         })
     }
@@ -214,7 +218,9 @@ impl Intake {
         let now = now_ms();
         self.limiter
             .lock()
-            .map(|l| l.rate(&ip_key(ip), MINUTE, now) >= f64::from(self.config.challenge_from_per_min))
+            .map(|l| {
+                l.rate(&ip_key(ip), MINUTE, now) >= f64::from(self.config.challenge_from_per_min)
+            })
             .unwrap_or(false)
     }
 
@@ -245,9 +251,18 @@ impl Intake {
             return Err(wrong());
         }
         let mut parts = payload.split('.');
-        let expires: i64 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(wrong)?;
-        let a: u32 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(wrong)?;
-        let b: u32 = parts.next().and_then(|s| s.parse().ok()).ok_or_else(wrong)?;
+        let expires: i64 = parts
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(wrong)?;
+        let a: u32 = parts
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(wrong)?;
+        let b: u32 = parts
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(wrong)?;
         let now = now_ms();
         if expires < now {
             return Err(AppError::validation(
@@ -280,7 +295,9 @@ impl Intake {
     pub async fn submit(&self, c: NewComment, source: Source) -> Result<String, AppError> {
         let key = c.idempotency_key.trim().to_string();
         if !(16..=64).contains(&key.len())
-            || !key.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+            || !key
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
         {
             return Err(AppError::BadRequest(
                 "提交标识无效，请刷新页面后重试".into(),
@@ -297,7 +314,9 @@ impl Intake {
                 l.hit(&ip_key(ip), MINUTE, now)
             };
             if rate > f64::from(self.config.per_ip_per_min) {
-                return Err(AppError::RateLimited { retry_after_s: retry });
+                return Err(AppError::RateLimited {
+                    retry_after_s: retry,
+                });
             }
             if rate > f64::from(self.config.challenge_from_per_min) {
                 match (&c.challenge_token, &c.challenge_answer) {
@@ -317,7 +336,12 @@ impl Intake {
         let unit = d.units.get(&c.uid).ok_or(AppError::NotFound)?;
         match d.window(&unit.article_uid) {
             Some(w) if w.state == WindowState::Open => {}
-            Some(w) => return Err(AppError::Conflict(format!("本条目前不接受意见：{}", w.describe()))),
+            Some(w) => {
+                return Err(AppError::Conflict(format!(
+                    "本条目前不接受意见：{}",
+                    w.describe()
+                )))
+            }
             None => return Err(AppError::Conflict("本条尚未公开征求意见".into())),
         }
         let reason = normalize(&c.reason);
@@ -358,7 +382,9 @@ impl Intake {
             let k = format!("c:{}", contact.to_lowercase());
             let (rate, retry) = l.hit(&k, HOUR, now);
             if rate > f64::from(self.config.per_contact_per_hour) {
-                return Err(AppError::RateLimited { retry_after_s: retry });
+                return Err(AppError::RateLimited {
+                    retry_after_s: retry,
+                });
             }
         }
         // The suggested wording starts as the unit's own text; unchanged, it suggests nothing.
@@ -376,9 +402,13 @@ impl Intake {
                 Moderation::Post => "published",
             }
         };
-        let mail_to = contact
-            .contains('@')
-            .then(|| (contact.clone(), d.title.clone(), self.config.public_base.clone()));
+        let mail_to = contact.contains('@').then(|| {
+            (
+                contact.clone(),
+                d.title.clone(),
+                self.config.public_base.clone(),
+            )
+        });
         let row = Row {
             draft_id: d.draft_id,
             version: d.version,
@@ -416,7 +446,10 @@ impl Intake {
 
 /// Flags as the moderation queue shows them.
 pub fn flag_labels(flags: &str) -> Vec<&'static str> {
-    screen::flags_from_str(flags).into_iter().map(Flag::label).collect()
+    screen::flags_from_str(flags)
+        .into_iter()
+        .map(Flag::label)
+        .collect()
 }
 
 async fn tracking_for_key(db: &Db, key: &str) -> Result<Option<String>, AppError> {
@@ -575,7 +608,11 @@ impl Counter {
     fn roll(&mut self, now: i64) {
         let w = now.div_euclid(self.window) * self.window;
         if w != self.start {
-            self.previous = if w - self.start == self.window { self.current } else { 0 };
+            self.previous = if w - self.start == self.window {
+                self.current
+            } else {
+                0
+            };
             self.current = 0;
             self.start = w;
         }
@@ -656,7 +693,10 @@ async fn committer(db: Db, mut rx: mpsc::Receiver<Pending>) {
     }
 }
 
-async fn write_batch(db: &Db, batch: &[Pending]) -> Result<Vec<Result<String, AppError>>, sqlx::Error> {
+async fn write_batch(
+    db: &Db,
+    batch: &[Pending],
+) -> Result<Vec<Result<String, AppError>>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     let mut out = Vec::with_capacity(batch.len());
     for Pending { row: r, .. } in batch {

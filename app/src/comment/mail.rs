@@ -2,7 +2,12 @@
 //! comment; the outbox sender delivers it.
 
 /// Subject, plain-text body and HTML body of the receipt for a comment.
-pub fn receipt(tracking: &str, draft_title: &str, unit_label: &str, base: &str) -> (String, String, String) {
+pub fn receipt(
+    tracking: &str,
+    draft_title: &str,
+    unit_label: &str,
+    base: &str,
+) -> (String, String, String) {
     let link = format!("{base}/track?no={tracking}");
     let subject = format!("您的意见已收到（回执编号 {tracking}）");
     let text = format!(
@@ -35,8 +40,12 @@ fn escape(s: &str) -> String {
 mod tests {
     #[test]
     fn receipt_names_the_number_and_links_the_lookup() {
-        let (subject, text, html) =
-            super::receipt("YJ-7K3Q-9M2P", "供热<条例>", "第二条", "https://yj.example.cn");
+        let (subject, text, html) = super::receipt(
+            "YJ-7K3Q-9M2P",
+            "供热<条例>",
+            "第二条",
+            "https://yj.example.cn",
+        );
         assert!(subject.contains("YJ-7K3Q-9M2P"));
         assert!(text.contains("https://yj.example.cn/track?no=YJ-7K3Q-9M2P"));
         assert!(html.contains("供热&lt;条例&gt;") && !html.contains("<条例>"));

@@ -111,7 +111,9 @@ impl Moderation {
     pub fn notice(self) -> &'static str {
         match self {
             Moderation::Pre => "意见经审核后公开显示；联系方式不会公开。",
-            Moderation::Post => "意见提交后即公开显示（含链接等可疑内容的除外，需审核）；联系方式不会公开。",
+            Moderation::Post => {
+                "意见提交后即公开显示（含链接等可疑内容的除外，需审核）；联系方式不会公开。"
+            }
         }
     }
 }
@@ -234,7 +236,8 @@ pub async fn list_public_comments(
 #[server(prefix = "/api", endpoint = "comments/mine")]
 pub async fn list_my_comments() -> Result<Vec<OwnComment>, AppError> {
     use crate::auth::Role;
-    let user = crate::auth::ssr::require(&[Role::Citizen, Role::Station, Role::Committee, Role::Admin])?;
+    let user =
+        crate::auth::ssr::require(&[Role::Citizen, Role::Station, Role::Committee, Role::Admin])?;
     let state = crate::ssr::app_state()?;
     ssr::own(&state.db, user.id).await
 }

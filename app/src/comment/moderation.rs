@@ -134,7 +134,12 @@ pub mod ssr {
         if let Some(d) = f.draft.as_deref().filter(|d| !d.is_empty()) {
             bind(&mut sql, " and d.slug = ?", d.to_string());
         }
-        if let Some(a) = f.article.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        if let Some(a) = f
+            .article
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
             if let Ok(n) = a.parse::<u32>() {
                 // Article 12 and its paragraphs and items.
                 let label = format!("第{}条", crate::draft::parse::numerals::to_chinese(n));
@@ -148,8 +153,13 @@ pub mod ssr {
             None => {}
             Some("any") => sql.push_str(" and c.flags <> ''"),
             Some(x) => {
-                let flag = Flag::parse(x).ok_or_else(|| AppError::validation("flag", "未知的标记"))?;
-                bind(&mut sql, " and (',' || c.flags || ',') like ?", format!("%,{},%", flag.as_str()));
+                let flag =
+                    Flag::parse(x).ok_or_else(|| AppError::validation("flag", "未知的标记"))?;
+                bind(
+                    &mut sql,
+                    " and (',' || c.flags || ',') like ?",
+                    format!("%,{},%", flag.as_str()),
+                );
             }
         }
         Ok((sql, binds))
@@ -176,11 +186,14 @@ pub mod ssr {
         created_at: i64,
     }
 
-    pub async fn queue(db: &Db, f: &QueueFilter, moderation: Moderation) -> Result<Queue, AppError> {
+    pub async fn queue(
+        db: &Db,
+        f: &QueueFilter,
+        moderation: Moderation,
+    ) -> Result<Queue, AppError> {
         let (cond, binds) = conditions(f)?;
-        let count_sql = format!(
-            "select count(*) from comment c join draft d on d.id = c.draft_id{cond}"
-        );
+        let count_sql =
+            format!("select count(*) from comment c join draft d on d.id = c.draft_id{cond}");
         let mut q = sqlx::query_scalar::<_, i64>(&count_sql);
         for b in &binds {
             q = q.bind(b);
@@ -219,7 +232,10 @@ pub mod ssr {
                 region: r.region,
                 category: r.category,
                 has_contact: r.has_contact != 0,
-                flags: flag_labels(&r.flags).into_iter().map(String::from).collect(),
+                flags: flag_labels(&r.flags)
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
                 status: status_label(&r.status).into(),
                 note: r.moderation_note,
                 submitted_at: crate::draft::time::format_local(r.created_at),
@@ -259,7 +275,10 @@ pub mod ssr {
             return Err(AppError::validation("ids", "一次最多处理 1000 条意见"));
         }
         if status == "rejected" && reason.is_empty() {
-            return Err(AppError::validation("reason", "不予公开须说明理由（提交人可看到）"));
+            return Err(AppError::validation(
+                "reason",
+                "不予公开须说明理由（提交人可看到）",
+            ));
         }
         if reason.chars().count() > 500 {
             return Err(AppError::validation("reason", "理由不能超过 500 字"));
@@ -283,7 +302,10 @@ pub mod ssr {
         }
         if changed != ids.len() as u64 {
             // Nothing is half-applied: an unknown id rolls the whole decision back.
-            return Err(AppError::validation("ids", "所选意见中有不存在的条目，请刷新后重试"));
+            return Err(AppError::validation(
+                "ids",
+                "所选意见中有不存在的条目，请刷新后重试",
+            ));
         }
         tx.commit().await?;
         Ok(changed)

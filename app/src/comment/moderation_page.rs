@@ -1,8 +1,8 @@
 //! The moderation queue page (committee): a GET form of filters, and a list of comments with
 //! check boxes posting one bulk decision. Both work without JavaScript.
 
-use super::moderation::{moderation_queue, ModerateComments, Queue, QueueFilter};
 use super::moderation::FLAG_CHOICES;
+use super::moderation::{moderation_queue, ModerateComments, Queue, QueueFilter};
 use crate::components::ActionError;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -65,7 +65,8 @@ pub fn CommentPage() -> impl IntoView {
 pub fn CommentForm(target: CommentTarget, action: ServerAction<SubmitComment>) -> impl IntoView {
     let t = target;
     if !t.open {
-        return view! { <p class="alert alert-error" role="alert">"本条目前不接受意见。"</p> }.into_any();
+        return view! { <p class="alert alert-error" role="alert">"本条目前不接受意见。"</p> }
+            .into_any();
     }
     // Ids must be unique when several inline forms are open on one page.
     let p = format!("c-{}", t.uid);

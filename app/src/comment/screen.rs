@@ -21,7 +21,13 @@ pub enum Flag {
 }
 
 impl Flag {
-    pub const ALL: [Flag; 5] = [Flag::Phone, Flag::IdCard, Flag::Email, Flag::Url, Flag::Repeat];
+    pub const ALL: [Flag; 5] = [
+        Flag::Phone,
+        Flag::IdCard,
+        Flag::Email,
+        Flag::Url,
+        Flag::Repeat,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -156,18 +162,42 @@ mod tests {
     #[test]
     fn finds_and_masks_personal_data() {
         let cases = [
-            ("我的电话13800138000请联系", Flag::Phone, "我的电话［电话已隐去］请联系"),
-            ("手机 +86 138-0013-8000。", Flag::Phone, "手机 ［电话已隐去］。"),
+            (
+                "我的电话13800138000请联系",
+                Flag::Phone,
+                "我的电话［电话已隐去］请联系",
+            ),
+            (
+                "手机 +86 138-0013-8000。",
+                Flag::Phone,
+                "手机 ［电话已隐去］。",
+            ),
             ("座机0994-2345678", Flag::Phone, "座机［电话已隐去］"),
             (
                 "身份证号652301199001011234，",
                 Flag::IdCard,
                 "身份证号［身份证号已隐去］，",
             ),
-            ("号码65230119900101123x", Flag::IdCard, "号码［身份证号已隐去］"),
-            ("写信到zhang.san@example.com.cn谢谢", Flag::Email, "写信到［邮箱已隐去］谢谢"),
-            ("详见https://example.com/a?b=1。", Flag::Url, "详见［链接已隐去］。"),
-            ("访问 www.spam.top 领取", Flag::Url, "访问 ［链接已隐去］ 领取"),
+            (
+                "号码65230119900101123x",
+                Flag::IdCard,
+                "号码［身份证号已隐去］",
+            ),
+            (
+                "写信到zhang.san@example.com.cn谢谢",
+                Flag::Email,
+                "写信到［邮箱已隐去］谢谢",
+            ),
+            (
+                "详见https://example.com/a?b=1。",
+                Flag::Url,
+                "详见［链接已隐去］。",
+            ),
+            (
+                "访问 www.spam.top 领取",
+                Flag::Url,
+                "访问 ［链接已隐去］ 领取",
+            ),
             ("加群 fuli.vip", Flag::Url, "加群 ［链接已隐去］"),
         ];
         for (text, flag, masked) in cases {
@@ -193,7 +223,9 @@ mod tests {
     #[test]
     fn flags_spam_repetition() {
         assert!(screen(&["顶顶顶顶顶顶顶顶顶顶顶"]).contains(&Flag::Repeat));
-        assert!(screen(&["支持支持支持支持支持支持支持支持支持支持支持支持"]).contains(&Flag::Repeat));
+        assert!(
+            screen(&["支持支持支持支持支持支持支持支持支持支持支持支持"]).contains(&Flag::Repeat)
+        );
         assert!(!screen(&["好好学习，天天向上。供热企业应当保障室温。"]).contains(&Flag::Repeat));
     }
 

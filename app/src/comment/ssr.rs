@@ -101,7 +101,12 @@ pub const PUBLIC_PAGE_SIZE: i64 = 20;
 
 /// One page of a unit's published comments (from every version, via the unit's stable
 /// identity), newest first, with personal data removed and masked.
-pub async fn public_page(db: &Db, slug: &str, uid: &str, page: i64) -> Result<PublicPage, AppError> {
+pub async fn public_page(
+    db: &Db,
+    slug: &str,
+    uid: &str,
+    page: i64,
+) -> Result<PublicPage, AppError> {
     let total: i64 = sqlx::query_scalar(
         "select count(*) from comment c join draft d on d.id = c.draft_id \
          where d.slug = $1 and c.unit_uid = $2 and c.status = 'published'",
@@ -112,7 +117,17 @@ pub async fn public_page(db: &Db, slug: &str, uid: &str, page: i64) -> Result<Pu
     .await?;
     let pages = ((total + PUBLIC_PAGE_SIZE - 1) / PUBLIC_PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
-    let rows: Vec<(String, String, String, String, String, i64, i64, String, i64)> = sqlx::query_as(
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+        String,
+        i64,
+    )> = sqlx::query_as(
         "select c.stance, c.reason, c.suggested, c.region, c.category, c.created_at, \
          c.version_number, coalesce(v.label, ''), \
          (select max(number) from draft_version where draft_id = d.id) \
@@ -153,15 +168,24 @@ pub async fn public_page(db: &Db, slug: &str, uid: &str, page: i64) -> Result<Pu
 
 /// The comments an account submitted while logged in, newest first.
 pub async fn own(db: &Db, account_id: i64) -> Result<Vec<OwnComment>, AppError> {
-    let rows: Vec<(String, String, String, String, String, String, String, String, i64)> =
-        sqlx::query_as(
-            "select c.tracking, d.title, d.slug, c.unit_uid, c.unit_label, c.stance, c.reason, \
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+    )> = sqlx::query_as(
+        "select c.tracking, d.title, d.slug, c.unit_uid, c.unit_label, c.stance, c.reason, \
              c.status, c.created_at from comment c join draft d on d.id = c.draft_id \
              where c.account_id = $1 order by c.created_at desc, c.id desc limit 500",
-        )
-        .bind(account_id)
-        .fetch_all(&db.pool)
-        .await?;
+    )
+    .bind(account_id)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows
         .into_iter()
         .map(

@@ -162,7 +162,11 @@ fn Unit(
             let ctx = use_context::<Statuses>().unwrap_or_default();
             let link = (open && !solo && !node.uid.is_empty()).then(|| {
                 let href = format!("/drafts/{}/comment/{}", ctx.2, node.uid);
-                let label = if node.kind == NodeKind::Kuan { "对本款提意见" } else { "对本项提意见" };
+                let label = if node.kind == NodeKind::Kuan {
+                    "对本款提意见"
+                } else {
+                    "对本项提意见"
+                };
                 view! {
                     <crate::comment::pages::InlineComment
                         slug=ctx.2.to_string() uid=node.uid.clone() href=href label=label.into()/>

@@ -171,7 +171,9 @@ async fn reading_page_shows_counts_and_earlier_versions_comments() {
     };
     let art4 = page.body.split("id=\"art-4\"").nth(1).unwrap();
     assert!(art4.contains(&expected), "第四条 {expected}: {art4}");
-    let e1 = app.count(&count("%", "< 2").replace("art-4", "art-1")).await;
+    let e1 = app
+        .count(&count("%", "< 2").replace("art-4", "art-1"))
+        .await;
     assert!(e1 >= 2);
     assert!(
         page.body.contains(&format!("上一稿中对本条的 {e1} 条意见")),

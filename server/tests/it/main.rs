@@ -10,5 +10,6 @@ mod auth;
 mod cli;
 mod comments;
 mod matrix;
+mod moderation;
 mod pages;
 mod storage;
