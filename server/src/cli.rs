@@ -184,4 +184,31 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 30)]
         iterations: usize,
     },
+    /// Start a real `yijian serve` on loopback over a temporary database (demo data) and drive
+    /// it over HTTP with concurrent clients posting comments to the same endpoint a browser
+    /// uses; then an overload burst. The server's comment rate limits are raised for this (the
+    /// output says so). Metrics per backend: comments_per_s (acknowledged, i.e. durable),
+    /// p50_ms, p99_ms, peak_rss_mb, rss_start_mb/rss_end_mb (memory over the run),
+    /// acknowledged_missing (must be 0), burst_* figures.
+    Ingest(IngestArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct IngestArgs {
+    /// Length of the steady run, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Concurrent clients (one keep-alive connection each, each posting as fast as answered).
+    #[arg(long, default_value_t = 128)]
+    pub clients: usize,
+    /// Also measure PostgreSQL: a temporary database is created on this server (the URL's
+    /// database is used only to create and drop it).
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Connections opened at once for the overload burst (0 skips it).
+    #[arg(long, default_value_t = 1000)]
+    pub burst_clients: usize,
+    /// The server's intake queue for the run (`serve --intake-queue`); the burst overruns it.
+    #[arg(long, default_value_t = 256)]
+    pub intake_queue: usize,
 }

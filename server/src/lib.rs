@@ -6,6 +6,7 @@
 pub mod bench;
 pub mod cli;
 pub mod demo;
+pub mod httpc;
 pub mod metrics;
 pub mod middleware;
 pub mod run;
