@@ -109,15 +109,13 @@ test('the committee uploads a draft file and sees its preview', async ({ page })
 });
 
 test('a citizen comments on an open article and gets a receipt', async ({ page }) => {
-  await page.goto('/drafts/changji-urban-heating');
-  await expectHydration(page);
-  await page.locator('#art-3').getByRole('link', { name: '发表意见' }).click();
+  await page.goto('/drafts/changji-urban-heating/comment/art-3');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('对第三条发表意见');
   await expectHydration(page);
   await checkA11y(page);
   await page.getByLabel('修改建议').check();
   await page.getByLabel('理由（必填，最多 5000 字）').fill('建议把地热供热的安全要求单独规定。');
-  await page.getByLabel('联系方式（可选，手机或邮箱，不会公开）').fill('13800138000');
+  await page.getByLabel(/联系方式/).fill('13800138000');
   await page.getByRole('button', { name: '提交意见' }).click();
   await expect(page).toHaveURL(/\/receipt\/YJ-[0-9A-Z*~$=]{4}-[0-9A-Z*~$=]{4}$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('意见回执');
@@ -129,4 +127,47 @@ test('a citizen comments on an open article and gets a receipt', async ({ page }
   await page.getByLabel('回执编号').fill(tracking.toLowerCase());
   await page.getByRole('button', { name: '查询' }).click();
   await expect(page.locator('.receipt .tracking')).toHaveText(tracking);
+});
+
+test('the comment form opens beside the unit with JavaScript, and is a page without it', async ({ page }) => {
+  await page.goto('/drafts/changji-urban-heating');
+  await expectHydration(page);
+  const article = page.locator('#art-6');
+  await article.getByRole('link', { name: '发表意见' }).click();
+  if (!jsEnabled()) {
+    await expect(page).toHaveURL(/\/drafts\/changji-urban-heating\/comment\/art-6$/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('对第六条发表意见');
+    return;
+  }
+  // Inline: same page, the form right under the article.
+  await expect(page).toHaveURL(/\/drafts\/changji-urban-heating$/);
+  await article.getByLabel('赞成').check();
+  await article.getByLabel('理由（必填，最多 5000 字）').fill('赞成鼓励清洁能源供热。');
+  await article.getByRole('button', { name: '提交意见' }).click();
+  await expect(article.getByRole('status')).toContainText(/意见已提交，回执编号 YJ-/);
+  await expect(page).toHaveURL(/\/drafts\/changji-urban-heating$/);
+  await checkA11y(page);
+  // A paragraph of an open article has its own link.
+  await expect(page.locator('#art-5-p-2').getByRole('link', { name: '对本款提意见' })).toBeVisible();
+});
+
+test('the committee approves a pending comment from the moderation queue', async ({ page }) => {
+  await login(page, 'committee', 'demo-committee-2026');
+  await page.goto('/committee/moderation');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('意见审核');
+  await expectHydration(page);
+  await checkA11y(page);
+  const totalText = async () => (await page.getByText(/^共 \d+ 条，第/).textContent()) ?? '';
+  const before = Number((await totalText()).match(/共 (\d+) 条/)?.[1]);
+  expect(before).toBeGreaterThan(0);
+  const first = page.locator('.moderation-item').first();
+  const tracking = ((await first.locator('.moderation-head').textContent()) ?? '').match(/YJ-\S{4}-\S{4}/)?.[0];
+  await first.getByRole('checkbox').check();
+  await page.getByRole('button', { name: '公开所选' }).click();
+  if (jsEnabled()) {
+    await expect(page.getByRole('status')).toHaveText('已处理 1 条意见。');
+  }
+  await expect(page.getByText(/^共 \d+ 条，第/)).toHaveText(new RegExp(`^共 ${before - 1} 条`));
+  await page.goto(`/track?no=${tracking}`);
+  await expect(page.locator('.facts')).toContainText('已公开');
 });

@@ -136,10 +136,13 @@ pub struct Source {
     pub account_id: Option<i64>,
 }
 
+/// When it was loaded, the drafts generation it was loaded at, and the units.
+type CachedUnits = (Instant, u64, Arc<DraftUnits>);
+
 pub struct Intake {
     db: Db,
     config: IntakeConfig,
-    units: Mutex<HashMap<String, (Instant, u64, Arc<DraftUnits>)>>,
+    units: Mutex<HashMap<String, CachedUnits>>,
     limiter: Mutex<Limiter>,
     queue: mpsc::Sender<Pending>,
     secret: Vec<u8>,

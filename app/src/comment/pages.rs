@@ -249,7 +249,7 @@ pub fn MyCommentsPage() -> impl IntoView {
                     Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p>"您还没有提交过意见。"</p> }.into_any(),
                     Ok(list) => view! {
-                        <table class="data-table">
+                        <div class="table-wrap"><table class="data">
                             <thead><tr><th>"回执编号"</th><th>"草案与条款"</th><th>"态度"</th><th>"理由"</th><th>"提交时间"</th><th>"状态"</th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|c| view! {
@@ -263,7 +263,7 @@ pub fn MyCommentsPage() -> impl IntoView {
                                     </tr>
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></div>
                     }.into_any(),
                 }
             })}

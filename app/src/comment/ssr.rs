@@ -99,6 +99,31 @@ pub fn status_label(status: &str) -> &'static str {
 
 pub const PUBLIC_PAGE_SIZE: i64 = 20;
 
+/// stance, reason, suggested, region, category, created_at, version, version label, newest version.
+type PublicRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    i64,
+);
+/// tracking, draft title, slug, unit uid, unit label, stance, reason, status, created_at.
+type OwnRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+);
+
 /// One page of a unit's published comments (from every version, via the unit's stable
 /// identity), newest first, with personal data removed and masked.
 pub async fn public_page(
@@ -117,17 +142,7 @@ pub async fn public_page(
     .await?;
     let pages = ((total + PUBLIC_PAGE_SIZE - 1) / PUBLIC_PAGE_SIZE).max(1);
     let page = page.clamp(1, pages);
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        i64,
-        String,
-        i64,
-    )> = sqlx::query_as(
+    let rows: Vec<PublicRow> = sqlx::query_as(
         "select c.stance, c.reason, c.suggested, c.region, c.category, c.created_at, \
          c.version_number, coalesce(v.label, ''), \
          (select max(number) from draft_version where draft_id = d.id) \
@@ -168,17 +183,7 @@ pub async fn public_page(
 
 /// The comments an account submitted while logged in, newest first.
 pub async fn own(db: &Db, account_id: i64) -> Result<Vec<OwnComment>, AppError> {
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-    )> = sqlx::query_as(
+    let rows: Vec<OwnRow> = sqlx::query_as(
         "select c.tracking, d.title, d.slug, c.unit_uid, c.unit_label, c.stance, c.reason, \
              c.status, c.created_at from comment c join draft d on d.id = c.draft_id \
              where c.account_id = $1 order by c.created_at desc, c.id desc limit 500",

@@ -9,6 +9,7 @@ mod support;
 mod auth;
 mod cli;
 mod comments;
+mod crash;
 mod matrix;
 mod moderation;
 mod pages;

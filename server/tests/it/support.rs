@@ -2,14 +2,13 @@
 
 use app::account::NewAccount;
 use app::auth::Role;
-use app::ssr::{db, AppState, Backend, Db, Settings};
+use app::ssr::{db, Backend, Db, Settings};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use http::{HeaderMap, Request, StatusCode};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use tower::ServiceExt;
 
 pub const ORIGIN: &str = "http://yijian.test";
