@@ -163,7 +163,7 @@ test('the committee approves a pending comment from the moderation queue', async
   const first = page.locator('.moderation-item').first();
   const tracking = ((await first.locator('.moderation-head').textContent()) ?? '').match(/YJ-\S{4}-\S{4}/)?.[0];
   await first.getByRole('checkbox').check();
-  await page.getByRole('button', { name: '公开所选' }).click();
+  await page.getByRole('button', { name: '公开所选', exact: true }).click();
   if (jsEnabled()) {
     await expect(page.getByRole('status')).toHaveText('已处理 1 条意见。');
   }

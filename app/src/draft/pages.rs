@@ -83,6 +83,18 @@ pub fn DraftPage() -> impl IntoView {
                             let text = format!("{}：{}", w.part_label, w.describe());
                             view! { <li>{text}</li> }
                         }).collect_view();
+                        // The busiest articles of this version (their paragraphs and items
+                        // included), so the committee and the public see where debate is.
+                        let counts: std::collections::HashMap<&str, i64> = d.counts.iter()
+                            .map(|(uid, c)| (uid.as_str(), c.support + c.oppose + c.amend))
+                            .collect();
+                        let mut busiest: Vec<(i64, String, String)> = d.tree.articles().into_iter().map(|a| {
+                            let mut n = 0;
+                            a.walk(&mut |u| n += counts.get(u.uid.as_str()).copied().unwrap_or(0));
+                            (n, a.label.clone(), a.uid.clone())
+                        }).filter(|(n, _, _)| *n > 0).collect();
+                        busiest.sort_by(|x, y| y.0.cmp(&x.0));
+                        busiest.truncate(5);
                         let slug_for_form = d.slug.clone();
                         let chapters: Vec<(u32, String)> = d.tree.nodes.iter()
                             .filter(|n| n.kind == NodeKind::Zhang)
@@ -108,6 +120,14 @@ pub fn DraftPage() -> impl IntoView {
                                 })}
                             </nav>
                             <nav class="draft-toc" aria-label="目录"><h2>"目录"</h2><ol>{toc}</ol></nav>
+                            {(!busiest.is_empty()).then(|| view! {
+                                <section class="busiest" aria-labelledby="busiest-h">
+                                    <h2 id="busiest-h">"意见最多的条款"</h2>
+                                    <ol>{busiest.into_iter().map(|(n, label, uid)| view! {
+                                        <li><a href=format!("#{uid}")>{label}</a>{format!("（{n} 条公开意见）")}</li>
+                                    }).collect_view()}</ol>
+                                </section>
+                            })}
                             <DraftText tree=d.tree windows=d.windows counts=d.counts slug=d.slug.clone()/>
                         }.into_any()
                     }

@@ -171,6 +171,28 @@ async fn reading_page_shows_counts_and_earlier_versions_comments() {
     };
     let art4 = page.body.split("id=\"art-4\"").nth(1).unwrap();
     assert!(art4.contains(&expected), "第四条 {expected}: {art4}");
+    // The busiest article heads the list of 意见最多的条款.
+    let per_unit: Vec<(String, i64)> = sqlx::query_as(
+        "select unit_uid, count(*) from comment where status = 'published' and version_number = 2 \
+         group by unit_uid",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let mut per_article = std::collections::BTreeMap::<String, i64>::new();
+    for (uid, n) in per_unit {
+        *per_article
+            .entry(uid.split("-p-").next().unwrap().to_string())
+            .or_default() += n;
+    }
+    let top = per_article.iter().max_by_key(|(_, n)| **n).unwrap();
+    let busiest = page.body.split("意见最多的条款").nth(1).expect("busiest list");
+    let first = busiest.split("<li>").nth(1).unwrap();
+    assert!(
+        first.contains(&format!("href=\"#{}\"", top.0))
+            && first.contains(&format!("（{} 条公开意见）", top.1)),
+        "{top:?}: {first}"
+    );
     let e1 = app
         .count(&count("%", "< 2").replace("art-4", "art-1"))
         .await;
