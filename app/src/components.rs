@@ -43,6 +43,7 @@ pub fn Header() -> impl IntoView {
                                     {staff.then(|| view! { <A href="/committee/moderation">"意见审核"</A> })}
                                     <A href="/my/comments">"我的意见"</A>
                                     {admin.then(|| view! { <A href="/admin/users">"账户管理"</A> })}
+                                    {admin.then(|| view! { <A href="/admin/outbox">"邮件"</A> })}
                                     <A href="/account">
                                         <span class="who">{u.display_name.clone()}</span>
                                         <span class="role-badge">{u.role.label()}</span>

@@ -12,6 +12,7 @@ pub mod comment;
 pub mod components;
 pub mod draft;
 pub mod error;
+pub mod outbox;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("committee/drafts/new") view=draft::import_page::ImportPage ssr=SsrMode::Async/>
                         <Route path=path!("account") view=account::pages::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/users") view=account::pages::UsersPage ssr=SsrMode::Async/>
+                        <Route path=path!("admin/outbox") view=outbox::pages::OutboxPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -148,6 +148,18 @@ pub struct ServeArgs {
     /// 503 + Retry-After instead of piling up.
     #[arg(long, env = "YIJIAN_INTAKE_QUEUE", default_value_t = 4096)]
     pub intake_queue: usize,
+    /// SMTP server for outgoing mail: `smtp://user:pass@host:587?tls=required` (STARTTLS),
+    /// `smtps://user:pass@host:465`, or `smtp://host:25` (plain, e.g. a local relay). Without
+    /// it, mail is written as .eml files under `<data-dir>/mail/`.
+    #[arg(long, env = "YIJIAN_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of outgoing mail.
+    #[arg(
+        long,
+        env = "YIJIAN_MAIL_FROM",
+        default_value = "意见平台 <noreply@yijian.localhost>"
+    )]
+    pub mail_from: String,
 }
 
 #[derive(Args, Debug)]

@@ -97,6 +97,22 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
              (build it with `.ci/build-site`)"
         );
     }
+    let from: lettre::message::Mailbox = args
+        .mail_from
+        .parse()
+        .map_err(|e| anyhow!("invalid --mail-from {:?}: {e}", args.mail_from))?;
+    let delivery = app::outbox::ssr::Delivery::from_config(
+        args.smtp_url.as_deref(),
+        args.data.data_dir.join("mail"),
+    )
+    .map_err(|e| anyhow!(e))?;
+    if args.smtp_url.is_none() {
+        println!(
+            "no --smtp-url: mail is written to {}",
+            args.data.data_dir.join("mail").display()
+        );
+    }
+    tokio::spawn(app::outbox::ssr::run(db.clone(), delivery, from));
     let state = app_state(
         db,
         leptos_options(&args.site_root, args.bind),

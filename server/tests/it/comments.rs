@@ -186,7 +186,11 @@ async fn reading_page_shows_counts_and_earlier_versions_comments() {
             .or_default() += n;
     }
     let top = per_article.iter().max_by_key(|(_, n)| **n).unwrap();
-    let busiest = page.body.split("意见最多的条款").nth(1).expect("busiest list");
+    let busiest = page
+        .body
+        .split("意见最多的条款")
+        .nth(1)
+        .expect("busiest list");
     let first = busiest.split("<li>").nth(1).unwrap();
     assert!(
         first.contains(&format!("href=\"#{}\"", top.0))

@@ -10,6 +10,7 @@ mod auth;
 mod cli;
 mod comments;
 mod crash;
+mod mail;
 mod matrix;
 mod moderation;
 mod pages;

@@ -40,6 +40,8 @@ struct Ctx {
     /// The tracking number of an existing comment.
     tracking: String,
     comment_id: i64,
+    /// A message that failed to send (a fresh one per caller: a retry re-queues it).
+    failed_mail_id: i64,
     n: usize,
 }
 
@@ -145,6 +147,10 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
                 ("new_password".into(), c.own_password.clone()),
             ]
         }),
+        ("/api/admin/outbox/list", ADMIN, |_| vec![]),
+        ("/api/admin/outbox/retry", ADMIN, |c| {
+            vec![("id".into(), c.failed_mail_id.to_string())]
+        }),
         ("/api/auth/logout", EVERYONE, |_| vec![]),
     ]
 }
@@ -226,6 +232,13 @@ async fn authorisation_matrix_holds() {
             preview_id,
             tracking: tracking.clone(),
             comment_id,
+            failed_mail_id: sqlx::query_scalar(
+                "insert into outbox (kind, recipient, subject, body_text, status, next_attempt_at, \
+                 created_at) values ('test', 'x@example.cn', 's', 'b', 'failed', 0, 0) returning id",
+            )
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap(),
             n: i,
         };
         for (path, allowed, body) in server_fn_matrix() {

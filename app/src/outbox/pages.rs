@@ -1,0 +1,48 @@
+//! `/admin/outbox`: undelivered mail, with a retry button for failed messages.
+
+use super::{list_outbox, RetryOutbox};
+use crate::components::ActionError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn OutboxPage() -> impl IntoView {
+    let retry = ServerAction::<RetryOutbox>::new();
+    let items = Resource::new(move || retry.version().get(), |_| list_outbox());
+    view! {
+        <Title text="邮件发送 · 意见"/>
+        <h1>"邮件发送情况"</h1>
+        <p class="muted">"列出尚未送达的邮件：排队中的会自动重试，发送失败的可手动重试。"</p>
+        <ActionError action=retry/>
+        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match items.await {
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p>"所有邮件均已送达。"</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap"><table class="data">
+                            <thead><tr><th>"收件人"</th><th>"主题"</th><th>"状态"</th><th>"尝试次数"</th><th>"最近错误"</th><th>"操作"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|m| view! {
+                                    <tr>
+                                        <td>{m.recipient}</td>
+                                        <td>{m.subject}</td>
+                                        <td>{if m.failed { "发送失败".to_string() } else { format!("排队中（下次 {}）", m.next_attempt_at) }}</td>
+                                        <td>{m.attempts}</td>
+                                        <td class="clip">{m.last_error}</td>
+                                        <td>{m.failed.then(|| view! {
+                                            <ActionForm action=retry attr:class="inline-form">
+                                                <input type="hidden" name="id" value=m.id.to_string()/>
+                                                <button type="submit" class="button">"重试"</button>
+                                            </ActionForm>
+                                        })}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table></div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
