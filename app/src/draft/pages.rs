@@ -93,7 +93,7 @@ pub fn DraftPage() -> impl IntoView {
                             a.walk(&mut |u| n += counts.get(u.uid.as_str()).copied().unwrap_or(0));
                             (n, a.label.clone(), a.uid.clone())
                         }).filter(|(n, _, _)| *n > 0).collect();
-                        busiest.sort_by(|x, y| y.0.cmp(&x.0));
+                        busiest.sort_by_key(|x| std::cmp::Reverse(x.0));
                         busiest.truncate(5);
                         let slug_for_form = d.slug.clone();
                         let chapters: Vec<(u32, String)> = d.tree.nodes.iter()
