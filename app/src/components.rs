@@ -44,6 +44,7 @@ pub fn Header() -> impl IntoView {
                                     <A href="/my/comments">"我的意见"</A>
                                     {admin.then(|| view! { <A href="/admin/users">"账户管理"</A> })}
                                     {admin.then(|| view! { <A href="/admin/outbox">"邮件"</A> })}
+                                    {(u.role == crate::auth::Role::Station).then(|| view! { <A href="/station/notices">"征求意见通知"</A> })}
                                     <A href="/account">
                                         <span class="who">{u.display_name.clone()}</span>
                                         <span class="role-badge">{u.role.label()}</span>

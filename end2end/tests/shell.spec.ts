@@ -171,3 +171,15 @@ test('the committee approves a pending comment from the moderation queue', async
   await page.goto(`/track?no=${tracking}`);
   await expect(page.locator('.facts')).toContainText('已公开');
 });
+
+test('a station operator confirms a publication notice', async ({ page }) => {
+  await login(page, 'station', 'demo-station-2026');
+  await page.getByRole('link', { name: '征求意见通知' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('征求意见通知');
+  await expectHydration(page);
+  await checkA11y(page);
+  const confirmed = page.locator('.notice', { hasText: '已确认' });
+  const before = await confirmed.count();
+  await page.getByRole('button', { name: '确认收到' }).first().click();
+  await expect(confirmed).toHaveCount(before + 1);
+});

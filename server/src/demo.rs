@@ -198,6 +198,8 @@ pub async fn seed_stations(db: &Db) -> Result<usize, AppError> {
 const DEMO_DRAFT: &str =
     include_str!("../../app/tests/fixtures/laws/023-local-xj-changji-urban-heating-regs.md");
 pub const DEMO_DRAFT_SLUG: &str = "changji-urban-heating";
+/// Where the demo runs (`bash .ci/run-app`), for links in the demo's e-mails.
+const DEMO_BASE: &str = "http://127.0.0.1:3000";
 
 /// The demo's second reading: what a committee typically does between readings — one article
 /// amended, one inserted (renumbering everything after it), one deleted.
@@ -574,6 +576,7 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
             &at(-60_000),
             &at(30 * day),
             None,
+            DEMO_BASE,
         )
         .await?;
         app::draft::ssr::publish(
@@ -583,6 +586,7 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
             &at(7 * day),
             &at(37 * day),
             None,
+            DEMO_BASE,
         )
         .await?;
         seed_comments(db).await?;

@@ -407,6 +407,7 @@ pub async fn publish_part(
         &opens_at,
         &closes_at,
         Some(user.id),
+        state.intake.public_base(),
     )
     .await?;
     crate::ssr::web::redirect_plain_form(&format!("/drafts/{slug}"));

@@ -239,6 +239,7 @@ pub async fn publish(
     opens_at: &str,
     closes_at: &str,
     by: Option<i64>,
+    public_base: &str,
 ) -> Result<(), AppError> {
     let opens = super::time::parse_local(opens_at).ok_or_else(|| {
         AppError::validation("opens_at", "开始时间格式不正确（例如 2026-12-01T09:00）")
@@ -305,20 +306,50 @@ pub async fn publish(
         .bind(slug)
         .fetch_one(&db.pool)
         .await?;
-    sqlx::query(
+    let now = now_ms();
+    // The publication, a notice to every active station and their e-mails: all or nothing.
+    let mut tx = db.pool.begin().await?;
+    let publication_id: i64 = sqlx::query_scalar(
         "insert into publication (draft_id, version_number, part_label, article_uids, opens_at, \
-         closes_at, created_by, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+         closes_at, created_by, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
     )
     .bind(draft_id)
     .bind(v.number)
-    .bind(label)
+    .bind(&label)
     .bind(to_json(&uids)?)
     .bind(opens)
     .bind(closes)
     .bind(by)
-    .bind(now_ms())
-    .execute(&db.pool)
+    .bind(now)
+    .fetch_one(&mut *tx)
     .await?;
+    sqlx::query(
+        "insert into notice (publication_id, station_id, created_at) \
+         select $1, id, $2 from station where active = 1",
+    )
+    .bind(publication_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let (subject, text) = crate::outbox::templates::publication_notice(
+        &v.title,
+        &label,
+        &super::time::format_local(opens),
+        &super::time::format_local(closes),
+        public_base,
+        slug,
+    );
+    sqlx::query(
+        "insert into outbox (kind, recipient, subject, body_text, next_attempt_at, created_at) \
+         select 'publication_notice', email, $1, $2, $3, $3 from station \
+         where active = 1 and email <> ''",
+    )
+    .bind(subject)
+    .bind(text)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     drafts_changed();
     Ok(())
 }

@@ -1,9 +1,11 @@
 //! The mail outbox: every e-mail is queued in the database with the event that causes it and
 //! delivered by a background sender. The admin sees undelivered mail and can retry it.
 
+pub mod notices;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod templates;
 
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -85,6 +85,11 @@ fn from() -> lettre::message::Mailbox {
 }
 
 async fn comment_with_email(app: &TestApp, email: &str, key: &str) -> String {
+    // The demo's publication notices to 437 stations are tested on their own below.
+    sqlx::query("delete from outbox where kind <> 'comment_receipt'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     let res = app
         .post_form(
             "/api/comments/submit",
@@ -232,4 +237,48 @@ async fn without_smtp_mail_is_written_as_eml_files() {
     );
     assert!(!eml.is_empty() && !tracking.is_empty());
     assert_eq!(outbox_status(&app).await[0].1, "sent");
+}
+
+#[tokio::test]
+async fn stations_get_the_publication_notice_by_mail() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let stations = app
+        .count("select count(*) from station where active = 1 and email <> ''")
+        .await;
+    assert_eq!(
+        app.count("select count(*) from outbox where kind = 'publication_notice'")
+            .await,
+        2 * stations,
+        "both demo publications were mailed to every station"
+    );
+    // Deliver the first station's notice only (the rest would take a while over SMTP).
+    sqlx::query(
+        "delete from outbox where id <> (select min(id) from outbox where kind = 'publication_notice')",
+    )
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let smtp = Smtp::start(free_port(), &temp_dir("smtp"));
+    assert_eq!(
+        send_due(&app.db, &smtp_delivery(smtp.port), &from())
+            .await
+            .unwrap(),
+        1
+    );
+    let got = smtp.received();
+    // (The subject's double space inside 总  则 is folded by the header encoding.)
+    assert!(
+        got[0]["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("【征求意见】《昌吉回族自治州城镇供热条例》第一章"),
+        "{}",
+        got[0]["subject"]
+    );
+    let text = got[0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("/drafts/changji-urban-heating") && text.contains("/station/notices"),
+        "{text}"
+    );
 }

@@ -13,5 +13,6 @@ mod crash;
 mod mail;
 mod matrix;
 mod moderation;
+mod notices;
 mod pages;
 mod storage;

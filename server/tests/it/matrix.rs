@@ -28,6 +28,7 @@ const LOGGED_IN: &[Who] = &[
 ];
 const ADMIN: &[Who] = &[Who::User(Role::Admin)];
 const COMMITTEE: &[Who] = &[Who::User(Role::Admin), Who::User(Role::Committee)];
+const STATION: &[Who] = &[Who::User(Role::Station)];
 
 /// What a call needs to be valid when it is allowed, so that "allowed" means "succeeded".
 struct Ctx {
@@ -42,6 +43,8 @@ struct Ctx {
     comment_id: i64,
     /// A message that failed to send (a fresh one per caller: a retry re-queues it).
     failed_mail_id: i64,
+    /// A notice to the caller's own station (station operators), or to some station.
+    notice_id: i64,
     n: usize,
 }
 
@@ -151,6 +154,10 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         ("/api/admin/outbox/retry", ADMIN, |c| {
             vec![("id".into(), c.failed_mail_id.to_string())]
         }),
+        ("/api/notices/mine", STATION, |_| vec![]),
+        ("/api/notices/confirm", STATION, |c| {
+            vec![("id".into(), c.notice_id.to_string())]
+        }),
         ("/api/auth/logout", EVERYONE, |_| vec![]),
     ]
 }
@@ -199,8 +206,8 @@ async fn authorisation_matrix_holds() {
         .unwrap();
     let mut failures = Vec::new();
     for (i, who) in EVERYONE.iter().enumerate() {
-        let (cookie, own_password, preview_id) = match who {
-            Who::Anonymous => (None, String::new(), "none".to_string()),
+        let (cookie, own_password, preview_id, account_id) = match who {
+            Who::Anonymous => (None, String::new(), "none".to_string(), 0),
             Who::User(role) => {
                 let (name, password) = app.account(*role).await;
                 let id: i64 = sqlx::query_scalar("select id from account where name = $1")
@@ -221,6 +228,7 @@ async fn authorisation_matrix_holds() {
                     Some(app.login_as(&name, &password).await),
                     password,
                     preview,
+                    id,
                 )
             }
         };
@@ -239,6 +247,22 @@ async fn authorisation_matrix_holds() {
             .fetch_one(&app.db.pool)
             .await
             .unwrap(),
+            notice_id: if *who == Who::User(Role::Station) {
+                sqlx::query_scalar(
+                    "insert into notice (publication_id, station_id, created_at) \
+                     select (select min(id) from publication), station_id, 0 from account \
+                     where id = $1 returning id",
+                )
+                .bind(account_id)
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap()
+            } else {
+                sqlx::query_scalar("select min(id) from notice")
+                    .fetch_one(&app.db.pool)
+                    .await
+                    .unwrap()
+            },
             n: i,
         };
         for (path, allowed, body) in server_fn_matrix() {

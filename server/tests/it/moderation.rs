@@ -322,7 +322,11 @@ async fn an_email_contact_gets_a_receipt_mail_queued_with_the_comment() {
     let mut f = comment("art-1", "赞成。", "key-mail-00000000002");
     f.push(("contact", "13800138000"));
     submit(&app, &f, None).await;
-    assert_eq!(app.count("select count(*) from outbox").await, 1);
+    assert_eq!(
+        app.count("select count(*) from outbox where kind = 'comment_receipt'")
+            .await,
+        1
+    );
 }
 
 #[tokio::test]
