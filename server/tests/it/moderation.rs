@@ -456,3 +456,52 @@ async fn one_contact_is_limited_per_hour() {
         assert_eq!(res.status, expected, "{i}: {}", res.body);
     }
 }
+
+#[tokio::test]
+async fn bad_moderation_input_is_refused_precisely_and_changes_nothing() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let committee = app.login(Role::Committee).await;
+    for (form, expected) in [
+        (vec![("status", "whatever")], "未知的审核状态"),
+        (vec![("flag", "nonsense")], "未知的标记"),
+    ] {
+        let res = app
+            .post_form("/api/moderation/queue", &form, Some(&committee))
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains(expected), "{}", res.body);
+    }
+    let published = app
+        .count("select count(*) from comment where status = 'published'")
+        .await;
+    let id: i64 = sqlx::query_scalar("select min(id) from comment where status = 'received'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let id = id.to_string();
+    for (form, expected) in [
+        (
+            vec![("ids[]", id.as_str()), ("decision", "delete")],
+            "请选择",
+        ),
+        (vec![("decision", "approve")], "请至少勾选一条意见"),
+        (vec![("ids[]", "abc"), ("decision", "approve")], "表单字段"),
+    ] {
+        let res = app
+            .post_form("/api/moderation/decide", &form, Some(&committee))
+            .await;
+        assert!(res.status.is_client_error(), "{}", res.body);
+        let err: app::error::AppError = serde_json::from_str(&res.body).unwrap();
+        assert!(
+            err.message().contains(expected),
+            "{expected}: {}",
+            err.message()
+        );
+    }
+    assert_eq!(
+        app.count("select count(*) from comment where status = 'published'")
+            .await,
+        published
+    );
+}
