@@ -154,9 +154,6 @@ impl Intake {
         let secret = shared_secret(&db, "challenge").await?;
         let (tx, rx) = mpsc::channel(config.queue.max(1));
         tokio::spawn(committer(db.clone(), rx));
-        if db.backend == crate::ssr::Backend::Sqlite {
-            tokio::spawn(checkpointer(db.clone()));
-        }
         Ok(Arc::new(Intake {
             db,
             config,
@@ -678,21 +675,6 @@ impl Limiter {
     }
 }
 
-/// Copies the SQLite write-ahead log into the database file every second, on its own
-/// connection: a passive checkpoint does not block the committer, so the copying and its fsync
-/// happen beside the commits instead of inside one of them.
-async fn checkpointer(db: Db) {
-    loop {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        if let Err(e) = sqlx::query("pragma wal_checkpoint(passive)")
-            .execute(&db.pool)
-            .await
-        {
-            tracing::warn!(error = %e, "WAL checkpoint failed");
-        }
-    }
-}
-
 /// Writes queued comments, many per transaction, and answers each caller after the commit.
 async fn committer(db: Db, mut rx: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -709,10 +691,6 @@ async fn committer(db: Db, mut rx: mpsc::Receiver<Pending>) {
                         // The unique indexes (tracking number, idempotency key) take random
                         // keys; a large page cache keeps their pages in memory as they grow.
                         let _ = sqlx::query("pragma cache_size = -65536")
-                            .execute(&mut *c)
-                            .await;
-                        // Checkpoints run beside the commits (see `checkpointer`), not in them.
-                        let _ = sqlx::query("pragma wal_autocheckpoint = 0")
                             .execute(&mut *c)
                             .await;
                     }
