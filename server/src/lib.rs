@@ -22,8 +22,20 @@ use axum::routing::get;
 use axum::{middleware as mw, Json, Router};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 
+/// The route list, generated once per process.
+///
+/// Generating it renders the app with resource loading suppressed through a process-wide flag
+/// (leptos-rs/leptos#4773): a resource first polled by a request being served at that moment
+/// waits forever. Building a second router (the tests build one per test, concurrently) must
+/// therefore not generate it again.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
