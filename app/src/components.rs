@@ -31,6 +31,7 @@ pub fn Header() -> impl IntoView {
             <nav aria-label="主导航" class="main-nav">
                 <A href="/drafts">"法规草案"</A>
                 <A href="/track">"查询意见"</A>
+                <A href="/search">"检索"</A>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let user = session.await.ok().and_then(|s| s.user);
@@ -41,6 +42,7 @@ pub fn Header() -> impl IntoView {
                                 view! {
                                     {staff.then(|| view! { <A href="/committee/drafts/new">"导入草案"</A> })}
                                     {staff.then(|| view! { <A href="/committee/moderation">"意见审核"</A> })}
+                                    {staff.then(|| view! { <A href="/committee/search">"意见检索"</A> })}
                                     <A href="/my/comments">"我的意见"</A>
                                     {admin.then(|| view! { <A href="/admin/users">"账户管理"</A> })}
                                     {admin.then(|| view! { <A href="/admin/outbox">"邮件"</A> })}

@@ -14,6 +14,7 @@ pub mod draft;
 pub mod error;
 pub mod outbox;
 pub mod pages;
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -100,6 +101,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("receipt/:tracking") view=comment::pages::ReceiptPage ssr=SsrMode::Async/>
                         <Route path=path!("track") view=comment::pages::TrackPage ssr=SsrMode::Async/>
                         <Route path=path!("my/comments") view=comment::pages::MyCommentsPage ssr=SsrMode::Async/>
+                        <Route path=path!("search") view=search::pages::PublicSearchPage ssr=SsrMode::Async/>
+                        <Route path=path!("committee/search") view=search::pages::CommitteeSearchPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/moderation") view=comment::moderation_page::ModerationPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/new") view=draft::import_page::ImportPage ssr=SsrMode::Async/>
                         <Route path=path!("account") view=account::pages::AccountPage ssr=SsrMode::Async/>

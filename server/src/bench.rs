@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::time::Instant;
 
-fn emit(bench: &str, metric: &str, value: f64, unit: &str) {
+pub fn emit(bench: &str, metric: &str, value: f64, unit: &str) {
     println!(
         "{}",
         serde_json::json!({ "bench": bench, "metric": metric, "value": (value * 1000.0).round() / 1000.0, "unit": unit })

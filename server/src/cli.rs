@@ -38,6 +38,19 @@ pub enum Command {
         #[command(subcommand)]
         command: DraftCommand,
     },
+    /// Rebuild the search index from the database, beside the current one, then switch to it.
+    /// A server running on the same data directory keeps answering searches from the old index
+    /// and moves to the new one within a second of the switch.
+    Reindex(ReindexArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReindexArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Indexing memory budget in MiB.
+    #[arg(long, default_value_t = 256)]
+    pub heap_mb: usize,
 }
 
 #[derive(Subcommand, Debug)]
@@ -203,6 +216,42 @@ pub enum BenchCommand {
     /// p50_ms, p99_ms, peak_rss_mb, rss_start_mb/rss_end_mb (memory over the run),
     /// acknowledged_missing (must be 0), burst_* figures.
     Ingest(IngestArgs),
+    /// Generate comments by recombining sentences of the real citizen messages in
+    /// `../shared/corpus/comments/`, index them, run a mix of queries with and without facets,
+    /// and run the same queries as PostgreSQL `ILIKE` (and `pg_trgm` when available) and
+    /// SQLite `LIKE` on the same data. Metrics: index_docs_per_s, p50_ms, p99_ms, index_mb,
+    /// peak_rss_mb, speedup_vs_pg_ilike_p50, speedup_vs_pg_trgm_p50, speedup_vs_sqlite_like_p50,
+    /// and the hit counts of each engine.
+    Search(SearchBenchArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SearchBenchArgs {
+    /// Comments to generate.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub docs: usize,
+    /// The corpus of real messages (JSON lines, gzip).
+    #[arg(
+        long,
+        default_value = "../shared/corpus/comments/tipdm2020-c-citizen-messages-attachment3.jsonl.gz"
+    )]
+    pub corpus: PathBuf,
+    /// PostgreSQL server for the baseline: a table is created in this database and dropped
+    /// afterwards. Without it the PostgreSQL baseline is skipped.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Query repetitions for tantivy (each query of the mix this many times).
+    #[arg(long, default_value_t = 20)]
+    pub repeat: usize,
+    /// Indexing memory budget in MiB.
+    #[arg(long, default_value_t = 512)]
+    pub heap_mb: usize,
+    /// Skip the SQLite LIKE baseline.
+    #[arg(long)]
+    pub no_sqlite: bool,
+    /// Also build a pg_trgm GIN index and time the queries with it (about 3 minutes at 1M).
+    #[arg(long)]
+    pub pg_trgm: bool,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -4,6 +4,7 @@
 //! only parses the command line and calls into here.
 
 pub mod bench;
+pub mod bench_search;
 pub mod cli;
 pub mod demo;
 pub mod httpc;

@@ -14,7 +14,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tantivy=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -33,6 +34,10 @@ async fn main() -> ExitCode {
         Command::Bench {
             command: BenchCommand::Ingest(args),
         } => server::bench::ingest(args).await,
+        Command::Bench {
+            command: BenchCommand::Search(args),
+        } => server::bench_search::run(args).await,
+        Command::Reindex(args) => server::run::reindex(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -43,6 +43,7 @@ pub fn settings_from(args: &ServeArgs) -> Settings {
         comment_challenge_from_per_min: args.comment_challenge_from_per_min,
         comment_per_contact_per_hour: args.comment_per_contact_per_hour,
         intake_queue: args.intake_queue,
+        search_dir: Some(args.data.data_dir.join("search")),
     }
 }
 
@@ -56,7 +57,17 @@ pub async fn app_state(
     if settings.public_url.is_none() {
         config.public_base = format!("http://{}", leptos_options.site_addr);
     }
-    let intake = Intake::start(db.clone(), config)
+    let search = app::search::feed::SearchIndex::start(db.clone(), settings.search_dir.clone())
+        .await
+        .map_err(|e| anyhow!("cannot open the search index: {e:?}"))?;
+    // New comments become searchable at once rather than at the next poll.
+    let poke = Arc::downgrade(&search);
+    let on_commit = Arc::new(move || {
+        if let Some(s) = poke.upgrade() {
+            s.poke();
+        }
+    });
+    let intake = Intake::start(db.clone(), config, on_commit)
         .await
         .map_err(|e| anyhow!("cannot start the comment intake: {e:?}"))?;
     Ok(AppState {
@@ -64,7 +75,24 @@ pub async fn app_state(
         db,
         settings: Arc::new(settings),
         intake,
+        search,
     })
+}
+
+/// `yijian reindex`: a complete new index generation from the database, then the switch.
+pub async fn reindex(args: crate::cli::ReindexArgs) -> Result<()> {
+    let db = open_database(&args.data).await?;
+    let dir = args.data.data_dir.join("search");
+    let started = std::time::Instant::now();
+    let (generation, seq) = app::search::feed::rebuild(&db, &dir, args.heap_mb << 20)
+        .await
+        .map_err(|e| anyhow!("reindex failed: {e:?}"))?;
+    println!(
+        "search index rebuilt up to change {seq} in {:.1} s: {}",
+        started.elapsed().as_secs_f64(),
+        dir.join(generation).display()
+    );
+    Ok(())
 }
 
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {

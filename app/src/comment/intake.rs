@@ -150,11 +150,15 @@ pub struct Intake {
 
 impl Intake {
     /// Loads (or creates) the deployment's challenge key and starts the committer task.
-    pub async fn start(db: Db, config: IntakeConfig) -> Result<Arc<Intake>, AppError> {
+    pub async fn start(
+        db: Db,
+        config: IntakeConfig,
+        on_commit: Arc<dyn Fn() + Send + Sync>,
+    ) -> Result<Arc<Intake>, AppError> {
         let secret = shared_secret(&db, "challenge").await?;
         let (tx, rx) = mpsc::channel(config.queue.max(1));
         let batches = Arc::new(AtomicU64::new(0));
-        tokio::spawn(committer(db.clone(), rx, batches.clone()));
+        tokio::spawn(committer(db.clone(), rx, batches.clone(), on_commit));
         if db.backend == crate::ssr::Backend::Sqlite {
             tokio::spawn(checkpointer(db.clone(), batches));
         }
@@ -189,6 +193,16 @@ impl Intake {
             cache.insert(slug.into(), (Instant::now(), generation, loaded.clone()));
         }
         Ok(loaded)
+    }
+
+    /// (article uid, label) of every article in the draft's newest version.
+    pub async fn article_labels(&self, slug: &str) -> Result<Vec<(String, String)>, AppError> {
+        let d = self.units(slug).await?;
+        Ok(d.units
+            .iter()
+            .filter(|(uid, u)| **uid == u.article_uid)
+            .map(|(uid, u)| (uid.clone(), u.label.clone()))
+            .collect())
     }
 
     /// The unit a comment is for, in the newest version, with whether its part is open and —
@@ -706,7 +720,12 @@ async fn checkpointer(db: Db, batches: Arc<AtomicU64>) {
 }
 
 /// Writes queued comments, many per transaction, and answers each caller after the commit.
-async fn committer(db: Db, mut rx: mpsc::Receiver<Pending>, batches: Arc<AtomicU64>) {
+async fn committer(
+    db: Db,
+    mut rx: mpsc::Receiver<Pending>,
+    batches: Arc<AtomicU64>,
+    on_commit: Arc<dyn Fn() + Send + Sync>,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     // One connection kept for writing: its page cache stays warm (on SQLite a connection that
     // did not make the last write re-reads the pages it touches).
@@ -740,6 +759,7 @@ async fn committer(db: Db, mut rx: mpsc::Receiver<Pending>, batches: Arc<AtomicU
             conn = None;
         }
         batches.fetch_add(1, Ordering::Relaxed);
+        on_commit();
         tracing::debug!(
             n = batch.len(),
             ms = started.elapsed().as_secs_f64() * 1000.0,
@@ -775,7 +795,7 @@ async fn committer(db: Db, mut rx: mpsc::Receiver<Pending>, batches: Arc<AtomicU
     }
 }
 
-/// Rows per multi-row `insert` (17 parameters each; well under both backends' limits).
+/// Rows per multi-row `insert` (18 parameters each; well under both backends' limits).
 const ROWS_PER_INSERT: usize = 256;
 
 /// Writes a batch in one transaction with multi-row inserts, so one commit (one fsync) and a
@@ -813,13 +833,22 @@ async fn write_batch(
             .collect();
         let mut inserted: HashSet<String> = HashSet::new();
         for chunk in pending.chunks(ROWS_PER_INSERT) {
+            // Numbers of the search feed for the whole chunk at once (see the migration
+            // `search_feed`); on PostgreSQL this also orders concurrent writers by commit.
+            let last: i64 = sqlx::query_scalar(
+                "update feed_counter set value = value + $1 where id = 1 returning value",
+            )
+            .bind(chunk.len() as i64)
+            .fetch_one(&mut *tx)
+            .await?;
+            let first_seq = last - chunk.len() as i64 + 1;
             let mut sql = String::from(
                 "insert into comment (draft_id, version_number, unit_uid, unit_label, stance, \
                  suggested, reason, name, region, category, contact, tracking, status, \
-                 idempotency_key, account_id, flags, created_at) values ",
+                 idempotency_key, account_id, flags, created_at, seq) values ",
             );
             for j in 0..chunk.len() {
-                let b = j * 17;
+                let b = j * 18;
                 if j > 0 {
                     sql.push(',');
                 }
@@ -827,7 +856,7 @@ async fn write_batch(
                 // SQLite looks `$N` names up one by one (quadratic in a long statement);
                 // anonymous `?` binds by position.
                 sql.push_str(
-                    &(1..=17)
+                    &(1..=18)
                         .map(|k| match backend {
                             crate::ssr::Backend::Sqlite => "?".to_string(),
                             crate::ssr::Backend::Postgres => format!("${}", b + k),
@@ -839,7 +868,7 @@ async fn write_batch(
             }
             sql.push_str(" on conflict do nothing returning idempotency_key");
             let mut q = sqlx::query_scalar::<_, String>(&sql);
-            for &i in chunk {
+            for (j, &i) in chunk.iter().enumerate() {
                 let r = &batch[i].row;
                 q = q
                     .bind(r.draft_id)
@@ -858,7 +887,8 @@ async fn write_batch(
                     .bind(&r.key)
                     .bind(r.account_id)
                     .bind(&r.flags)
-                    .bind(r.created_at);
+                    .bind(r.created_at)
+                    .bind(first_seq + j as i64);
             }
             inserted.extend(q.fetch_all(&mut *tx).await?);
         }

@@ -36,6 +36,9 @@ pub struct Settings {
     pub comment_per_contact_per_hour: u32,
     /// Comments waiting to be written before new ones get 503 + Retry-After.
     pub intake_queue: usize,
+    /// Where this server keeps its search index; `None` keeps it in memory (rebuilt from the
+    /// database at every start).
+    pub search_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -54,6 +57,7 @@ impl Default for Settings {
             comment_challenge_from_per_min: 10,
             comment_per_contact_per_hour: 30,
             intake_queue: 4096,
+            search_dir: None,
         }
     }
 }
@@ -65,6 +69,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The comment intake: group commit, rate limits, unit cache.
     pub intake: Arc<crate::comment::intake::Intake>,
+    /// This server's search index, following the database.
+    pub search: Arc<crate::search::feed::SearchIndex>,
 }
 
 /// The state inside a server function or a rendered page. Missing state is a wiring bug in

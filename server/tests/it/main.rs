@@ -15,4 +15,5 @@ mod matrix;
 mod moderation;
 mod notices;
 mod pages;
+mod search;
 mod storage;

@@ -106,6 +106,12 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
             ]
         }),
         ("/api/comments/mine", LOGGED_IN, |_| vec![]),
+        ("/api/search/comments", COMMITTEE, |_| {
+            vec![("q".into(), "供热".into())]
+        }),
+        ("/api/search/public", EVERYONE, |_| {
+            vec![("q".into(), "供热".into())]
+        }),
         ("/api/moderation/queue", COMMITTEE, |_| {
             vec![("status".into(), "all".into())]
         }),

@@ -61,6 +61,13 @@ pub struct TestApp {
     pub url: String,
 }
 
+/// A fresh directory for files a test writes (search index, mail).
+pub fn temp_dir(what: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("yijian-{what}-{}", unique_suffix()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
 pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
@@ -90,6 +97,15 @@ impl TestApp {
 
     pub async fn with_settings(settings: Settings) -> TestApp {
         let (url, _dir) = fresh_database_url().await;
+        Self::on_database(url, settings).await
+    }
+
+    /// Another server on this test's database (as several servers share one PostgreSQL).
+    pub async fn another_server(&self, settings: Settings) -> TestApp {
+        Self::on_database(self.url.clone(), settings).await
+    }
+
+    async fn on_database(url: String, settings: Settings) -> TestApp {
         let db = db::connect(&url).await.expect("open test database");
         db::migrate(&db).await.expect("migrate test database");
         let expected = if wants_postgres() {
