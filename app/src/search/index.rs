@@ -305,6 +305,44 @@ impl Searchable {
         })
     }
 
+    /// The query for the search box's text; `None` if it has no searchable word.
+    fn text_query(&self, q: &str) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut parser = QueryParser::new(
+            self.index.schema(),
+            vec![f.text, f.wording],
+            query_tokenizers(),
+        );
+        parser.set_conjunction_by_default();
+        // Lenient: unbalanced brackets or a stray operator never fail the search.
+        let (query, _errors) = parser.parse_query_lenient(&normalise_operators(q));
+        let mut has_terms = false;
+        query.query_terms(&mut |_, _| has_terms = true);
+        has_terms.then_some(query)
+    }
+
+    /// The keys (`c<id>`) of every document matching the search box's text, best first
+    /// (search-quality measurements).
+    pub fn matching_keys(&self, q: &str, limit: usize) -> Result<Vec<String>, AppError> {
+        let Some(query) = self.text_query(q) else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())
+            .map_err(|e| internal("search", e))?;
+        top.into_iter()
+            .map(|(_, a)| {
+                let doc: TantivyDocument = searcher.doc(a).map_err(|e| internal("doc", e))?;
+                Ok(doc
+                    .get_first(self.fields.key)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string())
+            })
+            .collect()
+    }
+
     /// Runs a search. `public` limits it to published comments and published drafts' text;
     /// `articles` maps `slug#article-uid` to the article's current label.
     pub fn search(
@@ -325,16 +363,7 @@ impl Searchable {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut terms_for_snippets: Option<Box<dyn Query>> = None;
         if !q.is_empty() {
-            let mut parser = QueryParser::new(
-                self.index.schema(),
-                vec![f.text, f.wording],
-                query_tokenizers(),
-            );
-            parser.set_conjunction_by_default();
-            let (query, _errors) = parser.parse_query_lenient(&normalise_operators(q));
-            let mut has_terms = false;
-            query.query_terms(&mut |_, _| has_terms = true);
-            if !has_terms {
+            let Some(query) = self.text_query(q) else {
                 message = Some(
                     "检索词中没有可检索的词语（标点和“的、了、和”等虚词不参与检索）".to_string(),
                 );
@@ -342,7 +371,7 @@ impl Searchable {
                     message,
                     ..SearchResults::default()
                 });
-            }
+            };
             terms_for_snippets = Some(query.box_clone());
             clauses.push((Occur::Must, query));
         }

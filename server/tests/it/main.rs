@@ -16,4 +16,5 @@ mod moderation;
 mod notices;
 mod pages;
 mod search;
+mod search_quality;
 mod storage;
