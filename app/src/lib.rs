@@ -17,6 +17,7 @@ pub mod pages;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod station;
 
 use components::{Flash, Header, SessionResource};
 use leptos::prelude::*;

@@ -183,3 +183,30 @@ test('a station operator confirms a publication notice', async ({ page }) => {
   await page.getByRole('button', { name: '确认收到' }).first().click();
   await expect(confirmed).toHaveCount(before + 1);
 });
+
+test('the committee searches comments, narrows by a facet, and sees live results with JavaScript', async ({ page }) => {
+  await login(page, 'committee', 'demo-committee-2026');
+  await page.goto('/committee/search');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('意见检索');
+  await expectHydration(page);
+  const total = page.locator('.total');
+  const count = async () => Number(((await total.textContent()) ?? '').match(/共 (\d+) 条/)?.[1]);
+  if (jsEnabled()) {
+    // Results follow the box as it is typed, without submitting.
+    await page.getByLabel('检索全部意见').fill('供热');
+    await expect(page).toHaveURL(/q=%E4%BE%9B%E7%83%AD/);
+  } else {
+    await page.getByLabel('检索全部意见').fill('供热');
+    await page.getByRole('button', { name: '检索', exact: true }).click();
+  }
+  await expect(page.locator('.hit b').first()).toHaveText('供热');
+  await checkA11y(page);
+  const all = await count();
+  expect(all).toBeGreaterThan(0);
+  await page.locator('.facet-group', { hasText: '态度' }).getByRole('link', { name: /反对/ }).click();
+  await expect(page).toHaveURL(/stance=oppose/);
+  const narrowed = await count();
+  expect(narrowed).toBeGreaterThan(0);
+  expect(narrowed).toBeLessThan(all);
+  await expect(page.locator('.facet.active')).toContainText('反对');
+});

@@ -38,10 +38,44 @@ pub enum Command {
         #[command(subcommand)]
         command: DraftCommand,
     },
+    /// The station network: import and export the station list.
+    Station {
+        #[command(subcommand)]
+        command: StationCommand,
+    },
     /// Rebuild the search index from the database, beside the current one, then switch to it.
     /// A server running on the same data directory keeps answering searches from the old index
     /// and moves to the new one within a second of the switch.
     Reindex(ReindexArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StationCommand {
+    /// Import a station list (CSV, UTF-8 or GB18030): columns `name`, `level` (1 = prefecture …
+    /// 4 = village), `parent` (the parent's name, or its path `昌吉回族自治州/昌吉市` when the
+    /// name is not unique), optional `region_code`, `email`, `active` (1/0); Chinese headers
+    /// (名称, 层级, 上级, 区划代码, 邮箱, 启用) work too. New stations are created, existing ones
+    /// (same name under the same parent) updated, none deleted. Every problem is listed with its
+    /// line, and nothing is imported unless the whole file is clean.
+    Import {
+        file: PathBuf,
+        /// Check the file against the database and report, without importing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Write the station list as CSV (UTF-8 with BOM; parents as full paths), to standard
+    /// output or `--output`. The result can be imported again unchanged.
+    Export {
+        /// Only `csv` for now.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -1,7 +1,7 @@
 //! `yijian`: parses the command line and hands over to [`server::run`].
 
 use clap::Parser;
-use server::cli::{BenchCommand, Cli, Command, DraftCommand, UserCommand};
+use server::cli::{BenchCommand, Cli, Command, DraftCommand, StationCommand, UserCommand};
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
@@ -38,6 +38,22 @@ async fn main() -> ExitCode {
             command: BenchCommand::Search(args),
         } => server::bench_search::run(args).await,
         Command::Reindex(args) => server::run::reindex(args).await,
+        Command::Station {
+            command:
+                StationCommand::Import {
+                    file,
+                    dry_run,
+                    data,
+                },
+        } => server::run::station_import(&file, dry_run, &data).await,
+        Command::Station {
+            command:
+                StationCommand::Export {
+                    format,
+                    output,
+                    data,
+                },
+        } => server::run::station_export(&format, output.as_deref(), &data).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -79,6 +79,73 @@ pub async fn app_state(
     })
 }
 
+/// `yijian station import`: all or nothing; every problem with its line on standard error.
+pub async fn station_import(
+    file: &std::path::Path,
+    dry_run: bool,
+    data: &crate::cli::DataArgs,
+) -> Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let fail = |errors: Vec<app::station::RowError>| {
+        for e in &errors {
+            eprintln!("{}: {e}", file.display());
+        }
+        anyhow!(
+            "{} problem(s) in {}; nothing was imported",
+            errors.len(),
+            file.display()
+        )
+    };
+    let rows = app::station::csv::parse(&bytes).map_err(fail)?;
+    let db = open_database(data).await?;
+    if dry_run {
+        // The same checks as an import, rolled back.
+        let n = rows.len();
+        let summary = app::station::ssr::check(&db, &rows).await.map_err(fail)?;
+        println!(
+            "{}: {n} rows are valid (would create {}, update {}, leave {} unchanged); nothing imported (--dry-run)",
+            file.display(),
+            summary.created,
+            summary.updated,
+            summary.unchanged
+        );
+        return Ok(());
+    }
+    let summary = app::station::ssr::import(&db, &rows).await.map_err(fail)?;
+    println!(
+        "{}: created {}, updated {}, unchanged {}",
+        file.display(),
+        summary.created,
+        summary.updated,
+        summary.unchanged
+    );
+    Ok(())
+}
+
+/// `yijian station export`.
+pub async fn station_export(
+    format: &str,
+    output: Option<&std::path::Path>,
+    data: &crate::cli::DataArgs,
+) -> Result<()> {
+    if format != "csv" {
+        anyhow::bail!(
+            "unsupported --format {format:?}: only csv is supported (XLSX is not built yet)"
+        );
+    }
+    let db = open_database(data).await?;
+    let rows = app::station::ssr::export(&db)
+        .await
+        .map_err(|e| anyhow!("cannot read the stations: {e:?}"))?;
+    let text = app::station::csv::write(&rows);
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
 /// `yijian reindex`: a complete new index generation from the database, then the switch.
 pub async fn reindex(args: crate::cli::ReindexArgs) -> Result<()> {
     let db = open_database(&args.data).await?;

@@ -219,3 +219,113 @@ fn draft_parse_warns_but_succeeds_on_duplicate_articles() {
     assert!(w["message"].as_str().unwrap().contains("重复"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `yijian station export` → edit → `yijian station import`, on the backend under test; bad
+/// lists are refused whole, with every problem and its line.
+#[tokio::test]
+async fn station_lists_export_and_import_all_or_nothing() {
+    let (url, _dir) = fresh_database_url().await;
+    let db = app::ssr::db::connect(&url).await.unwrap();
+    app::ssr::db::migrate(&db).await.unwrap();
+    server::demo::seed_stations(&db).await.unwrap();
+    let work = temp_dir("stations");
+    let run = |args: &[&str]| {
+        let out = yijian()
+            .args(args)
+            .args(["--database-url", &url, "--data-dir", work.to_str().unwrap()])
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let export = work.join("stations.csv");
+    let (ok, _, err) = run(&["station", "export", "--output", export.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let text = std::fs::read_to_string(&export).unwrap();
+    assert_eq!(text.lines().count(), 438, "header + 437 stations");
+    assert!(text.contains("昌吉回族自治州/昌吉市,"), "parents as paths");
+    // The export imports again unchanged.
+    let (ok, out, err) = run(&["station", "import", export.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("created 0, updated 0, unchanged 437"), "{out}");
+    // A new village and a changed e-mail; checked first with --dry-run (nothing written).
+    let edited = work.join("edited.csv");
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let county = lines
+        .iter()
+        .position(|l| l.starts_with("昌吉市,2,"))
+        .unwrap();
+    lines[county] = lines[county]
+        .replace(",1", ",1")
+        .replacen("station-", "new-station-", 1);
+    let township = lines
+        .iter()
+        .find(|l| l.split(',').nth(1) == Some("3"))
+        .unwrap()
+        .clone();
+    let township_path = format!(
+        "{}/{}",
+        township.split(',').nth(2).unwrap(),
+        township.split(',').next().unwrap()
+    );
+    lines.push(format!("测试新村,4,{township_path},652301999,,1"));
+    std::fs::write(&edited, lines.join("\n")).unwrap();
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from station")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+    };
+    let (ok, out, err) = run(&["station", "import", "--dry-run", edited.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("would create 1, update 1"), "{out}");
+    assert_eq!(count().await, 437);
+    let (ok, out, err) = run(&["station", "import", edited.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("created 1, updated 1"), "{out}");
+    assert_eq!(count().await, 438);
+    // Bad lists: an unknown parent, a wrong level, a duplicate name in one parent, a cycle —
+    // each reported with its line, and nothing imported even though other rows are fine.
+    let bad = work.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "name,level,parent\n\
+         好村,4,不存在的镇\n\
+         错层村,4,昌吉回族自治州\n\
+         重名村,4,测试新村\n\
+         另一个新镇,3,昌吉回族自治州/昌吉市\n\
+         甲,3,乙\n乙,3,甲\n\
+         双村,4,另一个新镇\n双村,4,另一个新镇\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(&["station", "import", bad.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        err.contains("第 9 行：“双村”在同一上级“另一个新镇”下重复"),
+        "{err}"
+    );
+    assert!(
+        err.contains("上级关系成环：甲 → 乙 → 甲") || err.contains("上级关系成环：乙 → 甲 → 乙"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was imported"), "{err}");
+    // Without the file-level problems, the database checks speak: unknown parent, wrong level.
+    std::fs::write(
+        &bad,
+        "name,level,parent\n好村,4,不存在的镇\n错层村,4,昌吉回族自治州\n另一个新镇,3,昌吉回族自治州/昌吉市\n",
+    )
+    .unwrap();
+    let (ok, _, err) = run(&["station", "import", bad.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        err.contains("第 2 行：上级联系点“不存在的镇”不存在"),
+        "{err}"
+    );
+    assert!(err.contains("第 3 行：层级不符"), "{err}");
+    assert_eq!(count().await, 438, "the valid row was not imported either");
+    let (ok, _, err) = run(&["station", "export", "--format", "xlsx"]);
+    assert!(!ok && err.contains("only csv"), "{err}");
+}
