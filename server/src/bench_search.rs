@@ -425,11 +425,7 @@ async fn pg_baseline(
         let mut buf = String::new();
         for i in 0..n {
             let d = generate(i, sentences);
-            let reason = d
-                .reason
-                .replace('\\', "\\\\")
-                .replace('\t', " ")
-                .replace('\n', " ");
+            let reason = d.reason.replace('\\', "\\\\").replace(['\t', '\n'], " ");
             buf.push_str(&format!(
                 "{}\t{}\t{}\t{}\t{}\n",
                 d.id, reason, d.stance, d.channel, d.created_at

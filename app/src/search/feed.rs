@@ -380,29 +380,33 @@ async fn drafts_fingerprint(db: &Db) -> Result<String, AppError> {
     Ok(format!("v{v}.{n}/p{p}.{m}"))
 }
 
+/// A feed row: id, seq, slug, title, version, uid, label, reason, suggested, channel, stance,
+/// status, disposition, created_at, tracking, and `station|level|county`.
+type FeedRow = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+);
+
 async fn load_comments(
     db: &Db,
     after: i64,
     limit: i64,
 ) -> Result<Vec<(CommentDoc, i64)>, AppError> {
-    let rows: Vec<(
-        i64,
-        i64,
-        String,
-        String,
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        String,
-        Option<String>,
-    )> = sqlx::query_as(
+    let rows: Vec<FeedRow> = sqlx::query_as(
         "select c.id, c.seq, d.slug, d.title, c.version_number, c.unit_uid, c.unit_label, \
          c.reason, c.suggested, c.channel, c.stance, c.status, c.disposition, c.created_at, \
          c.tracking, \

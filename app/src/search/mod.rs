@@ -2,6 +2,9 @@
 //! highlighted snippets; the committee searches every comment, the public only published
 //! comments and published drafts.
 
+// The search server functions take one argument per URL parameter (plain GET/POST forms).
+#![allow(clippy::too_many_arguments)]
+
 #[cfg(feature = "ssr")]
 pub mod feed;
 #[cfg(feature = "ssr")]
@@ -162,7 +165,6 @@ pub struct SearchResults {
 
 /// Committee: search every comment (any moderation status) with facets.
 #[server(prefix = "/api", endpoint = "search/comments")]
-#[allow(clippy::too_many_arguments)]
 pub async fn search_comments(
     q: Option<String>,
     kind: Option<String>,
@@ -204,7 +206,6 @@ pub async fn search_comments(
 
 /// Everyone: search published comments and the text of published drafts.
 #[server(prefix = "/api", endpoint = "search/public")]
-#[allow(clippy::too_many_arguments)]
 pub async fn search_public(
     q: Option<String>,
     kind: Option<String>,

@@ -206,14 +206,12 @@ fn results_view(
                 _ => "",
             };
             let what = if h.kind == "draft" { "草案条文" } else { stance };
-            let status = (!public && h.kind == "comment").then(|| {
-                match h.status.as_str() {
-                    "published" => "已公开",
-                    "received" => "已收到",
-                    "reviewing" => "审核中",
-                    "rejected" => "未公开",
-                    _ => "",
-                }
+            let status = (!public && h.kind == "comment").then_some(match h.status.as_str() {
+                "published" => "已公开",
+                "received" => "已收到",
+                "reviewing" => "审核中",
+                "rejected" => "未公开",
+                _ => "",
             });
             let tracking = (!h.tracking.is_empty()).then(|| {
                 let t = h.tracking.clone();

@@ -12,9 +12,11 @@ struct Known {
     name: String,
 }
 
+type StationRecord = (i64, String, i64, Option<i64>, String, String, i64);
+
 /// Every station with its path from the top, parents before children.
 async fn known(conn: &mut sqlx::AnyConnection) -> Result<Vec<(Known, StationRow)>, AppError> {
-    let rows: Vec<(i64, String, i64, Option<i64>, String, String, i64)> = sqlx::query_as(
+    let rows: Vec<StationRecord> = sqlx::query_as(
         "select id, name, level, parent_id, region_code, email, active from station order by level, id",
     )
     .fetch_all(&mut *conn)
@@ -55,7 +57,7 @@ async fn known(conn: &mut sqlx::AnyConnection) -> Result<Vec<(Known, StationRow)
 /// The station list, parents before children, each parent written as its full path.
 pub async fn export(db: &Db) -> Result<Vec<StationRow>, AppError> {
     let mut conn = db.pool.acquire().await?;
-    Ok(known(&mut *conn)
+    Ok(known(&mut conn)
         .await?
         .into_iter()
         .map(|(_, r)| r)
@@ -84,7 +86,7 @@ async fn apply(db: &Db, rows: &[StationRow], commit: bool) -> Result<ImportSumma
         }]
     };
     let mut tx = db.pool.begin().await.map_err(internal)?;
-    let existing = known(&mut *tx).await.map_err(|_| {
+    let existing = known(&mut tx).await.map_err(|_| {
         vec![RowError {
             line: 0,
             message: "数据库错误，未导入任何数据".into(),
