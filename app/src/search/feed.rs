@@ -196,11 +196,18 @@ impl SearchIndex {
     }
 }
 
-/// Follows the feed: after a poke, or every half second (other servers' writes).
+/// Follows the feed: after a poke, or every half second (other servers' writes). Rounds start
+/// at least 300 ms apart, so under a stream of comments each index commit (a new segment, an
+/// fsync, a reader reload) takes in hundreds of them, and a comment is still searchable within
+/// a second.
 async fn follow(index: std::sync::Weak<SearchIndex>) {
+    const MIN_ROUND: Duration = Duration::from_millis(300);
+    let mut last_round = tokio::time::Instant::now();
     loop {
         let Some(i) = index.upgrade() else { return };
         let _ = tokio::time::timeout(Duration::from_millis(500), i.poke.notified()).await;
+        tokio::time::sleep_until(last_round + MIN_ROUND).await;
+        last_round = tokio::time::Instant::now();
         if let Err(e) = i.catch_up().await {
             tracing::warn!(error = %e, "search index: catching up failed; retrying");
             drop(i);
