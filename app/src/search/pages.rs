@@ -127,6 +127,12 @@ fn SearchPage(public: bool) -> impl IntoView {
                 </select>
                 <button type="submit">"检索"</button>
             </div>
+            <div class="search-row search-dates">
+                <label for="search-from">"提交日期从"</label>
+                <input id="search-from" type="date" name="from" prop:value=move || params.get().from.unwrap_or_default()/>
+                <label for="search-to">"至"</label>
+                <input id="search-to" type="date" name="to" prop:value=move || params.get().to.unwrap_or_default()/>
+            </div>
             <p class="hint">"多个词同时出现才算命中；引号内为短语；OR（或）表示任一；词前加减号（或 NOT）表示排除。"</p>
         </form>
         <Suspense fallback=|| view! { <p>"检索中…"</p> }>
