@@ -523,11 +523,19 @@ async fn seed_comments(db: &Db) -> Result<(), AppError> {
             .fetch_one(&db.pool)
             .await?;
     let now = app::ssr::now_ms();
+    // One opinion in five was collected offline by a township or village station.
+    let stations: Vec<i64> =
+        sqlx::query_scalar("select id from station where level >= 3 order by id")
+            .fetch_all(&db.pool)
+            .await?;
     for (i, o) in demo_opinions().into_iter().enumerate() {
+        let station =
+            (i % 5 == 2 && !stations.is_empty()).then(|| stations[(i * 37) % stations.len()]);
         sqlx::query(
             "insert into comment (draft_id, version_number, unit_uid, unit_label, stance, reason, \
-             region, category, tracking, status, flags, moderation_note, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             region, category, tracking, status, flags, moderation_note, created_at, channel, \
+             station_id) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(draft_id)
         .bind(newest)
@@ -543,6 +551,12 @@ async fn seed_comments(db: &Db) -> Result<(), AppError> {
         .bind(o.note)
         // Spread over the last five days, newest last.
         .bind(now - (300 - i as i64) * 23 * 60_000)
+        .bind(if station.is_some() {
+            "station"
+        } else {
+            "online"
+        })
+        .bind(station)
         .execute(&db.pool)
         .await?;
     }

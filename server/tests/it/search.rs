@@ -127,6 +127,29 @@ async fn a_new_comment_is_searchable_within_a_second_with_facets_and_highlights(
         articles.values.iter().any(|v| v.label.starts_with('第')),
         "{articles:?}"
     );
+    // Opinions collected by stations carry their station's level and county.
+    let facet = |name: &str| heating.facets.iter().find(|f| f.name == name).cloned();
+    let channel = facet("channel").expect("channel facet");
+    assert!(channel
+        .values
+        .iter()
+        .any(|v| v.value == "station" && v.label == "联系点"));
+    let county = facet("county").expect("county facet");
+    assert!(
+        county
+            .values
+            .iter()
+            .any(|v| v.value.ends_with('市') || v.value.ends_with('县')),
+        "{county:?}"
+    );
+    let level = facet("level").expect("level facet");
+    assert!(
+        level
+            .values
+            .iter()
+            .all(|v| v.value == "3" || v.value == "4"),
+        "{level:?}"
+    );
     // Public search: pre-moderation holds the comment back; after approval it is found, with
     // the phone number masked and no tracking number.
     let (_, public, _) = search(&app, "/api/search/public", &[("q", "地暖")], None).await;
