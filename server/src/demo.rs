@@ -591,6 +591,7 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
             &at(30 * day),
             None,
             DEMO_BASE,
+            &app::draft::ssr::Recipients::default(),
         )
         .await?;
         app::draft::ssr::publish(
@@ -601,6 +602,7 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
             &at(37 * day),
             None,
             DEMO_BASE,
+            &app::draft::ssr::Recipients::default(),
         )
         .await?;
         seed_comments(db).await?;

@@ -386,6 +386,8 @@ pub async fn publish_part(
     articles: Option<String>,
     opens_at: String,
     closes_at: String,
+    levels: Option<Vec<i64>>,
+    county: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::Role;
     let user = crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
@@ -408,6 +410,10 @@ pub async fn publish_part(
         &closes_at,
         Some(user.id),
         state.intake.public_base(),
+        &ssr::Recipients {
+            levels: levels.unwrap_or_default(),
+            county,
+        },
     )
     .await?;
     crate::ssr::web::redirect_plain_form(&format!("/drafts/{slug}"));

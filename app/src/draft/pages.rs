@@ -235,6 +235,14 @@ fn PublishForm(slug: String, chapters: Vec<(u32, String)>) -> impl IntoView {
                                 <input id="pub-opens" type="datetime-local" name="opens_at" required/>
                                 <label for="pub-closes">"截止时间（北京时间）"</label>
                                 <input id="pub-closes" type="datetime-local" name="closes_at" required/>
+                                <fieldset>
+                                    <legend>"通知哪些联系点（不选则通知全部启用的联系点）"</legend>
+                                    {[(1, "州"), (2, "县市"), (3, "乡镇街道"), (4, "村社区")].into_iter().map(|(n, l)| view! {
+                                        <label class="inline"><input type="checkbox" name="levels[]" value=n.to_string()/>{l}</label>
+                                    }).collect_view()}
+                                    <label for="pub-county">"只通知某县市范围内（县市联系点名称，如 昌吉市）"</label>
+                                    <input id="pub-county" name="county" maxlength="50"/>
+                                </fieldset>
                                 <button type="submit" class="button primary">"发布"</button>
                             </ActionForm>
                         </details>

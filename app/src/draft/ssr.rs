@@ -217,6 +217,38 @@ pub struct PartSpec {
     pub articles: Option<String>,
 }
 
+/// Which stations a publication notifies: every active one by default, or only those of the
+/// given levels (1 州 … 4 村社区) and/or within one county-level station's area.
+#[derive(Clone, Debug, Default)]
+pub struct Recipients {
+    pub levels: Vec<i64>,
+    pub county: Option<String>,
+}
+
+impl Recipients {
+    /// `(with-clause, condition on station)`; the county name, if any, is bound as `$n`.
+    fn sql(&self, n: usize) -> Result<(String, String), AppError> {
+        let mut cond = String::from("active = 1");
+        if !self.levels.is_empty() {
+            if self.levels.iter().any(|l| !(1..=4).contains(l)) {
+                return Err(AppError::validation("levels", "层级应为 1 到 4"));
+            }
+            let list: Vec<String> = self.levels.iter().map(|l| l.to_string()).collect();
+            cond.push_str(&format!(" and level in ({})", list.join(",")));
+        }
+        let mut with = String::new();
+        if self.county.is_some() {
+            // The county-level station and everything under it.
+            with = format!(
+                "with recursive area(id) as (select id from station where level = 2 and name = ${n} \
+                 union all select s.id from station s join area a on s.parent_id = a.id) "
+            );
+            cond.push_str(" and id in (select id from area)");
+        }
+        Ok((with, cond))
+    }
+}
+
 fn parse_ranges(spec: &str) -> Option<Vec<(u32, u32)>> {
     spec.split([',', '，', '、'])
         .map(str::trim)
@@ -240,6 +272,7 @@ pub async fn publish(
     closes_at: &str,
     by: Option<i64>,
     public_base: &str,
+    recipients: &Recipients,
 ) -> Result<(), AppError> {
     let opens = super::time::parse_local(opens_at).ok_or_else(|| {
         AppError::validation("opens_at", "开始时间格式不正确（例如 2026-12-01T09:00）")
@@ -306,8 +339,32 @@ pub async fn publish(
         .bind(slug)
         .fetch_one(&db.pool)
         .await?;
+    let county = recipients
+        .county
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(String::from);
+    let recipients = Recipients {
+        levels: recipients.levels.clone(),
+        county: county.clone(),
+    };
+    if let Some(c) = &county {
+        let known: Option<i64> =
+            sqlx::query_scalar("select id from station where level = 2 and name = $1")
+                .bind(c)
+                .fetch_optional(&db.pool)
+                .await?;
+        if known.is_none() {
+            return Err(AppError::validation(
+                "county",
+                format!("没有名为“{c}”的县市联系点"),
+            ));
+        }
+    }
+    let (with, cond) = recipients.sql(3)?;
     let now = now_ms();
-    // The publication, a notice to every active station and their e-mails: all or nothing.
+    // The publication, a notice to every chosen station and their e-mails: all or nothing.
     let mut tx = db.pool.begin().await?;
     let publication_id: i64 = sqlx::query_scalar(
         "insert into publication (draft_id, version_number, part_label, article_uids, opens_at, \
@@ -323,14 +380,18 @@ pub async fn publish(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query(
-        "insert into notice (publication_id, station_id, created_at) \
-         select $1, id, $2 from station where active = 1",
-    )
-    .bind(publication_id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+    let sql = format!(
+        "{with}insert into notice (publication_id, station_id, created_at) \
+         select $1, id, $2 from station where {cond}"
+    );
+    let mut q = sqlx::query(&sql).bind(publication_id).bind(now);
+    if let Some(c) = &county {
+        q = q.bind(c);
+    }
+    let notified = q.execute(&mut *tx).await?.rows_affected();
+    if notified == 0 {
+        return Err(AppError::validation("levels", "所选范围内没有启用的联系点"));
+    }
     let (subject, text) = crate::outbox::templates::publication_notice(
         &v.title,
         &label,
@@ -339,16 +400,17 @@ pub async fn publish(
         public_base,
         slug,
     );
-    sqlx::query(
-        "insert into outbox (kind, recipient, subject, body_text, next_attempt_at, created_at) \
+    let (with, cond) = recipients.sql(4)?;
+    let sql = format!(
+        "{with}insert into outbox (kind, recipient, subject, body_text, next_attempt_at, created_at) \
          select 'publication_notice', email, $1, $2, $3, $3 from station \
-         where active = 1 and email <> ''",
-    )
-    .bind(subject)
-    .bind(text)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
+         where {cond} and email <> ''"
+    );
+    let mut q = sqlx::query(&sql).bind(subject).bind(text).bind(now);
+    if let Some(c) = &county {
+        q = q.bind(c);
+    }
+    q.execute(&mut *tx).await?;
     tx.commit().await?;
     drafts_changed();
     Ok(())

@@ -119,3 +119,98 @@ async fn publishing_notifies_every_active_station_and_operators_confirm() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_publication_can_notify_a_subset_of_stations_by_level_and_county() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let committee = app.login(Role::Committee).await;
+    let publish = |extra: Vec<(&'static str, &'static str)>, articles: &'static str| {
+        let mut form = vec![
+            ("slug", SLUG),
+            ("articles", articles),
+            ("opens_at", "2030-01-01T09:00"),
+            ("closes_at", "2030-02-01T18:00"),
+        ];
+        form.extend(extra);
+        form
+    };
+    let notices_of_last =
+        "select count(*) from notice where publication_id = (select max(id) from publication)";
+    // Levels 1 and 2: the prefecture and its 7 counties.
+    let res = app
+        .post_form(
+            "/api/drafts/publish",
+            &publish(vec![("levels[]", "1"), ("levels[]", "2")], "20-21"),
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(app.count(notices_of_last).await, 8);
+    // One county: the county station and everything under it, and e-mail to those only.
+    let area = app
+        .count(
+            "with recursive a(id) as (select id from station where level = 2 and name = '昌吉市' \
+             union all select s.id from station s join a on s.parent_id = a.id) \
+             select count(*) from station where active = 1 and id in (select id from a)",
+        )
+        .await;
+    assert!(area > 10, "{area}");
+    let mails = app
+        .count("select count(*) from outbox where kind = 'publication_notice'")
+        .await;
+    let res = app
+        .post_form(
+            "/api/drafts/publish",
+            &publish(vec![("county", "昌吉市")], "22"),
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(app.count(notices_of_last).await, area);
+    assert_eq!(
+        app.count("select count(*) from outbox where kind = 'publication_notice'")
+            .await
+            - mails,
+        area,
+        "every demo station has an address"
+    );
+    // Villages of one county.
+    let res = app
+        .post_form(
+            "/api/drafts/publish",
+            &publish(vec![("county", "昌吉市"), ("levels[]", "4")], "23"),
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let villages = app.count(notices_of_last).await;
+    assert!(villages > 0 && villages < area, "{villages} of {area}");
+    // An unknown county or an empty choice is refused and stores nothing.
+    let publications = app.count("select count(*) from publication").await;
+    for (extra, message) in [
+        (
+            vec![("county", "不存在县")],
+            "没有名为“不存在县”的县市联系点",
+        ),
+        (vec![("levels[]", "7")], "层级应为 1 到 4"),
+        (
+            vec![("county", "昌吉市"), ("levels[]", "1")],
+            "所选范围内没有启用的联系点",
+        ),
+    ] {
+        let res = app
+            .post_form(
+                "/api/drafts/publish",
+                &publish(extra, "24"),
+                Some(&committee),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains(message), "{}", res.body);
+    }
+    assert_eq!(
+        app.count("select count(*) from publication").await,
+        publications
+    );
+}
