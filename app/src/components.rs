@@ -45,6 +45,7 @@ pub fn Header() -> impl IntoView {
                                     {staff.then(|| view! { <A href="/committee/search">"意见检索"</A> })}
                                     <A href="/my/comments">"我的意见"</A>
                                     {admin.then(|| view! { <A href="/admin/users">"账户管理"</A> })}
+                                    {admin.then(|| view! { <A href="/admin/stations">"联系点"</A> })}
                                     {admin.then(|| view! { <A href="/admin/outbox">"邮件"</A> })}
                                     {(u.role == crate::auth::Role::Station).then(|| view! { <A href="/station/notices">"征求意见通知"</A> })}
                                     <A href="/account">

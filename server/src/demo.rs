@@ -582,6 +582,7 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
         let chapter = |n: u32| app::draft::ssr::PartSpec {
             chapter: Some(n),
             articles: None,
+            recipients: Default::default(),
         };
         app::draft::ssr::publish(
             db,
@@ -591,7 +592,6 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
             &at(30 * day),
             None,
             DEMO_BASE,
-            &app::draft::ssr::Recipients::default(),
         )
         .await?;
         app::draft::ssr::publish(
@@ -602,7 +602,6 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
             &at(37 * day),
             None,
             DEMO_BASE,
-            &app::draft::ssr::Recipients::default(),
         )
         .await?;
         seed_comments(db).await?;

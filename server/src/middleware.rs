@@ -19,7 +19,11 @@ use std::time::Instant;
 pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::default);
 
 /// Endpoints that take a whole draft text.
-const DRAFT_ENDPOINTS: &[&str] = &["/api/drafts/import", "/api/drafts/upload"];
+const DRAFT_ENDPOINTS: &[&str] = &[
+    "/api/drafts/import",
+    "/api/drafts/upload",
+    "/api/stations/upload",
+];
 
 /// The header server functions put on error responses (server_fn's `SERVER_FN_ERROR_HEADER`).
 const SERVER_FN_ERROR_HEADER: &str = "serverfnerror";

@@ -405,15 +405,15 @@ pub async fn publish_part(
         ssr::PartSpec {
             chapter,
             articles: articles.filter(|a| !a.trim().is_empty()),
+            recipients: ssr::Recipients {
+                levels: levels.unwrap_or_default(),
+                county,
+            },
         },
         &opens_at,
         &closes_at,
         Some(user.id),
         state.intake.public_base(),
-        &ssr::Recipients {
-            levels: levels.unwrap_or_default(),
-            county,
-        },
     )
     .await?;
     crate::ssr::web::redirect_plain_form(&format!("/drafts/{slug}"));

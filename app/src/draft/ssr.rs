@@ -215,6 +215,8 @@ pub(crate) async fn windows(db: &Db, draft_id: i64) -> Result<Vec<Window>, AppEr
 pub struct PartSpec {
     pub chapter: Option<u32>,
     pub articles: Option<String>,
+    /// The stations notified.
+    pub recipients: Recipients,
 }
 
 /// Which stations a publication notifies: every active one by default, or only those of the
@@ -272,8 +274,8 @@ pub async fn publish(
     closes_at: &str,
     by: Option<i64>,
     public_base: &str,
-    recipients: &Recipients,
 ) -> Result<(), AppError> {
+    let recipients = &part.recipients;
     let opens = super::time::parse_local(opens_at).ok_or_else(|| {
         AppError::validation("opens_at", "开始时间格式不正确（例如 2026-12-01T09:00）")
     })?;

@@ -4,9 +4,12 @@
 
 #[cfg(feature = "ssr")]
 pub mod csv;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+use crate::error::AppError;
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Levels: 1 州 prefecture, 2 县市 county/city, 3 乡镇街道 township/street, 4 村社区 village.
@@ -58,4 +61,62 @@ pub struct ImportSummary {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+}
+
+/// Admin: the station list, parents before children.
+#[server(prefix = "/api", endpoint = "stations/list")]
+pub async fn list_stations() -> Result<Vec<StationRow>, AppError> {
+    use crate::auth::Role;
+    crate::auth::ssr::require(&[Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    ssr::export(&state.db).await
+}
+
+/// Admin: import a station list (CSV) from a plain multipart form; with `dry_run` = 1 only
+/// check it. All or nothing: any problem is reported with its line and nothing is imported.
+#[server(prefix = "/api", endpoint = "stations/upload", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn upload_stations(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<ImportSummary, AppError> {
+    use crate::auth::Role;
+    crate::auth::ssr::require(&[Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    let mut form = data
+        .into_inner()
+        .ok_or_else(|| AppError::BadRequest("需要以 multipart 表单上传".into()))?;
+    let (mut bytes, mut dry_run) = (Vec::new(), false);
+    while let Ok(Some(field)) = form.next_field().await {
+        let name = field.name().unwrap_or_default().to_string();
+        let value = field
+            .bytes()
+            .await
+            .map_err(|_| AppError::BadRequest("上传中断或文件过大".into()))?;
+        match name.as_str() {
+            "file" => bytes = value.to_vec(),
+            "dry_run" => dry_run = value.as_ref() == b"1",
+            _ => {}
+        }
+    }
+    let report = |errors: Vec<RowError>| {
+        let mut lines: Vec<String> = errors.iter().take(20).map(|e| e.to_string()).collect();
+        if errors.len() > 20 {
+            lines.push(format!("……另有 {} 处问题", errors.len() - 20));
+        }
+        AppError::validation("file", format!("未导入任何数据。{}", lines.join("；")))
+    };
+    let rows = csv::parse(&bytes).map_err(report)?;
+    let summary = if dry_run {
+        ssr::check(&state.db, &rows).await
+    } else {
+        ssr::import(&state.db, &rows).await
+    }
+    .map_err(report)?;
+    leptos_axum::redirect(&format!(
+        "/admin/stations?{}created={}&updated={}&unchanged={}",
+        if dry_run { "checked=1&" } else { "" },
+        summary.created,
+        summary.updated,
+        summary.unchanged
+    ));
+    Ok(summary)
 }

@@ -327,3 +327,74 @@ async fn station_lists_export_and_import_all_or_nothing() {
     let (ok, _, err) = run(&["station", "export", "--format", "xlsx"]);
     assert!(!ok && err.contains("only csv"), "{err}");
 }
+
+/// The same import from the admin page (a plain multipart form) and the CSV download.
+#[tokio::test]
+async fn admins_import_and_export_stations_in_the_browser() {
+    let app = TestApp::new().await;
+    server::demo::seed_stations(&app.db).await.unwrap();
+    let admin = app.login(app::auth::Role::Admin).await;
+    let csv = app.get("/admin/stations.csv", Some(&admin)).await;
+    assert_eq!(csv.status, http::StatusCode::OK);
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(csv.body.lines().count(), 438);
+    let count = || async { app.count("select count(*) from station").await };
+    // A bad file: every problem listed, nothing stored.
+    let bad = "name,level,parent\n新村甲,4,不存在的镇\n新镇乙,3,昌吉回族自治州/昌吉市\n新镇乙,3,昌吉回族自治州/昌吉市\n";
+    let res = app
+        .post_multipart(
+            "/api/stations/upload",
+            &[],
+            Some(("s.csv", bad.as_bytes())),
+            Some(&admin),
+            false,
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        http::StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body.contains("未导入任何数据") && res.body.contains("第 4 行"),
+        "{}",
+        res.body
+    );
+    assert_eq!(count().await, 437);
+    // A good one: checked, then imported; the page shows the result and the new station.
+    let good = "名称,层级,上级,邮箱\n新镇乙,3,昌吉回族自治州/昌吉市,xinzhen@example.cn\n新村甲,4,昌吉回族自治州/昌吉市/新镇乙,\n";
+    let res = app
+        .post_multipart(
+            "/api/stations/upload",
+            &[("dry_run", "1")],
+            Some(("s.csv", good.as_bytes())),
+            Some(&admin),
+            true,
+        )
+        .await;
+    assert!(res.status.is_redirection(), "{}", res.status);
+    assert!(res
+        .header("location")
+        .unwrap()
+        .contains("checked=1&created=2"));
+    assert_eq!(count().await, 437);
+    let res = app
+        .post_multipart(
+            "/api/stations/upload",
+            &[],
+            Some(("s.csv", good.as_bytes())),
+            Some(&admin),
+            true,
+        )
+        .await;
+    let location = res.header("location").unwrap().to_string();
+    assert!(location.contains("created=2&updated=0"), "{location}");
+    assert_eq!(count().await, 439);
+    let page = app.get(&location, Some(&admin)).await;
+    assert!(
+        page.body.contains("已导入：新建 2 个") && page.body.contains("新村甲"),
+        "{}",
+        page.body.len()
+    );
+}

@@ -112,6 +112,8 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         ("/api/search/public", EVERYONE, |_| {
             vec![("q".into(), "供热".into())]
         }),
+        ("/api/stations/list", ADMIN, |_| vec![]),
+        ("/api/stations/upload", ADMIN, |_| vec![]),
         ("/api/moderation/queue", COMMITTEE, |_| {
             vec![("status".into(), "all".into())]
         }),
@@ -170,7 +172,11 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
 
 /// Plain routes with a guard: (path, who may GET it).
 fn route_matrix() -> Vec<(&'static str, &'static [Who])> {
-    vec![("/metrics", ADMIN), ("/healthz", EVERYONE)]
+    vec![
+        ("/metrics", ADMIN),
+        ("/healthz", EVERYONE),
+        ("/admin/stations.csv", ADMIN),
+    ]
 }
 
 #[tokio::test]
@@ -275,7 +281,17 @@ async fn authorisation_matrix_holds() {
             let form = body(&ctx);
             let pairs: Vec<(&str, &str)> =
                 form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let res = if path == "/api/drafts/upload" {
+            let res = if path == "/api/stations/upload" {
+                // A valid list that changes nothing (the prefecture as it is), checked only.
+                let fields = [("dry_run", "1")];
+                let file = Some((
+                    "s.csv",
+                    "name,level,parent,region_code,email\n昌吉回族自治州,1,,652300,station-652300@demo.yijian.invalid\n"
+                        .as_bytes(),
+                ));
+                app.post_multipart(path, &fields, file, cookie.as_deref(), false)
+                    .await
+            } else if path == "/api/drafts/upload" {
                 let fields = [("slug", "matrix-upload"), ("label", "征求意见稿")];
                 let file = Some(("d.md", "第一条 甲。".as_bytes()));
                 app.post_multipart(path, &fields, file, cookie.as_deref(), false)

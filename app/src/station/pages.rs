@@ -1,0 +1,74 @@
+//! `/admin/stations`: the station network as a table, CSV import (check first, then import) and
+//! export. The upload is a plain multipart form: it works the same with and without JavaScript.
+
+use super::{level_label, list_stations};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn StationsPage() -> impl IntoView {
+    let stations = Resource::new(|| (), |_| list_stations());
+    let query = use_query_map();
+    let result = move || {
+        let q = query.read();
+        let n = |k: &str| q.get(k).and_then(|v| v.parse::<usize>().ok());
+        let (c, u, s) = (n("created")?, n("updated")?, n("unchanged")?);
+        Some(if q.get("checked").is_some() {
+            format!("检查通过：导入将新建 {c} 个、更新 {u} 个联系点，{s} 个不变。尚未导入。")
+        } else {
+            format!("已导入：新建 {c} 个，更新 {u} 个，{s} 个不变。")
+        })
+    };
+    view! {
+        <Title text="联系点 · 意见"/>
+        <h1>"联系点"</h1>
+        {move || result().map(|m| view! { <p class="alert alert-ok" role="status">{m}</p> })}
+        <section class="stack-form">
+            <h2>"导入联系点名单（CSV）"</h2>
+            <p class="muted">
+                "列：name（名称）、level（层级 1 州 / 2 县市 / 3 乡镇街道 / 4 村社区）、parent（上级名称，重名时写路径，如 昌吉回族自治州/昌吉市）、region_code（区划代码）、email（邮箱）、active（1 启用 / 0 停用）。"
+                "UTF-8 或 Excel 另存的 GBK 均可。已有的联系点（同一上级下同名）会被更新，不会删除任何联系点；文件中只要有一处错误，就不导入任何数据。"
+            </p>
+            <form method="post" action="/api/stations/upload" enctype="multipart/form-data" class="stack-form">
+                <label for="stations-file">"CSV 文件"</label>
+                <input id="stations-file" type="file" name="file" accept=".csv,text/csv" required/>
+                <label class="inline">
+                    <input type="checkbox" name="dry_run" value="1"/>
+                    "只检查，不导入"
+                </label>
+                <button type="submit" class="button primary">"上传"</button>
+            </form>
+            <p><a href="/admin/stations.csv" download="stations.csv">"导出全部联系点（CSV）"</a></p>
+        </section>
+        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match stations.await {
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Ok(list) => {
+                        let total = list.len();
+                        let active = list.iter().filter(|s| s.active).count();
+                        view! {
+                            <p>{format!("共 {total} 个联系点，其中 {active} 个启用。")}</p>
+                            <div class="table-wrap"><table class="data">
+                                <thead><tr><th>"名称"</th><th>"层级"</th><th>"上级"</th><th>"区划代码"</th><th>"邮箱"</th><th>"状态"</th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|s| view! {
+                                        <tr>
+                                            <td>{s.name}</td>
+                                            <td>{level_label(s.level)}</td>
+                                            <td>{s.parent}</td>
+                                            <td>{s.region_code}</td>
+                                            <td>{s.email}</td>
+                                            <td>{if s.active { "启用" } else { "停用" }}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table></div>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
