@@ -58,15 +58,6 @@ pub fn load_sentences(path: &Path) -> Result<Vec<String>> {
     Ok(out)
 }
 
-const COUNTIES: [&str; 7] = [
-    "昌吉市",
-    "阜康市",
-    "呼图壁县",
-    "玛纳斯县",
-    "奇台县",
-    "吉木萨尔县",
-    "木垒县",
-];
 const DAY0_MS: i64 = 1_795_708_800_000; // 2026-11-26 16:00 UTC = 2026-11-27 00:00 China time
 
 /// The i-th generated comment: deterministic, so every engine gets the same data without
@@ -99,7 +90,10 @@ pub fn generate(i: usize, sentences: &[String]) -> CommentDoc {
             String::new()
         },
         county: if station {
-            COUNTIES[rng.gen_range(0..7)].into()
+            {
+                let c = crate::demo::COUNTIES;
+                c[rng.gen_range(0..c.len())].0.into()
+            }
         } else {
             String::new()
         },

@@ -36,7 +36,7 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, Option<&str>, &str)] = &[
 
 /// County-level divisions of the prefecture with how many township/street stations each has.
 /// Urban districts (市) have 街道, counties mostly 镇 and 乡.
-const COUNTIES: &[(&str, &str, usize)] = &[
+pub const COUNTIES: &[(&str, &str, usize)] = &[
     ("昌吉市", "652301", 12),
     ("阜康市", "652302", 8),
     ("呼图壁县", "652323", 9),

@@ -524,20 +524,12 @@ pub async fn upload_draft(data: leptos::server_fn::codec::MultipartData) -> Resu
     use crate::auth::Role;
     let user = crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
     let state = crate::ssr::app_state()?;
-    let mut form = data
-        .into_inner()
-        .ok_or_else(|| AppError::BadRequest("需要以 multipart 表单上传".into()))?;
     let (mut slug, mut label, mut bytes) = (String::new(), String::new(), Vec::new());
-    while let Ok(Some(field)) = form.next_field().await {
-        let name = field.name().unwrap_or_default().to_string();
-        let value = field
-            .bytes()
-            .await
-            .map_err(|_| AppError::BadRequest("上传中断或文件过大".into()))?;
+    for (name, value) in crate::ssr::web::multipart_fields(data).await? {
         match name.as_str() {
             "slug" => slug = String::from_utf8_lossy(&value).trim().to_string(),
             "label" => label = String::from_utf8_lossy(&value).trim().to_string(),
-            "file" => bytes = value.to_vec(),
+            "file" => bytes = value,
             _ => {}
         }
     }

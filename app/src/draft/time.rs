@@ -52,6 +52,12 @@ pub fn parse_local(s: &str) -> Option<i64> {
     Some((days * 86_400 + hh * 3600 + mm * 60) * 1000 - OFFSET_MS)
 }
 
+/// The calendar day `2026-12-31` in China Standard Time.
+pub fn format_day(ms: i64) -> String {
+    let (y, m, d) = civil_from_days((ms + OFFSET_MS).div_euclid(86_400_000));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// `2026-12-31 18:00` in China Standard Time.
 pub fn format_local(ms: i64) -> String {
     let local = ms + OFFSET_MS;
@@ -74,6 +80,11 @@ mod tests {
         let ms = parse_local("2026-12-31T18:00").unwrap();
         assert_eq!(ms, 1_798_711_200_000);
         assert_eq!(format_local(ms), "2026-12-31 18:00");
+        assert_eq!(format_day(ms), "2026-12-31");
+        assert_eq!(
+            format_day(parse_local("2027-01-01").unwrap() - 1),
+            "2026-12-31"
+        );
         assert_eq!(
             parse_local("2024-02-29"),
             Some(parse_local("2024-02-29 00:00").unwrap())

@@ -147,52 +147,45 @@ pub fn article_of(uid: &str) -> &str {
     &uid[..cut]
 }
 
-/// The calendar day in China time (UTC+8) of a millisecond timestamp, `YYYY-MM-DD`.
-pub fn china_day(ms: i64) -> String {
-    let days = (ms + 8 * 3_600_000).div_euclid(86_400_000);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    format!("{:04}-{:02}-{:02}", if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Milliseconds at 00:00 China time of a `YYYY-MM-DD` day.
-pub fn china_day_start(day: &str) -> Option<i64> {
-    let mut it = day.trim().splitn(3, '-');
-    let y: i64 = it.next()?.parse().ok()?;
-    let m: i64 = it.next()?.parse().ok()?;
-    let d: i64 = it.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1970..=9999).contains(&y) {
-        return None;
-    }
-    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * m2 + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400_000 - 8 * 3_600_000)
+/// The fields every document has: its key and kind, text, and the unit of the draft it is on.
+#[allow(clippy::too_many_arguments)]
+fn unit_document(
+    f: &Fields,
+    key: String,
+    kind: &str,
+    text: &str,
+    slug: &str,
+    draft_title: &str,
+    version: i64,
+    uid: &str,
+    label: &str,
+) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.key, key);
+    d.add_text(f.kind, kind);
+    d.add_text(f.text, text);
+    d.add_text(f.draft, slug);
+    d.add_text(f.draft_title, draft_title);
+    d.add_u64(f.version, version.max(0) as u64);
+    d.add_text(f.unit, uid);
+    d.add_text(f.label, label);
+    d.add_text(f.article, format!("{slug}#{}", article_of(uid)));
+    d
 }
 
 pub fn comment_document(f: &Fields, c: &CommentDoc) -> TantivyDocument {
-    let mut d = TantivyDocument::default();
-    d.add_text(f.key, format!("c{}", c.id));
-    d.add_text(f.kind, "comment");
-    d.add_text(f.text, &c.reason);
+    let mut d = unit_document(
+        f,
+        format!("c{}", c.id),
+        "comment",
+        &c.reason,
+        &c.slug,
+        &c.draft_title,
+        c.version,
+        &c.unit_uid,
+        &c.unit_label,
+    );
     d.add_text(f.wording, &c.suggested);
-    d.add_text(f.draft, &c.slug);
-    d.add_text(f.draft_title, &c.draft_title);
-    d.add_u64(f.version, c.version.max(0) as u64);
-    d.add_text(f.unit, &c.unit_uid);
-    d.add_text(f.label, &c.unit_label);
-    d.add_text(f.article, format!("{}#{}", c.slug, article_of(&c.unit_uid)));
     d.add_text(f.station, &c.station);
     d.add_text(f.level, &c.level);
     d.add_text(f.county, &c.county);
@@ -200,23 +193,24 @@ pub fn comment_document(f: &Fields, c: &CommentDoc) -> TantivyDocument {
     d.add_text(f.stance, &c.stance);
     d.add_text(f.status, &c.status);
     d.add_text(f.disposition, &c.disposition);
-    d.add_text(f.day, china_day(c.created_at));
+    d.add_text(f.day, crate::draft::time::format_day(c.created_at));
     d.add_i64(f.submitted, c.created_at);
     d.add_text(f.tracking, &c.tracking);
     d
 }
 
 pub fn draft_document(f: &Fields, u: &DraftDoc) -> TantivyDocument {
-    let mut d = TantivyDocument::default();
-    d.add_text(f.key, format!("d{}:{}", u.version_id, u.uid));
-    d.add_text(f.kind, "draft");
-    d.add_text(f.text, &u.text);
-    d.add_text(f.draft, &u.slug);
-    d.add_text(f.draft_title, &u.draft_title);
-    d.add_u64(f.version, u.version.max(0) as u64);
-    d.add_text(f.unit, &u.uid);
-    d.add_text(f.label, &u.label);
-    d.add_text(f.article, format!("{}#{}", u.slug, article_of(&u.uid)));
+    let mut d = unit_document(
+        f,
+        format!("d{}:{}", u.version_id, u.uid),
+        "draft",
+        &u.text,
+        &u.slug,
+        &u.draft_title,
+        u.version,
+        &u.uid,
+        &u.label,
+    );
     d.add_text(f.status, if u.public { "published" } else { "internal" });
     d
 }
@@ -399,8 +393,12 @@ impl Searchable {
         let from = p.from.as_deref().filter(|s| !s.is_empty());
         let to = p.to.as_deref().filter(|s| !s.is_empty());
         if from.is_some() || to.is_some() {
-            let lo = from.map(|d| china_day_start(d).ok_or(d));
-            let hi = to.map(|d| china_day_start(d).map(|t| t + 86_400_000).ok_or(d));
+            let lo = from.map(|d| crate::draft::time::parse_local(d).ok_or(d));
+            let hi = to.map(|d| {
+                crate::draft::time::parse_local(d)
+                    .map(|t| t + 86_400_000)
+                    .ok_or(d)
+            });
             let (lo, hi) = match (lo.transpose(), hi.transpose()) {
                 (Ok(lo), Ok(hi)) => (lo, hi),
                 _ => {
@@ -530,7 +528,7 @@ impl Searchable {
                 station: s(f.station),
                 disposition: s(f.disposition),
                 day: if is_comment {
-                    china_day(submitted)
+                    crate::draft::time::format_day(submitted)
                 } else {
                     String::new()
                 },
@@ -672,21 +670,6 @@ fn internal(what: &str, e: impl std::fmt::Display) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_round_trip_in_china_time() {
-        // 2026-11-27 00:00 +08:00 = 2026-11-26 16:00 UTC.
-        let start = china_day_start("2026-11-27").unwrap();
-        assert_eq!(start, 1_795_737_600_000 - 8 * 3_600_000);
-        assert_eq!(china_day(start), "2026-11-27");
-        assert_eq!(china_day(start - 1), "2026-11-26");
-        assert_eq!(
-            china_day(china_day_start("2024-02-29").unwrap()),
-            "2024-02-29"
-        );
-        assert!(china_day_start("2026-13-01").is_none());
-        assert!(china_day_start("昨天").is_none());
-    }
 
     #[test]
     fn article_of_cuts_paragraphs_and_items() {

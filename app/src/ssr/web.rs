@@ -98,6 +98,26 @@ pub struct ClientIp(pub IpAddr);
 /// Name of the short-lived cookie carrying an error message across a no-JavaScript redirect.
 pub const FLASH_COOKIE: &str = "yj_flash";
 
+/// The fields of a plain multipart form (a file upload), as (name, bytes), in order.
+pub async fn multipart_fields(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<Vec<(String, Vec<u8>)>, crate::error::AppError> {
+    use crate::error::AppError;
+    let mut form = data
+        .into_inner()
+        .ok_or_else(|| AppError::BadRequest("需要以 multipart 表单上传".into()))?;
+    let mut out = Vec::new();
+    while let Ok(Some(field)) = form.next_field().await {
+        let name = field.name().unwrap_or_default().to_string();
+        let value = field
+            .bytes()
+            .await
+            .map_err(|_| AppError::BadRequest("上传中断或文件过大".into()))?;
+        out.push((name, value.to_vec()));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -81,19 +81,11 @@ pub async fn upload_stations(
     use crate::auth::Role;
     crate::auth::ssr::require(&[Role::Admin])?;
     let state = crate::ssr::app_state()?;
-    let mut form = data
-        .into_inner()
-        .ok_or_else(|| AppError::BadRequest("需要以 multipart 表单上传".into()))?;
     let (mut bytes, mut dry_run) = (Vec::new(), false);
-    while let Ok(Some(field)) = form.next_field().await {
-        let name = field.name().unwrap_or_default().to_string();
-        let value = field
-            .bytes()
-            .await
-            .map_err(|_| AppError::BadRequest("上传中断或文件过大".into()))?;
+    for (name, value) in crate::ssr::web::multipart_fields(data).await? {
         match name.as_str() {
-            "file" => bytes = value.to_vec(),
-            "dry_run" => dry_run = value.as_ref() == b"1",
+            "file" => bytes = value,
+            "dry_run" => dry_run = value == b"1",
             _ => {}
         }
     }
