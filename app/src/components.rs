@@ -43,11 +43,14 @@ pub fn Header() -> impl IntoView {
                                     {staff.then(|| view! { <A href="/committee/drafts/new">"导入草案"</A> })}
                                     {staff.then(|| view! { <A href="/committee/moderation">"意见审核"</A> })}
                                     {staff.then(|| view! { <A href="/committee/search">"意见检索"</A> })}
+                                    {staff.then(|| view! { <A href="/committee/coverage">"联系点覆盖"</A> })}
                                     <A href="/my/comments">"我的意见"</A>
                                     {admin.then(|| view! { <A href="/admin/users">"账户管理"</A> })}
                                     {admin.then(|| view! { <A href="/admin/stations">"联系点"</A> })}
                                     {admin.then(|| view! { <A href="/admin/outbox">"邮件"</A> })}
                                     {(u.role == crate::auth::Role::Station).then(|| view! { <A href="/station/notices">"征求意见通知"</A> })}
+                                    {(u.role == crate::auth::Role::Station).then(|| view! { <A href="/station/opinions">"录入意见"</A> })}
+                                    {(u.role == crate::auth::Role::Station).then(|| view! { <A href="/station/batches">"报送记录"</A> })}
                                     <A href="/account">
                                         <span class="who">{u.display_name.clone()}</span>
                                         <span class="role-badge">{u.role.label()}</span>
@@ -111,4 +114,16 @@ where
             let _ = window().location().set_href(&target);
         }
     });
+}
+
+/// Percent-encodes a query-string value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -8,13 +8,17 @@
 
 pub mod account;
 pub mod auth;
+pub mod batch;
 pub mod comment;
 pub mod components;
+pub mod coverage;
 pub mod draft;
 pub mod error;
 pub mod outbox;
 pub mod pages;
 pub mod search;
+#[cfg(feature = "ssr")]
+pub mod sheet;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod station;
@@ -111,6 +115,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin/stations") view=station::pages::StationsPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/outbox") view=outbox::pages::OutboxPage ssr=SsrMode::Async/>
                         <Route path=path!("station/notices") view=outbox::notices::NoticesPage ssr=SsrMode::Async/>
+                        <Route path=path!("station/opinions") view=batch::pages::IntakePage ssr=SsrMode::Async/>
+                        <Route path=path!("station/opinions/:id") view=batch::pages::EditOpinionPage ssr=SsrMode::Async/>
+                        <Route path=path!("station/batches") view=batch::pages::BatchesPage ssr=SsrMode::Async/>
+                        <Route path=path!("station/batches/:receipt") view=batch::pages::BatchPage ssr=SsrMode::Async/>
+                        <Route path=path!("committee/coverage") view=coverage::pages::CoveragePage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -51,7 +51,7 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum StationCommand {
-    /// Import a station list (CSV, UTF-8 or GB18030): columns `name`, `level` (1 = prefecture …
+    /// Import a station list (CSV in UTF-8 or GB18030, or XLSX with a sheet 联系点): columns `name`, `level` (1 = prefecture …
     /// 4 = village), `parent` (the parent's name, or its path `昌吉回族自治州/昌吉市` when the
     /// name is not unique), optional `region_code`, `email`, `active` (1/0); Chinese headers
     /// (名称, 层级, 上级, 区划代码, 邮箱, 启用) work too. New stations are created, existing ones
@@ -65,10 +65,10 @@ pub enum StationCommand {
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Write the station list as CSV (UTF-8 with BOM; parents as full paths), to standard
-    /// output or `--output`. The result can be imported again unchanged.
+    /// Write the station list as CSV (UTF-8 with BOM; parents as full paths) to standard
+    /// output or `--output`, or as XLSX to `--output`. Either imports again unchanged.
     Export {
-        /// Only `csv` for now.
+        /// `csv` or `xlsx`.
         #[arg(long, default_value = "csv")]
         format: String,
         #[arg(long)]
@@ -200,6 +200,17 @@ pub struct ServeArgs {
     /// it, mail is written as .eml files under `<data-dir>/mail/`.
     #[arg(long, env = "YIJIAN_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// Days before a part closes when stations that have forwarded nothing on the draft get an
+    /// automatic reminder (once per part); 0 turns the reminder off.
+    #[arg(long, env = "YIJIAN_REMINDER_DAYS", default_value_t = 3)]
+    pub reminder_days: i64,
+    /// Addresses (comma-separated) that get the committee's daily digest of the previous day.
+    /// Without it, no digest is sent.
+    #[arg(long, env = "YIJIAN_DIGEST_TO", value_delimiter = ',')]
+    pub digest_to: Vec<String>,
+    /// Hour of the day (China time, 0–23) from which the digest of the previous day is sent.
+    #[arg(long, env = "YIJIAN_DIGEST_HOUR", default_value_t = 8, value_parser = clap::value_parser!(i64).range(0..24))]
+    pub digest_hour: i64,
     /// Sender of outgoing mail.
     #[arg(
         long,

@@ -621,7 +621,109 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
         .await?;
         logins.push(((*name).to_string(), (*password).to_string(), *role));
     }
+    seed_batches(db).await?;
     Ok(logins)
+}
+
+/// The demo's station opinions arrive as forwarded batches (one per station, with residents and
+/// the way each was collected), and two stations in three have confirmed the first notice, so
+/// the coverage dashboard has something to show. Runs once.
+async fn seed_batches(db: &Db) -> Result<(), AppError> {
+    let draft_id: i64 = sqlx::query_scalar("select id from draft where slug = $1")
+        .bind(DEMO_DRAFT_SLUG)
+        .fetch_one(&db.pool)
+        .await?;
+    let done: i64 = sqlx::query_scalar("select count(*) from station_batch where draft_id = $1")
+        .bind(draft_id)
+        .fetch_one(&db.pool)
+        .await?;
+    if done > 0 {
+        return Ok(());
+    }
+    let operator: i64 = sqlx::query_scalar("select id from account where name = 'station'")
+        .fetch_one(&db.pool)
+        .await?;
+    let rows: Vec<(i64, i64, String, String, String, String, i64)> = sqlx::query_as(
+        "select id, station_id, unit_uid, unit_label, stance, reason, created_at from comment \
+         where draft_id = $1 and channel = 'station' and batch_id is null and station_id is not null \
+         order by station_id, id",
+    )
+    .bind(draft_id)
+    .fetch_all(&db.pool)
+    .await?;
+    use sqlx::Connection;
+    let mut conn = db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let mut k = 0u64;
+    for group in rows.chunk_by(|a, b| a.1 == b.1) {
+        k += 1;
+        let station = group[0].1;
+        let at = group.iter().map(|r| r.6).max().unwrap_or(0);
+        let residents = |id: i64| 3 + id % 40;
+        let batch: i64 = sqlx::query_scalar(
+            "insert into station_batch (station_id, draft_id, receipt, note, opinions, residents, \
+             forwarded_by, forwarded_at) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+        )
+        .bind(station)
+        .bind(draft_id)
+        .bind(format!(
+            "BS{}",
+            &app::comment::tracking::make(0x3_0000 + k * 7907)[2..]
+        ))
+        .bind("村（社区）群众座谈会意见汇总")
+        .bind(group.len() as i64)
+        .bind(group.iter().map(|r| residents(r.0)).sum::<i64>())
+        .bind(operator)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (id, _, uid, label, stance, reason, created_at) in group {
+            let method = app::batch::METHODS[(*id % 5) as usize].0;
+            sqlx::query(
+                "update comment set batch_id = $1, residents = $2, method = $3 where id = $4",
+            )
+            .bind(batch)
+            .bind(residents(*id))
+            .bind(method)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "insert into station_opinion (station_id, draft_id, unit_uid, unit_label, stance, \
+                 text, method, residents, collected_on, batch_id, comment_id, created_by, \
+                 created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                 $12, $13, $13)",
+            )
+            .bind(station)
+            .bind(draft_id)
+            .bind(uid)
+            .bind(label)
+            .bind(stance)
+            .bind(reason)
+            .bind(method)
+            .bind(residents(*id))
+            .bind(app::draft::time::format_day(*created_at))
+            .bind(batch)
+            .bind(id)
+            .bind(operator)
+            .bind(created_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    let now = app::ssr::now_ms();
+    sqlx::query(
+        "update notice set status = 'confirmed', confirmed_at = $1, confirmed_by = $2 \
+         where publication_id = (select min(id) from publication where draft_id = $3) \
+         and (station_id % 3 <> 0 or station_id in (select station_id from station_batch))",
+    )
+    .bind(now)
+    .bind(operator)
+    .bind(draft_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

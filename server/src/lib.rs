@@ -7,6 +7,7 @@ pub mod bench;
 pub mod bench_search;
 pub mod cli;
 pub mod demo;
+mod downloads;
 pub mod httpc;
 pub mod metrics;
 pub mod middleware;
@@ -41,7 +42,17 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .route("/admin/stations.csv", get(stations_csv))
+        .route("/admin/stations.csv", get(downloads::stations_csv))
+        .route("/admin/stations.xlsx", get(downloads::stations_xlsx))
+        .route(
+            "/station/opinions/template.csv",
+            get(downloads::opinion_template_csv),
+        )
+        .route(
+            "/station/opinions/template.xlsx",
+            get(downloads::opinion_template_xlsx),
+        )
+        .route("/committee/coverage.xlsx", get(downloads::coverage_xlsx))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Innermost first: the session is resolved after the checks that need no database.
@@ -86,32 +97,6 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 /// Prometheus metrics, for the monitoring agent on the same machine or a logged-in admin.
-/// The station list as a CSV download (admins), the same file `yijian station export` writes.
-async fn stations_csv(State(state): State<AppState>, req: Request) -> Response {
-    let viewer = req
-        .extensions()
-        .get::<Viewer>()
-        .cloned()
-        .unwrap_or_default();
-    if let Err(e) = authorize(&viewer, &[Role::Admin]) {
-        return middleware::error_response(&e, false);
-    }
-    match app::station::ssr::export(&state.db).await {
-        Ok(rows) => (
-            [
-                (http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    http::header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"stations.csv\"",
-                ),
-            ],
-            app::station::csv::write(&rows),
-        )
-            .into_response(),
-        Err(e) => middleware::error_response(&e, false),
-    }
-}
-
 async fn metrics(req: Request) -> Response {
     let local = req
         .extensions()

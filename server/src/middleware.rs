@@ -23,6 +23,7 @@ const DRAFT_ENDPOINTS: &[&str] = &[
     "/api/drafts/import",
     "/api/drafts/upload",
     "/api/stations/upload",
+    "/api/opinions/import",
 ];
 
 /// The header server functions put on error responses (server_fn's `SERVER_FN_ERROR_HEADER`).

@@ -128,20 +128,30 @@ pub async fn station_export(
     output: Option<&std::path::Path>,
     data: &crate::cli::DataArgs,
 ) -> Result<()> {
-    if format != "csv" {
-        anyhow::bail!(
-            "unsupported --format {format:?}: only csv is supported (XLSX is not built yet)"
-        );
+    if format != "csv" && format != "xlsx" {
+        anyhow::bail!("unsupported --format {format:?}: use csv or xlsx");
+    }
+    if format == "xlsx" && output.is_none() {
+        anyhow::bail!("--format xlsx needs --output FILE (a workbook is not text for a terminal)");
     }
     let db = open_database(data).await?;
     let rows = app::station::ssr::export(&db)
         .await
         .map_err(|e| anyhow!("cannot read the stations: {e:?}"))?;
-    let text = app::station::csv::write(&rows);
+    let bytes = if format == "xlsx" {
+        app::station::csv::write_xlsx(&rows).map_err(|e| anyhow!("cannot write XLSX: {e:?}"))?
+    } else {
+        app::station::csv::write(&rows).into_bytes()
+    };
     match output {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => std::fs::write(path, bytes)
             .with_context(|| format!("cannot write {}", path.display()))?,
-        None => print!("{text}"),
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&bytes)
+                .context("cannot write to standard output")?
+        }
     }
     Ok(())
 }
@@ -208,12 +218,22 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         );
     }
     tokio::spawn(app::outbox::ssr::run(db.clone(), delivery, from));
-    let state = app_state(
-        db,
-        leptos_options(&args.site_root, args.bind),
-        settings_from(&args),
-    )
-    .await?;
+    let settings = settings_from(&args);
+    tokio::spawn(app::coverage::ssr::run(
+        db.clone(),
+        app::coverage::ssr::JobConfig {
+            reminder_days: args.reminder_days,
+            digest_to: args
+                .digest_to
+                .iter()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            digest_hour: args.digest_hour,
+            base: app::comment::intake::IntakeConfig::from_settings(&settings).public_base,
+        },
+    ));
+    let state = app_state(db, leptos_options(&args.site_root, args.bind), settings).await?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;

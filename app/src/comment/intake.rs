@@ -79,16 +79,58 @@ struct UnitInfo {
 
 /// What the intake needs to know about a draft's newest version.
 #[derive(Debug)]
-struct DraftUnits {
-    draft_id: i64,
-    version: i64,
-    title: String,
+pub struct DraftUnits {
+    pub draft_id: i64,
+    pub version: i64,
+    pub title: String,
     units: HashMap<String, UnitInfo>,
+    /// Unit uids in document order.
+    order: Vec<String>,
     /// (opens_at, closes_at, article uids, part label), oldest first.
     windows: Vec<Window>,
 }
 
 impl DraftUnits {
+    /// Every unit in document order, for picking one by number or words.
+    pub fn ordered(&self) -> Vec<crate::batch::pick::Unit> {
+        self.order
+            .iter()
+            .filter_map(|uid| {
+                self.units.get(uid).map(|u| crate::batch::pick::Unit {
+                    uid: uid.clone(),
+                    label: u.label.clone(),
+                    text: u.text.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// The unit's label, if it is in this version.
+    pub fn label(&self, uid: &str) -> Option<&str> {
+        self.units.get(uid).map(|u| u.label.as_str())
+    }
+
+    /// Whether opinions on the unit are accepted now; if not, why (in Chinese).
+    pub fn accepting(&self, uid: &str) -> Result<(), String> {
+        let unit = self
+            .units
+            .get(uid)
+            .ok_or_else(|| "该条款已不在最新的草案文本中".to_string())?;
+        match self.window(&unit.article_uid) {
+            Some(w) if w.state == WindowState::Open => Ok(()),
+            Some(w) => Err(format!("{}目前不接受意见：{}", unit.label, w.describe())),
+            None => Err(format!("{}尚未公开征求意见", unit.label)),
+        }
+    }
+
+    /// Whether any part of the draft is open now.
+    pub fn any_open(&self) -> bool {
+        let now = now_ms();
+        self.windows
+            .iter()
+            .any(|w| Window::state_at(w.opens_at, w.closes_at, now) == WindowState::Open)
+    }
+
     /// The latest window covering an article, with its state now.
     fn window(&self, article_uid: &str) -> Option<Window> {
         let now = now_ms();
@@ -176,7 +218,8 @@ impl Intake {
         &self.config
     }
 
-    async fn units(&self, slug: &str) -> Result<Arc<DraftUnits>, AppError> {
+    /// The draft's newest version as the intake sees it (cached for a moment).
+    pub async fn units(&self, slug: &str) -> Result<Arc<DraftUnits>, AppError> {
         let generation = DRAFTS_CHANGED.load(Ordering::Acquire);
         if let Ok(cache) = self.units.lock() {
             if let Some((at, g, u)) = cache.get(slug) {
@@ -535,7 +578,12 @@ async fn load_units(db: &Db, slug: &str) -> Result<DraftUnits, AppError> {
     let mut units = HashMap::new();
     /// Labels follow the unit's position in this version (第十二条第2款第3项); the uid may
     /// carry an older numbering.
-    fn walk(nodes: &[Node], ctx: Option<(&str, &str)>, units: &mut HashMap<String, UnitInfo>) {
+    fn walk(
+        nodes: &[Node],
+        ctx: Option<(&str, &str)>,
+        units: &mut HashMap<String, UnitInfo>,
+        order: &mut Vec<String>,
+    ) {
         let (mut paragraphs, mut items, mut subitems) = (0, 0, 0);
         for n in nodes {
             let label = match (n.kind, ctx) {
@@ -562,6 +610,7 @@ async fn load_units(db: &Db, slug: &str) -> Result<DraftUnits, AppError> {
             match (label, article_uid) {
                 (Some(label), Some(article_uid)) => {
                     if !n.uid.is_empty() {
+                        order.push(n.uid.clone());
                         units.insert(
                             n.uid.clone(),
                             UnitInfo {
@@ -571,19 +620,21 @@ async fn load_units(db: &Db, slug: &str) -> Result<DraftUnits, AppError> {
                             },
                         );
                     }
-                    walk(&n.children, Some((&label, article_uid)), units);
+                    walk(&n.children, Some((&label, article_uid)), units, order);
                 }
-                _ => walk(&n.children, None, units),
+                _ => walk(&n.children, None, units, order),
             }
         }
     }
-    walk(&tree.nodes, None, &mut units);
+    let mut order = Vec::new();
+    walk(&tree.nodes, None, &mut units, &mut order);
     let windows = crate::draft::ssr::windows(db, draft_id).await?;
     Ok(DraftUnits {
         draft_id,
         version,
         title,
         units,
+        order,
         windows,
     })
 }

@@ -3,7 +3,7 @@
 
 use super::moderation::FLAG_CHOICES;
 use super::moderation::{moderation_queue, ModerateComments, Queue, QueueFilter};
-use crate::components::ActionError;
+use crate::components::{urlencode, ActionError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -164,15 +164,4 @@ fn queue_view(q: Queue, f: QueueFilter, decide: ServerAction<ModerateComments>) 
             {next.map(|h| view! { <a href=h rel="next">"下一页 →"</a> })}
         </nav>
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

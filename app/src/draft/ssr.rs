@@ -402,13 +402,18 @@ pub async fn publish(
         public_base,
         slug,
     );
-    let (with, cond) = recipients.sql(4)?;
+    let html = crate::outbox::templates::html_of(&text);
+    let (with, cond) = recipients.sql(5)?;
     let sql = format!(
-        "{with}insert into outbox (kind, recipient, subject, body_text, next_attempt_at, created_at) \
-         select 'publication_notice', email, $1, $2, $3, $3 from station \
+        "{with}insert into outbox (kind, recipient, subject, body_text, body_html, next_attempt_at, \
+         created_at) select 'publication_notice', email, $1, $2, $4, $3, $3 from station \
          where {cond} and email <> ''"
     );
-    let mut q = sqlx::query(&sql).bind(subject).bind(text).bind(now);
+    let mut q = sqlx::query(&sql)
+        .bind(subject)
+        .bind(text)
+        .bind(now)
+        .bind(html);
     if let Some(c) = &county {
         q = q.bind(c);
     }

@@ -58,6 +58,32 @@ pub fn format_day(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// A calendar day as people write it — `2026-12-05`, `2026/12/5`, `2026.12.5`, `2026年12月5日`
+/// — as `2026-12-05`; `None` when it is not a real day.
+pub fn normalize_day(s: &str) -> Option<String> {
+    let s = s.trim().trim_end_matches('日');
+    let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月']).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let num = |p: &str| -> Option<i64> {
+        (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (num(y)?, num(m)?, num(d)?);
+    if !(1900..=9999).contains(&y) || civil_from_days(days_from_civil(y, m, d)) != (y, m, d) {
+        return None;
+    }
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The day of a spreadsheet date serial (days since 1899-12-30, as Excel and WPS store dates).
+pub fn excel_day(serial: f64) -> String {
+    let (y, m, d) = civil_from_days(days_from_civil(1899, 12, 30) + serial.floor() as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// `2026-12-31 18:00` in China Standard Time.
 pub fn format_local(ms: i64) -> String {
     let local = ms + OFFSET_MS;
@@ -92,5 +118,31 @@ mod tests {
         assert_eq!(parse_local("2026-02-30"), None);
         assert_eq!(parse_local("2026-13-01"), None);
         assert_eq!(parse_local("昨天"), None);
+    }
+
+    #[test]
+    fn days_are_read_as_people_write_them() {
+        for s in [
+            "2026-12-05",
+            "2026/12/5",
+            "2026.12.05",
+            "2026年12月5日",
+            " 2026-12-5 ",
+        ] {
+            assert_eq!(normalize_day(s).as_deref(), Some("2026-12-05"), "{s}");
+        }
+        for s in [
+            "2026-02-30",
+            "2026-13-01",
+            "12/05/2026",
+            "昨天",
+            "",
+            "2026-12",
+            "20261205",
+        ] {
+            assert_eq!(normalize_day(s), None, "{s}");
+        }
+        assert_eq!(excel_day(46361.0), "2026-12-05");
+        assert_eq!(excel_day(46361.75), "2026-12-05");
     }
 }

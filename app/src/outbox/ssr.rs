@@ -38,6 +38,31 @@ impl Delivery {
     }
 }
 
+/// Queues one message, on the caller's connection or transaction (so it is sent only if what
+/// causes it commits). The HTML part is made from the text.
+pub async fn enqueue(
+    conn: &mut sqlx::AnyConnection,
+    kind: &str,
+    recipient: &str,
+    subject: &str,
+    text: &str,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    sqlx::query(
+        "insert into outbox (kind, recipient, subject, body_text, body_html, next_attempt_at, \
+         created_at) values ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(kind)
+    .bind(recipient)
+    .bind(subject)
+    .bind(text)
+    .bind(super::templates::html_of(text))
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Delay before attempt `n` (1-based) is retried: 30 s, 1 min, 2 min, … capped at 1 h.
 pub fn backoff_ms(attempts: i64) -> i64 {
     (30_000i64 << (attempts - 1).clamp(0, 7)).min(3_600_000)

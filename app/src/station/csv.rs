@@ -8,71 +8,6 @@ use std::collections::{HashMap, HashSet};
 /// Most rows a list may have (the network has 437 stations; a province has a few thousand).
 pub const MAX_ROWS: usize = 20_000;
 
-/// Splits CSV text into records (RFC 4180: quoted fields may hold commas, quotes and newlines).
-pub fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut record = Vec::new();
-    let mut line = 1;
-    let mut start_line = 1;
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    let mut at_field_start = true;
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                '\n' => {
-                    line += 1;
-                    field.push('\n');
-                }
-                c => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' if at_field_start => {
-                quoted = true;
-                at_field_start = false;
-            }
-            ',' => {
-                record.push(std::mem::take(&mut field));
-                at_field_start = true;
-            }
-            '\r' => {}
-            '\n' => {
-                record.push(std::mem::take(&mut field));
-                if record.iter().any(|f| !f.trim().is_empty()) {
-                    out.push((start_line, std::mem::take(&mut record)));
-                }
-                record.clear();
-                line += 1;
-                start_line = line;
-                at_field_start = true;
-            }
-            c => {
-                field.push(c);
-                at_field_start = false;
-            }
-        }
-    }
-    if quoted {
-        return Err(RowError {
-            line: start_line,
-            message: "引号没有闭合".into(),
-        });
-    }
-    record.push(field);
-    if record.iter().any(|f| !f.trim().is_empty()) {
-        out.push((start_line, record));
-    }
-    Ok(out)
-}
-
 fn column_of(header: &str) -> Option<&'static str> {
     Some(match header.trim().to_lowercase().as_str() {
         "name" | "名称" | "联系点名称" | "站点名称" => "name",
@@ -118,9 +53,10 @@ fn plausible_email(e: &str) -> bool {
 /// is usable only if there is none.
 pub fn parse(bytes: &[u8]) -> Result<Vec<StationRow>, Vec<RowError>> {
     let file_error = |message: String| vec![RowError { line: 0, message }];
-    let text = crate::draft::parse::decode::decode(bytes)
-        .map_err(|e| file_error(format!("文件无法读取：{e}")))?;
-    let recs = records(&text).map_err(|e| vec![e])?;
+    let recs = crate::sheet::read_table(bytes, "联系点", |h| {
+        h.iter().filter(|c| column_of(c).is_some()).count() >= 3
+    })
+    .map_err(|e| vec![e])?;
     let Some(((_, header), rows)) = recs.split_first() else {
         return Err(file_error("文件是空的".into()));
     };
@@ -271,14 +207,6 @@ fn cycles(rows: &[StationRow]) -> Vec<RowError> {
     out
 }
 
-fn quote(v: &str) -> String {
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.to_string()
-    }
-}
-
 /// Writes a list (UTF-8 with BOM, so that Excel opens it correctly) with English headers, the
 /// parent as its full path.
 pub fn write(rows: &[StationRow]) -> String {
@@ -286,15 +214,45 @@ pub fn write(rows: &[StationRow]) -> String {
     for r in rows {
         out.push_str(&format!(
             "{},{},{},{},{},{}\r\n",
-            quote(&r.name),
+            crate::sheet::csv_quote(&r.name),
             r.level,
-            quote(&r.parent),
-            quote(&r.region_code),
-            quote(&r.email),
+            crate::sheet::csv_quote(&r.parent),
+            crate::sheet::csv_quote(&r.region_code),
+            crate::sheet::csv_quote(&r.email),
             if r.active { 1 } else { 0 }
         ));
     }
     out
+}
+
+/// The same list as an XLSX workbook (one sheet, 联系点), which imports back unchanged.
+pub fn write_xlsx(rows: &[StationRow]) -> Result<Vec<u8>, crate::error::AppError> {
+    use crate::sheet::{Cell, Sheet};
+    let columns = [
+        ("name", 28.0),
+        ("level", 8.0),
+        ("parent", 36.0),
+        ("region_code", 14.0),
+        ("email", 32.0),
+        ("active", 8.0),
+    ];
+    crate::sheet::write_xlsx(&[Sheet {
+        name: "联系点".into(),
+        columns: columns.iter().map(|(n, w)| (n.to_string(), *w)).collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::from(r.name.clone()),
+                    Cell::from(r.level),
+                    Cell::from(r.parent.clone()),
+                    Cell::from(r.region_code.clone()),
+                    Cell::from(r.email.clone()),
+                    Cell::from(i64::from(r.active)),
+                ]
+            })
+            .collect(),
+    }])
 }
 
 #[cfg(test)]

@@ -324,8 +324,28 @@ async fn station_lists_export_and_import_all_or_nothing() {
     );
     assert!(err.contains("第 3 行：层级不符"), "{err}");
     assert_eq!(count().await, 438, "the valid row was not imported either");
+    // The workbook export imports back with nothing to change.
     let (ok, _, err) = run(&["station", "export", "--format", "xlsx"]);
-    assert!(!ok && err.contains("only csv"), "{err}");
+    assert!(!ok && err.contains("--output"), "{err}");
+    let book = work.join("stations.xlsx");
+    let (ok, _, err) = run(&[
+        "station",
+        "export",
+        "--format",
+        "xlsx",
+        "--output",
+        book.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(std::fs::read(&book).unwrap().starts_with(b"PK"));
+    let (ok, out, err) = run(&["station", "import", "--dry-run", book.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("would create 0, update 0, leave 438 unchanged"),
+        "{out}"
+    );
+    let (ok, _, err) = run(&["station", "export", "--format", "pdf"]);
+    assert!(!ok && err.contains("use csv or xlsx"), "{err}");
 }
 
 /// The same import from the admin page (a plain multipart form) and the CSV download.

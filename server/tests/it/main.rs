@@ -7,6 +7,7 @@
 mod support;
 
 mod auth;
+mod batches;
 mod cli;
 mod comments;
 mod crash;

@@ -29,6 +29,11 @@ const LOGGED_IN: &[Who] = &[
 const ADMIN: &[Who] = &[Who::User(Role::Admin)];
 const COMMITTEE: &[Who] = &[Who::User(Role::Admin), Who::User(Role::Committee)];
 const STATION: &[Who] = &[Who::User(Role::Station)];
+const STATION_OR_COMMITTEE: &[Who] = &[
+    Who::User(Role::Admin),
+    Who::User(Role::Committee),
+    Who::User(Role::Station),
+];
 
 /// What a call needs to be valid when it is allowed, so that "allowed" means "succeeded".
 struct Ctx {
@@ -45,6 +50,11 @@ struct Ctx {
     failed_mail_id: i64,
     /// A notice to the caller's own station (station operators), or to some station.
     notice_id: i64,
+    /// An opinion recorded by the caller's own station (station operators), or by some station.
+    opinion_id: i64,
+    /// A batch forwarded by the test station (every test operator's own).
+    receipt: String,
+    today: String,
     n: usize,
 }
 
@@ -166,7 +176,52 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         ("/api/notices/confirm", STATION, |c| {
             vec![("id".into(), c.notice_id.to_string())]
         }),
+        ("/api/opinions/intake", STATION, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/opinions/record", STATION, |c| {
+            opinion_fields(c, "slug", "changji-urban-heating")
+        }),
+        ("/api/opinions/get", STATION, |c| {
+            vec![("id".into(), c.opinion_id.to_string())]
+        }),
+        ("/api/opinions/update", STATION, |c| {
+            opinion_fields(c, "id", &c.opinion_id.to_string())
+        }),
+        ("/api/opinions/delete", STATION, |c| {
+            vec![("id".into(), c.opinion_id.to_string())]
+        }),
+        ("/api/opinions/import", STATION, |_| vec![]),
+        ("/api/batches/forward", STATION, |_| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("note".into(), "座谈会".into()),
+            ]
+        }),
+        ("/api/batches/list", STATION_OR_COMMITTEE, |_| vec![]),
+        ("/api/batches/get", STATION_OR_COMMITTEE, |c| {
+            vec![("receipt".into(), c.receipt.clone())]
+        }),
+        ("/api/coverage/report", COMMITTEE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/coverage/remind", COMMITTEE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
         ("/api/auth/logout", EVERYONE, |_| vec![]),
+    ]
+}
+
+/// The fields of an offline opinion on the open 第一条 of the demo draft, plus `key`.
+fn opinion_fields(c: &Ctx, key: &str, value: &str) -> Vec<(String, String)> {
+    vec![
+        (key.into(), value.into()),
+        ("unit".into(), "1".into()),
+        ("stance".into(), "amend".into()),
+        ("text".into(), "建议写明适用范围。".into()),
+        ("method".into(), "meeting".into()),
+        ("residents".into(), "12".into()),
+        ("collected_on".into(), c.today.clone()),
     ]
 }
 
@@ -176,6 +231,10 @@ fn route_matrix() -> Vec<(&'static str, &'static [Who])> {
         ("/metrics", ADMIN),
         ("/healthz", EVERYONE),
         ("/admin/stations.csv", ADMIN),
+        ("/admin/stations.xlsx", ADMIN),
+        ("/station/opinions/template.csv", STATION_OR_COMMITTEE),
+        ("/station/opinions/template.xlsx", STATION_OR_COMMITTEE),
+        ("/committee/coverage.xlsx", COMMITTEE),
     ]
 }
 
@@ -216,6 +275,20 @@ async fn authorisation_matrix_holds() {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
+    // A batch of the test station, which every test operator acts for.
+    let test_station = app.station("测试联系点").await;
+    let receipt = "BS-MTRX-0001".to_string();
+    sqlx::query(
+        "insert into station_batch (station_id, draft_id, receipt, note, opinions, residents, \
+         forwarded_by, forwarded_at) values ($1, (select min(id) from draft), $2, '', 0, 0, $3, 0)",
+    )
+    .bind(test_station)
+    .bind(&receipt)
+    .bind(target_id)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    let today = app::draft::time::format_day(app::ssr::now_ms());
     let mut failures = Vec::new();
     for (i, who) in EVERYONE.iter().enumerate() {
         let (cookie, own_password, preview_id, account_id) = match who {
@@ -275,6 +348,19 @@ async fn authorisation_matrix_holds() {
                     .await
                     .unwrap()
             },
+            opinion_id: sqlx::query_scalar(
+                "insert into station_opinion (station_id, draft_id, unit_uid, unit_label, stance, \
+                 text, method, residents, collected_on, created_by, created_at, updated_at) \
+                 values ($1, (select min(id) from draft), 'art-1', '第一条', 'support', '好', \
+                 'meeting', 1, '2026-11-01', $2, 0, 0) returning id",
+            )
+            .bind(test_station)
+            .bind(target_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap(),
+            receipt: receipt.clone(),
+            today: today.clone(),
             n: i,
         };
         for (path, allowed, body) in server_fn_matrix() {
@@ -291,6 +377,17 @@ async fn authorisation_matrix_holds() {
                 ));
                 app.post_multipart(path, &fields, file, cookie.as_deref(), false)
                     .await
+            } else if path == "/api/opinions/import" {
+                let fields = [("slug", "changji-urban-heating"), ("mode", "check")];
+                let csv = format!("条款,意见类型,意见内容,收集方式,代表人数,收集日期\n1,赞成,好,座谈会,3,{today}\n");
+                app.post_multipart(
+                    path,
+                    &fields,
+                    Some(("o.csv", csv.as_bytes())),
+                    cookie.as_deref(),
+                    false,
+                )
+                .await
             } else if path == "/api/drafts/upload" {
                 let fields = [("slug", "matrix-upload"), ("label", "征求意见稿")];
                 let file = Some(("d.md", "第一条 甲。".as_bytes()));
