@@ -9,6 +9,7 @@
 pub mod account;
 pub mod auth;
 pub mod batch;
+pub mod cluster;
 pub mod comment;
 pub mod components;
 pub mod coverage;

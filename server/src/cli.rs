@@ -43,6 +43,12 @@ pub enum Command {
         #[command(subcommand)]
         command: StationCommand,
     },
+    /// Cluster opinions collected anywhere: FILE has one JSON object a line, `{"id": …,
+    /// "text": …}` and optionally `"article"` (opinions are then clustered per article). Prints
+    /// one JSON object: `clusters` (each with `ids`, `keywords`, `representative`, and `article`
+    /// when given) and `campaigns` (near-duplicate copies, each with `ids`). The same code as
+    /// the committee's workbench.
+    Cluster(ClusterArgs),
     /// Rebuild the search index from the database, beside the current one, then switch to it.
     /// A server running on the same data directory keeps answering searches from the old index
     /// and moves to the new one within a second of the switch.
@@ -268,6 +274,53 @@ pub enum BenchCommand {
     /// peak_rss_mb, speedup_vs_pg_ilike_p50, speedup_vs_pg_trgm_p50, speedup_vs_sqlite_like_p50,
     /// and the hit counts of each engine.
     Search(SearchBenchArgs),
+    /// Cluster `--docs` opinions of one article (sentences of the real messages recombined),
+    /// and detect campaigns among `--campaign-docs` opinions, a fifth of them copies of the
+    /// real campaign templates with words substituted and inserted. Metrics: cluster_100k_s,
+    /// campaigns_1m_s, campaign_precision, campaign_recall (pairs, against the generator's
+    /// labels), and an exact-duplicate baseline's recall.
+    Cluster(ClusterBenchArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ClusterArgs {
+    /// JSON lines file (`-` for standard input).
+    pub file: PathBuf,
+    /// Cosine similarity to a cluster's centre needed to join it (0–1).
+    #[arg(long, default_value_t = 0.3)]
+    pub join: f32,
+    /// Cosine similarity of two cluster centres needed to merge them (0–1).
+    #[arg(long, default_value_t = 0.5)]
+    pub merge: f32,
+    /// Estimated Jaccard similarity (character 5-shingles) for two opinions to be copies of one
+    /// campaign (0–1).
+    #[arg(long, default_value_t = 0.8)]
+    pub campaign_jaccard: f32,
+    /// Copies needed to report a campaign.
+    #[arg(long, default_value_t = 2)]
+    pub min_copies: usize,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ClusterBenchArgs {
+    /// Opinions of one article to cluster.
+    #[arg(long, default_value_t = 100_000)]
+    pub docs: usize,
+    /// Opinions among which to detect campaigns.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub campaign_docs: usize,
+    /// The corpus of real messages (JSON lines, gzip): unique opinions are built from it.
+    #[arg(
+        long,
+        default_value = "../shared/corpus/comments/tipdm2020-c-citizen-messages-attachment3.jsonl.gz"
+    )]
+    pub corpus: PathBuf,
+    /// The campaign templates (Markdown, `>` quotes under `` `label` `` lines).
+    #[arg(
+        long,
+        default_value = "../shared/corpus/comments-b/fcc-17-108-campaign-templates.md"
+    )]
+    pub templates: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -4,8 +4,10 @@
 //! only parses the command line and calls into here.
 
 pub mod bench;
+pub mod bench_cluster;
 pub mod bench_search;
 pub mod cli;
+pub mod cluster;
 pub mod demo;
 mod downloads;
 pub mod httpc;

@@ -35,6 +35,10 @@ async fn main() -> ExitCode {
             command: BenchCommand::Ingest(args),
         } => server::bench::ingest(args).await,
         Command::Bench {
+            command: BenchCommand::Cluster(args),
+        } => server::bench_cluster::run(args),
+        Command::Cluster(args) => server::cluster::run(&args),
+        Command::Bench {
             command: BenchCommand::Search(args),
         } => server::bench_search::run(args).await,
         Command::Reindex(args) => server::run::reindex(args).await,

@@ -1,0 +1,210 @@
+//! `yijian bench cluster`: clustering 100,000 opinions of one article, and campaign detection
+//! among 1,000,000 with precision and recall against synthetic campaigns built from real
+//! campaign templates.
+
+use crate::bench::emit;
+use crate::bench_search::load_sentences;
+use crate::cli::ClusterBenchArgs;
+use anyhow::{bail, Context, Result};
+use app::cluster::algo::{analyse, campaigns, pair_scores, signature, Params, Signature};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// Campaign templates: each `>` block of the catalogue with at least 150 letters (shorter
+/// entries are signature phrases, not texts people send).
+pub fn load_templates(path: &std::path::Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!(
+            "cannot read the campaign templates {} (they live in ../shared/corpus/comments-b/)",
+            path.display()
+        )
+    })?;
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in text.lines().chain(std::iter::once("")) {
+        if let Some(q) = line.strip_prefix('>') {
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            cur.push_str(q.trim());
+        } else if !cur.is_empty() {
+            if cur.chars().filter(|c| c.is_alphanumeric()).count() >= 150 {
+                out.push(cur.trim().to_string());
+            }
+            cur.clear();
+        }
+    }
+    if out.len() < 5 {
+        bail!("only {} usable templates in {}", out.len(), path.display());
+    }
+    Ok(out)
+}
+
+const GREETINGS: &[&str] = &[
+    "",
+    "Dear FCC,",
+    "To the Commission:",
+    "Dear Chairman Pai,",
+    "Hello,",
+];
+const SIGN_OFFS: &[&str] = &[
+    "",
+    "Sincerely,",
+    "Thank you.",
+    "Regards,",
+    "Respectfully submitted.",
+];
+const SUBSTITUTES: &[&str] = &[
+    "really",
+    "truly",
+    "internet",
+    "government",
+    "strongly",
+    "consumers",
+    "rules",
+    "freedom",
+];
+
+/// One copy of a template as a campaign sends it: a greeting and a sign-off (with a name-like
+/// number) may be added, up to two words replaced, one word inserted, spacing and case changed.
+pub fn campaign_copy(template: &str, rng: &mut StdRng) -> String {
+    let mut words: Vec<String> = template.split_whitespace().map(String::from).collect();
+    for _ in 0..rng.gen_range(0..=2) {
+        let i = rng.gen_range(0..words.len());
+        words[i] = SUBSTITUTES[rng.gen_range(0..SUBSTITUTES.len())].to_string();
+    }
+    if rng.gen_bool(0.5) {
+        let i = rng.gen_range(0..=words.len());
+        words.insert(
+            i,
+            SUBSTITUTES[rng.gen_range(0..SUBSTITUTES.len())].to_string(),
+        );
+    }
+    let mut body = words.join(if rng.gen_bool(0.2) { "  " } else { " " });
+    if rng.gen_bool(0.2) {
+        body = body.to_uppercase();
+    }
+    let greeting = GREETINGS[rng.gen_range(0..GREETINGS.len())];
+    let sign = SIGN_OFFS[rng.gen_range(0..SIGN_OFFS.len())];
+    let who = if sign.is_empty() {
+        String::new()
+    } else {
+        format!(" Citizen {}", rng.gen_range(1..100_000))
+    };
+    format!("{greeting} {body} {sign}{who}").trim().to_string()
+}
+
+/// A unique opinion: three to five sentences of the real messages.
+fn unique(rng: &mut StdRng, sentences: &[String]) -> String {
+    (0..rng.gen_range(3..=5))
+        .map(|_| sentences[rng.gen_range(0..sentences.len())].as_str())
+        .collect()
+}
+
+/// Signatures of many texts on all cores.
+fn signatures(texts: &[String]) -> Vec<Signature> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let chunk = texts.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let hs: Vec<_> = texts
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(|t| signature(t)).collect::<Vec<_>>()))
+            .collect();
+        hs.into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+pub fn run(args: ClusterBenchArgs) -> Result<()> {
+    let sentences = load_sentences(&args.corpus)?;
+    let templates = load_templates(&args.templates)?;
+    let params = Params::default();
+
+    // Clustering one article's opinions: one to three sentences each, as people write.
+    let mut rng = StdRng::seed_from_u64(7);
+    let texts: Vec<String> = (0..args.docs)
+        .map(|_| {
+            (0..rng.gen_range(1..=3))
+                .map(|_| sentences[rng.gen_range(0..sentences.len())].as_str())
+                .collect()
+        })
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    app::search::tokenize::warm_up();
+    let started = Instant::now();
+    let a = analyse(&refs, &params);
+    let secs = started.elapsed().as_secs_f64();
+    emit("cluster", "cluster_100k_s", secs, "s");
+    emit("cluster", "cluster_docs", args.docs as f64, "docs");
+    emit("cluster", "clusters", a.clusters.len() as f64, "clusters");
+    emit(
+        "cluster",
+        "clusters_of_10_or_more",
+        a.clusters.iter().filter(|c| c.members.len() >= 10).count() as f64,
+        "clusters",
+    );
+    drop((texts, a));
+
+    // Campaigns among a million: a fifth are copies of the templates.
+    let mut rng = StdRng::seed_from_u64(11);
+    let mut texts = Vec::with_capacity(args.campaign_docs);
+    let mut truth: Vec<Option<u32>> = Vec::with_capacity(args.campaign_docs);
+    for _ in 0..args.campaign_docs {
+        if rng.gen_bool(0.2) {
+            let t = rng.gen_range(0..templates.len());
+            texts.push(campaign_copy(&templates[t], &mut rng));
+            truth.push(Some(t as u32));
+        } else {
+            texts.push(unique(&mut rng, &sentences));
+            truth.push(None);
+        }
+    }
+    let started = Instant::now();
+    let sigs = signatures(&texts);
+    let groups = campaigns(&sigs, params.campaign_jaccard, params.min_copies);
+    let secs = started.elapsed().as_secs_f64();
+    let (precision, recall) = pair_scores(&groups, &truth);
+    emit("cluster", "campaigns_1m_s", secs, "s");
+    emit(
+        "cluster",
+        "campaign_docs",
+        args.campaign_docs as f64,
+        "docs",
+    );
+    emit(
+        "cluster",
+        "campaign_templates",
+        templates.len() as f64,
+        "templates",
+    );
+    emit("cluster", "campaign_precision", precision, "ratio");
+    emit("cluster", "campaign_recall", recall, "ratio");
+    emit("cluster", "campaign_groups", groups.len() as f64, "groups");
+    // Baseline: identical text after removing spaces and punctuation and folding case.
+    let started = Instant::now();
+    let mut exact: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, t) in texts.iter().enumerate() {
+        let key: String = t
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        exact.entry(key).or_default().push(i);
+    }
+    let exact: Vec<Vec<usize>> = exact.into_values().filter(|g| g.len() > 1).collect();
+    let (bp, br) = pair_scores(&exact, &truth);
+    emit(
+        "cluster",
+        "exact_duplicates_s",
+        started.elapsed().as_secs_f64(),
+        "s",
+    );
+    emit("cluster", "exact_duplicates_precision", bp, "ratio");
+    emit("cluster", "exact_duplicates_recall", br, "ratio");
+    Ok(())
+}
