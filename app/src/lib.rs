@@ -15,6 +15,7 @@ pub mod components;
 pub mod coverage;
 pub mod draft;
 pub mod error;
+pub mod feedback;
 pub mod outbox;
 pub mod pages;
 pub mod search;
@@ -23,6 +24,7 @@ pub mod sheet;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod station;
+pub mod workbench;
 
 use components::{Flash, Header, SessionResource};
 use leptos::prelude::*;
@@ -102,6 +104,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("drafts") view=draft::pages::DraftsPage ssr=SsrMode::Async/>
                         <Route path=path!("drafts/:slug") view=draft::pages::DraftPage ssr=SsrMode::Async/>
                         <Route path=path!("drafts/:slug/compare") view=draft::pages::ComparePage ssr=SsrMode::Async/>
+                        <Route path=path!("drafts/:slug/feedback") view=feedback::pages::FeedbackPage ssr=SsrMode::Async/>
                         <Route path=path!("drafts/:slug/v/:n") view=draft::pages::DraftPage ssr=SsrMode::Async/>
                         <Route path=path!("drafts/:slug/comment/:uid") view=comment::pages::CommentPage ssr=SsrMode::Async/>
                         <Route path=path!("receipt/:tracking") view=comment::pages::ReceiptPage ssr=SsrMode::Async/>
@@ -121,6 +124,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("station/batches") view=batch::pages::BatchesPage ssr=SsrMode::Async/>
                         <Route path=path!("station/batches/:receipt") view=batch::pages::BatchPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/coverage") view=coverage::pages::CoveragePage ssr=SsrMode::Async/>
+                        <Route path=path!("committee/drafts/:slug/articles") view=workbench::pages::ArticlesPage ssr=SsrMode::Async/>
+                        <Route path=path!("committee/drafts/:slug/articles/:uid") view=workbench::pages::ArticlePage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -481,6 +481,43 @@ pub fn clusters(docs: &[Vec<String>], weights: &[f32], params: &Params) -> Vec<C
     out
 }
 
+/// Keywords (top five TF-IDF words of the group's centre) and the member closest to the centre,
+/// for groups of documents that did not come from `clusters` (the committee's own groups).
+/// IDF is taken over all `docs`.
+pub fn describe(docs: &[Vec<String>], groups: &[Vec<usize>]) -> Vec<(Vec<String>, usize)> {
+    let weights = vec![1.0; docs.len()];
+    let (vectors, vocab) = vectors(docs, &weights);
+    groups
+        .iter()
+        .map(|g| {
+            let mut b = Building {
+                centroid: HashMap::new(),
+                norm2: 0.0,
+                members: Vec::new(),
+            };
+            for &m in g {
+                b.add(&vectors[m], 1.0, m);
+            }
+            let representative = g
+                .iter()
+                .copied()
+                .map(|m| (b.cosine(&vectors[m]), m))
+                .fold(None::<(f32, usize)>, |acc, (s, m)| match acc {
+                    Some((bs, bm)) if bs > s || (bs == s && bm < m) => Some((bs, bm)),
+                    _ => Some((s, m)),
+                })
+                .map(|x| x.1)
+                .unwrap_or_default();
+            let keywords = b
+                .top_terms(5)
+                .into_iter()
+                .map(|t| vocab.words[t as usize].clone())
+                .collect();
+            (keywords, representative)
+        })
+        .collect()
+}
+
 /// What `analyse` finds: clusters over every text (a campaign's copies in one cluster) and the
 /// campaigns.
 #[derive(Clone, Debug, PartialEq)]

@@ -166,6 +166,9 @@ pub struct Receipt {
     /// Why it was not made public, when it was not.
     pub status_note: Option<String>,
     pub submitted_at: String,
+    /// How the committee handled it (label, reason), once it published its feedback report.
+    #[serde(default)]
+    pub disposition: Option<(String, String)>,
 }
 
 pub const MAX_REASON_CHARS: usize = 5000;

@@ -301,6 +301,10 @@ fn receipt_view(r: Result<super::Receipt, crate::error::AppError>) -> AnyView {
                     <dt>"提交时间"</dt><dd>{r.submitted_at}</dd>
                     <dt>"状态"</dt><dd>{r.status}</dd>
                     {r.status_note.map(|n| view! { <dt>"未公开原因"</dt><dd>{n}</dd> })}
+                    {r.disposition.map(|(d, why)| view! {
+                        <dt>"处理情况"</dt><dd>{d}</dd>
+                        <dt>"理由"</dt><dd>{why}</dd>
+                    })}
                 </dl>
             </section>
         }.into_any(),

@@ -61,14 +61,28 @@ pub async fn receipt(db: &Db, input: &str) -> Result<Receipt, AppError> {
     let t = tracking::normalize(input).ok_or_else(|| {
         AppError::validation("tracking", "回执编号有误，请核对（例如 YJ-7K3Q-9M2P）")
     })?;
-    let row: Option<(String, String, String, String, String, String, i64)> = sqlx::query_as(
-        "select d.title, d.slug, c.unit_label, c.stance, c.status, c.moderation_note, c.created_at \
-         from comment c join draft d on d.id = c.draft_id where c.tracking = $1",
+    type ReceiptRow = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        String,
+        Option<i64>,
+    );
+    let row: Option<ReceiptRow> = sqlx::query_as(
+        "select d.title, d.slug, c.unit_label, c.stance, c.status, c.moderation_note, c.created_at, \
+         c.disposition, c.disposition_reason, f.published_at \
+         from comment c join draft d on d.id = c.draft_id \
+         left join feedback_publication f on f.draft_id = c.draft_id where c.tracking = $1",
     )
     .bind(&t)
     .fetch_optional(&db.pool)
     .await?;
-    let (draft_title, slug, unit_label, stance, status, note, at) =
+    let (draft_title, slug, unit_label, stance, status, note, at, disposition, reason, published) =
         row.ok_or(AppError::NotFound)?;
     Ok(Receipt {
         tracking: t,
@@ -85,6 +99,12 @@ pub async fn receipt(db: &Db, input: &str) -> Result<Receipt, AppError> {
         }),
         status: status_label(&status).into(),
         submitted_at: crate::draft::time::format_local(at),
+        disposition: (published.is_some() && !disposition.is_empty()).then(|| {
+            (
+                crate::workbench::disposition_label(&disposition).to_string(),
+                reason,
+            )
+        }),
     })
 }
 

@@ -121,6 +121,41 @@ pub fn daily_digest(day: &str, lines: &[DigestLine], base: &str) -> (String, Str
     (subject, text)
 }
 
+/// To someone who left an e-mail address: the committee published its feedback; how each of
+/// their opinions was handled.
+pub fn feedback_to_submitter(
+    draft_title: &str,
+    items: &[String],
+    link: &str,
+    base: &str,
+) -> (String, String) {
+    let subject = format!("《{draft_title}》意见采纳情况说明已发布");
+    let list: String = items.iter().map(|i| format!("  {i}\n")).collect();
+    let text = format!(
+        "您好：\n\n您对《{draft_title}》提出的意见，起草委员会已研究处理，意见采纳情况说明已公布：\n{link}\n\n\
+         您的意见处理情况：\n{list}\n凭回执编号可随时查询：{base}/track\n\n\
+         感谢您参与立法。\n\n（本邮件由系统自动发送，请勿直接回复。）\n"
+    );
+    (subject, text)
+}
+
+/// To a station that forwarded opinions: the feedback report is out.
+pub fn feedback_to_station(
+    station: &str,
+    draft_title: &str,
+    batches: &[String],
+    link: &str,
+) -> (String, String) {
+    let subject = format!("《{draft_title}》意见采纳情况说明已发布");
+    let list: String = batches.iter().map(|b| format!("  {b}\n")).collect();
+    let text = format!(
+        "{station}：\n\n本联系点报送的《{draft_title}》意见，起草委员会已研究处理，意见采纳情况说明已公布：\n{link}\n\n\
+         本联系点报送的批次（每条意见的处理情况见批次页面）：\n{list}\n\
+         请向参与的群众反馈。\n\n（本邮件由系统自动发送，请勿直接回复。）\n"
+    );
+    (subject, text)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -19,3 +19,4 @@ mod pages;
 mod search;
 mod search_quality;
 mod storage;
+mod workbench;

@@ -55,6 +55,8 @@ struct Ctx {
     /// A batch forwarded by the test station (every test operator's own).
     receipt: String,
     today: String,
+    /// Two clusters of their own for each caller (renamed, merged), one holding `comment_id`.
+    clusters: (i64, i64),
     n: usize,
 }
 
@@ -206,6 +208,59 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
             vec![("slug".into(), "changji-urban-heating".into())]
         }),
         ("/api/coverage/remind", COMMITTEE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/workbench/articles", COMMITTEE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/workbench/article", COMMITTEE, |_| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("article".into(), "art-1".into()),
+            ]
+        }),
+        ("/api/workbench/recluster", COMMITTEE, |_| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("article".into(), "art-1".into()),
+            ]
+        }),
+        ("/api/workbench/rename", COMMITTEE, |c| {
+            vec![
+                ("cluster".into(), c.clusters.0.to_string()),
+                ("label".into(), "分组".into()),
+            ]
+        }),
+        ("/api/workbench/merge", COMMITTEE, |c| {
+            vec![
+                ("clusters[]".into(), c.clusters.0.to_string()),
+                ("clusters[]".into(), c.clusters.1.to_string()),
+            ]
+        }),
+        ("/api/workbench/move", COMMITTEE, |c| {
+            vec![
+                ("ids[]".into(), c.comment_id.to_string()),
+                ("to".into(), "0".into()),
+            ]
+        }),
+        ("/api/workbench/dispose", COMMITTEE, |c| {
+            vec![
+                ("ids[]".into(), c.comment_id.to_string()),
+                ("disposition".into(), "existing".into()),
+                ("reason".into(), "已有规定".into()),
+            ]
+        }),
+        ("/api/workbench/assign", COMMITTEE, |_| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("article".into(), "art-1".into()),
+                ("account".into(), "0".into()),
+            ]
+        }),
+        ("/api/feedback/report", EVERYONE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/feedback/publish", COMMITTEE, |_| {
             vec![("slug".into(), "changji-urban-heating".into())]
         }),
         ("/api/auth/logout", EVERYONE, |_| vec![]),
@@ -361,6 +416,30 @@ async fn authorisation_matrix_holds() {
             .unwrap(),
             receipt: receipt.clone(),
             today: today.clone(),
+            clusters: {
+                let new_cluster = || async {
+                    sqlx::query_scalar::<_, i64>(
+                        "insert into opinion_cluster (draft_id, article_uid, created_at, updated_at) \
+                         values ((select min(id) from draft), 'art-9', 0, 0) returning id",
+                    )
+                    .fetch_one(&app.db.pool)
+                    .await
+                    .unwrap()
+                };
+                let (a, b) = (new_cluster().await, new_cluster().await);
+                sqlx::query("delete from cluster_member where comment_id = $1")
+                    .bind(comment_id)
+                    .execute(&app.db.pool)
+                    .await
+                    .unwrap();
+                sqlx::query("insert into cluster_member (comment_id, cluster_id) values ($1, $2)")
+                    .bind(comment_id)
+                    .bind(a)
+                    .execute(&app.db.pool)
+                    .await
+                    .unwrap();
+                (a, b)
+            },
             n: i,
         };
         for (path, allowed, body) in server_fn_matrix() {

@@ -1,0 +1,243 @@
+//! Building the feedback report and publishing it.
+
+use super::{FeedbackArticle, FeedbackGroup, FeedbackReport};
+use crate::draft::time::format_local;
+use crate::error::AppError;
+use crate::search::index::article_of;
+use crate::ssr::{now_ms, AppState};
+use crate::workbench::disposition_label;
+use crate::workbench::ssr::{draft_of, Row, ROW_COLUMNS};
+use sqlx::Connection;
+use std::collections::{BTreeMap, HashMap};
+
+fn most_common<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let mut m: BTreeMap<&str, usize> = BTreeMap::new();
+    for i in items.filter(|s| !s.is_empty()) {
+        *m.entry(i).or_default() += 1;
+    }
+    m.into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|x| x.0.to_string())
+        .unwrap_or_default()
+}
+
+/// The report; before publication only the committee (`staff`) may see it.
+pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<FeedbackReport, AppError> {
+    let db = &state.db;
+    let (draft_id, title) = draft_of(db, slug).await?;
+    let published: Option<i64> =
+        sqlx::query_scalar("select published_at from feedback_publication where draft_id = $1")
+            .bind(draft_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let mut out = FeedbackReport {
+        slug: slug.into(),
+        draft_title: title,
+        published_at: published.map(format_local),
+        articles: Vec::new(),
+    };
+    if published.is_none() && !staff {
+        return Ok(out);
+    }
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "select {ROW_COLUMNS} from comment c where c.draft_id = $1 and c.status <> 'rejected' order by c.id"
+    ))
+    .bind(draft_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let members: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "select m.comment_id, m.cluster_id, m.campaign_of from cluster_member m \
+         join opinion_cluster k on k.id = m.cluster_id where k.draft_id = $1",
+    )
+    .bind(draft_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let member: HashMap<i64, (i64, Option<i64>)> =
+        members.into_iter().map(|(c, k, f)| (c, (k, f))).collect();
+    let clusters: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "select id, label, keywords, disposition, disposition_reason from opinion_cluster where draft_id = $1",
+    )
+    .bind(draft_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let cluster: HashMap<i64, (String, String, String, String)> = clusters
+        .into_iter()
+        .map(|(id, l, k, d, r)| (id, (l, k, d, r)))
+        .collect();
+    let d = state.intake.units(slug).await?;
+    let order: HashMap<String, usize> = d
+        .ordered()
+        .into_iter()
+        .enumerate()
+        .map(|(i, u)| (u.uid, i))
+        .collect();
+    let mut by_article: BTreeMap<(usize, String), Vec<&Row>> = BTreeMap::new();
+    for r in &rows {
+        let a = article_of(&r.unit_uid).to_string();
+        by_article
+            .entry((order.get(&a).copied().unwrap_or(usize::MAX), a))
+            .or_default()
+            .push(r);
+    }
+    let is_copy = |r: &Row| matches!(member.get(&r.id), Some((_, Some(f))) if *f != r.id);
+    for ((_, uid), rs) in by_article {
+        let label = d
+            .label(&uid)
+            .map(str::to_string)
+            .unwrap_or_else(|| rs[0].unit_label.clone());
+        let mut groups: BTreeMap<Option<i64>, Vec<&Row>> = BTreeMap::new();
+        for r in &rs {
+            groups
+                .entry(member.get(&r.id).map(|m| m.0))
+                .or_default()
+                .push(r);
+        }
+        let mut gs: Vec<FeedbackGroup> = groups
+            .into_iter()
+            .map(|(k, g)| {
+                let (summary, disposition, reason) = match k.and_then(|k| cluster.get(&k)) {
+                    Some((l, kw, d, r)) => (
+                        if l.is_empty() {
+                            kw.split_whitespace().collect::<Vec<_>>().join("、")
+                        } else {
+                            l.clone()
+                        },
+                        d.clone(),
+                        r.clone(),
+                    ),
+                    None => ("其他意见".to_string(), String::new(), String::new()),
+                };
+                let disposition = if disposition.is_empty() {
+                    most_common(g.iter().map(|r| r.disposition.as_str()))
+                } else {
+                    disposition
+                };
+                let reason = if reason.is_empty() {
+                    most_common(g.iter().map(|r| r.disposition_reason.as_str()))
+                } else {
+                    reason
+                };
+                let stance = |s: &str| g.iter().filter(|r| r.stance == s).count() as i64;
+                FeedbackGroup {
+                    summary,
+                    received: g.len() as i64,
+                    unique: g.iter().filter(|r| !is_copy(r)).count() as i64,
+                    stances: (stance("support"), stance("oppose"), stance("amend")),
+                    disposition: if disposition.is_empty() {
+                        "尚未处理".into()
+                    } else {
+                        disposition_label(&disposition).into()
+                    },
+                    reason,
+                }
+            })
+            .collect();
+        gs.sort_by(|a, b| b.received.cmp(&a.received));
+        let mut by_disposition: BTreeMap<String, i64> = BTreeMap::new();
+        for r in &rs {
+            *by_disposition
+                .entry(disposition_label(&r.disposition).to_string())
+                .or_default() += 1;
+        }
+        let campaigns = rs
+            .iter()
+            .filter_map(|r| member.get(&r.id).and_then(|m| m.1))
+            .collect::<std::collections::BTreeSet<_>>()
+            .len() as i64;
+        out.articles.push(FeedbackArticle {
+            uid,
+            label,
+            received: rs.len() as i64,
+            unique: rs.iter().filter(|r| !is_copy(r)).count() as i64,
+            campaigns,
+            groups: gs,
+            by_disposition: by_disposition.into_iter().collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// Publishes the report. The first time, each e-mail address that submitted opinions gets one
+/// message listing its opinions and how each was handled, and each station that forwarded
+/// batches gets one; all queued in the publishing transaction. Returns the messages queued.
+pub async fn publish(state: &AppState, by: i64, slug: &str) -> Result<usize, AppError> {
+    let db = &state.db;
+    let (draft_id, title) = draft_of(db, slug).await?;
+    let base = state.intake.public_base().to_string();
+    let mut conn = db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let now = now_ms();
+    let first = sqlx::query(
+        "insert into feedback_publication (draft_id, published_at, published_by) values ($1, $2, $3) \
+         on conflict do nothing",
+    )
+    .bind(draft_id)
+    .bind(now)
+    .bind(by)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !first {
+        sqlx::query(
+            "update feedback_publication set published_at = $1, published_by = $2 where draft_id = $3",
+        )
+        .bind(now)
+        .bind(by)
+        .bind(draft_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Ok(0);
+    }
+    let link = format!("{base}/drafts/{slug}/feedback");
+    let mut queued = 0;
+    let citizens: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "select lower(contact), tracking, unit_label, disposition, disposition_reason from comment \
+         where draft_id = $1 and contact like '%@%' and status <> 'rejected' order by lower(contact), id",
+    )
+    .bind(draft_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for group in citizens.chunk_by(|a, b| a.0 == b.0) {
+        let items: Vec<String> = group
+            .iter()
+            .map(|(_, t, u, d, r)| {
+                if d.is_empty() {
+                    format!("{t}（{u}）：尚未处理")
+                } else if r.is_empty() {
+                    format!("{t}（{u}）：{}", disposition_label(d))
+                } else {
+                    format!("{t}（{u}）：{}。理由：{r}", disposition_label(d))
+                }
+            })
+            .collect();
+        let (subject, text) =
+            crate::outbox::templates::feedback_to_submitter(&title, &items, &link, &base);
+        crate::outbox::ssr::enqueue(&mut tx, "feedback_citizen", &group[0].0, &subject, &text)
+            .await?;
+        queued += 1;
+    }
+    let stations: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "select s.email, s.name, b.receipt, b.opinions from station_batch b join station s on s.id = b.station_id \
+         where b.draft_id = $1 and s.email <> '' order by s.id, b.id",
+    )
+    .bind(draft_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for group in stations.chunk_by(|a, b| a.0 == b.0) {
+        let batches: Vec<String> = group
+            .iter()
+            .map(|(_, _, receipt, n)| {
+                format!("{receipt}（{n} 条）：{base}/station/batches/{receipt}")
+            })
+            .collect();
+        let (subject, text) =
+            crate::outbox::templates::feedback_to_station(&group[0].1, &title, &batches, &link);
+        crate::outbox::ssr::enqueue(&mut tx, "feedback_station", &group[0].0, &subject, &text)
+            .await?;
+        queued += 1;
+    }
+    tx.commit().await?;
+    Ok(queued)
+}

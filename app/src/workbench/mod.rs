@@ -1,0 +1,256 @@
+//! The committee's workbench: every opinion on an article (all channels, all readings, through
+//! the stable unit identities) with counts and a timeline; clusters of similar opinions and
+//! copy-paste campaigns; the committee's edits of the clusters (rename, merge, split, move),
+//! which re-clustering keeps; dispositions per opinion or per cluster with a reason and the
+//! changed units of the next version; an audit trail of every change.
+
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// How an opinion was handled: stored value and label.
+pub const DISPOSITIONS: [(&str, &str); 5] = [
+    ("adopted", "采纳"),
+    ("partly", "部分采纳"),
+    ("rejected", "未采纳"),
+    ("existing", "已有规定"),
+    ("out_of_scope", "不属于本法规调整范围"),
+];
+
+pub fn disposition_label(d: &str) -> &'static str {
+    DISPOSITIONS
+        .iter()
+        .find(|(v, _)| *v == d)
+        .map(|(_, l)| *l)
+        .unwrap_or("未处理")
+}
+
+/// Up to this many comments on one article are re-clustered when the page is opened; beyond,
+/// the committee starts it with the button.
+pub const AUTO_CLUSTER_MAX: i64 = 20_000;
+/// Members listed per cluster on the page (the rest: open the cluster).
+pub const MEMBERS_SHOWN: usize = 30;
+
+/// One article in the draft's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleRow {
+    pub uid: String,
+    pub label: String,
+    pub received: i64,
+    pub disposed: i64,
+    pub clusters: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleList {
+    pub slug: String,
+    pub draft_title: String,
+    pub articles: Vec<ArticleRow>,
+    pub feedback_published: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: i64,
+    pub tracking: String,
+    pub unit_label: String,
+    pub version: i64,
+    pub stance: String,
+    pub text: String,
+    pub channel: String,
+    pub station: String,
+    pub residents: i64,
+    pub disposition: String,
+    pub disposition_reason: String,
+    /// Copies of the same text in this cluster besides this one (campaigns are shown once).
+    pub copies: i64,
+    pub pinned: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterView {
+    pub id: i64,
+    pub label: String,
+    pub keywords: Vec<String>,
+    /// Opinions received, and distinct ones (a campaign counts once).
+    pub received: i64,
+    pub unique: i64,
+    /// Support, oppose, amend.
+    pub stances: (i64, i64, i64),
+    pub stations: Vec<String>,
+    pub representative: String,
+    pub disposition: String,
+    pub disposition_reason: String,
+    pub pinned: bool,
+    /// The first members (distinct ones; copies folded into `copies`).
+    pub members: Vec<Member>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignView {
+    pub first_id: i64,
+    pub copies: i64,
+    pub text: String,
+    /// (channel or station name, copies).
+    pub sources: Vec<(String, i64)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleView {
+    pub slug: String,
+    pub draft_title: String,
+    pub article_uid: String,
+    pub label: String,
+    pub text: String,
+    /// Received (every opinion), unique (campaign copies counted once), campaigns.
+    pub received: i64,
+    pub unique: i64,
+    pub campaigns: i64,
+    pub by_stance: Vec<(String, i64)>,
+    pub by_channel: Vec<(String, i64)>,
+    pub by_level: Vec<(String, i64)>,
+    pub by_county: Vec<(String, i64)>,
+    /// (day, opinions) oldest first.
+    pub timeline: Vec<(String, i64)>,
+    pub clusters: Vec<ClusterView>,
+    pub campaign_list: Vec<CampaignView>,
+    /// Opinions received since the last clustering.
+    pub unclustered: i64,
+    /// Units of this article in the newest version (uid, label), to link dispositions to.
+    pub units: Vec<(String, String)>,
+    pub assigned_to: String,
+    pub committee: Vec<(i64, String)>,
+}
+
+fn committee() -> Result<crate::auth::SessionUser, AppError> {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::auth::Role;
+        crate::auth::ssr::require(&[Role::Committee, Role::Admin])
+    }
+    #[cfg(not(feature = "ssr"))]
+    Err(AppError::Internal)
+}
+
+fn back_to_article(slug: &str, article: &str) {
+    #[cfg(feature = "ssr")]
+    crate::ssr::web::redirect_plain_form(&format!(
+        "/committee/drafts/{}/articles/{}",
+        crate::components::urlencode(slug),
+        crate::components::urlencode(article)
+    ));
+    #[cfg(not(feature = "ssr"))]
+    let _ = (slug, article);
+}
+
+/// Committee: the draft's articles with their opinion counts.
+#[server(prefix = "/api", endpoint = "workbench/articles")]
+pub async fn list_articles(slug: String) -> Result<ArticleList, AppError> {
+    committee()?;
+    let state = crate::ssr::app_state()?;
+    ssr::articles(&state, &slug).await
+}
+
+/// Committee: everything about one article (re-clustered first when new opinions arrived).
+#[server(prefix = "/api", endpoint = "workbench/article")]
+pub async fn load_article(slug: String, article: String) -> Result<ArticleView, AppError> {
+    committee()?;
+    let state = crate::ssr::app_state()?;
+    ssr::view(&state, &slug, &article, true).await
+}
+
+/// Committee: cluster the article's opinions again now (the committee's edits are kept).
+#[server(prefix = "/api", endpoint = "workbench/recluster")]
+pub async fn recluster(slug: String, article: String) -> Result<usize, AppError> {
+    committee()?;
+    let state = crate::ssr::app_state()?;
+    let n = ssr::recluster(&state, &slug, &article).await?;
+    back_to_article(&slug, &article);
+    Ok(n)
+}
+
+/// Committee: give a cluster a name (empty: the keywords name it again).
+#[server(prefix = "/api", endpoint = "workbench/rename")]
+pub async fn rename_cluster(cluster: i64, label: String) -> Result<(), AppError> {
+    let user = committee()?;
+    let state = crate::ssr::app_state()?;
+    let (slug, article) = ssr::rename(&state.db, user.id, cluster, &label).await?;
+    back_to_article(&slug, &article);
+    Ok(())
+}
+
+/// Committee: merge clusters (of one article) into the first.
+#[server(prefix = "/api", endpoint = "workbench/merge")]
+pub async fn merge_clusters(clusters: Option<Vec<i64>>) -> Result<i64, AppError> {
+    let user = committee()?;
+    let state = crate::ssr::app_state()?;
+    let (slug, article, into) =
+        ssr::merge(&state.db, user.id, &clusters.unwrap_or_default()).await?;
+    back_to_article(&slug, &article);
+    Ok(into)
+}
+
+/// Committee: move opinions into another cluster of the same article, or (`to` = 0) into a new
+/// one split off.
+#[server(prefix = "/api", endpoint = "workbench/move")]
+pub async fn move_opinions(ids: Option<Vec<i64>>, to: i64) -> Result<i64, AppError> {
+    let user = committee()?;
+    let state = crate::ssr::app_state()?;
+    let (slug, article, cluster) =
+        ssr::move_to(&state.db, user.id, &ids.unwrap_or_default(), to).await?;
+    back_to_article(&slug, &article);
+    Ok(cluster)
+}
+
+/// Committee: record how opinions were handled — the chosen ones (`ids`) or a whole cluster
+/// (`cluster`, applying to all its members) — with a reason and the units of the next version
+/// that changed because of them.
+#[server(prefix = "/api", endpoint = "workbench/dispose")]
+pub async fn dispose(
+    ids: Option<Vec<i64>>,
+    cluster: Option<i64>,
+    disposition: String,
+    reason: String,
+    units: Option<Vec<String>>,
+) -> Result<usize, AppError> {
+    let user = committee()?;
+    let state = crate::ssr::app_state()?;
+    let target = match cluster {
+        Some(c) if c > 0 => ssr::Target::Cluster(c),
+        _ => ssr::Target::Opinions(ids.unwrap_or_default()),
+    };
+    let (slug, article, n) = ssr::dispose(
+        &state,
+        user.id,
+        target,
+        &disposition,
+        &reason,
+        &units.unwrap_or_default(),
+    )
+    .await?;
+    back_to_article(&slug, &article);
+    Ok(n)
+}
+
+/// Committee: assign the article to a committee member (0: nobody).
+#[server(prefix = "/api", endpoint = "workbench/assign")]
+pub async fn assign_article(slug: String, article: String, account: i64) -> Result<(), AppError> {
+    let user = committee()?;
+    let state = crate::ssr::app_state()?;
+    ssr::assign(&state.db, user.id, &slug, &article, account).await?;
+    back_to_article(&slug, &article);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dispositions_have_chinese_labels() {
+        assert_eq!(super::disposition_label("partly"), "部分采纳");
+        assert_eq!(super::disposition_label(""), "未处理");
+    }
+}

@@ -1,0 +1,295 @@
+//! `/committee/drafts/:slug/articles` and `/committee/drafts/:slug/articles/:uid`. The forms are
+//! plain forms posting to the workbench's server functions, which bring the browser back to the
+//! article (with or without JavaScript).
+
+use super::{
+    disposition_label, list_articles, load_article, ArticleView, ClusterView, Member, DISPOSITIONS,
+};
+use crate::components::urlencode;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+fn error_view(e: crate::error::AppError) -> AnyView {
+    view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any()
+}
+
+fn stance_label(s: &str) -> &'static str {
+    crate::comment::Stance::parse(s)
+        .map(|s| s.label())
+        .unwrap_or("")
+}
+
+#[component]
+pub fn ArticlesPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let data = Resource::new(slug, list_articles);
+    view! {
+        <Title text="逐条处理意见 · 意见"/>
+        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                let l = match data.await {
+                    Err(e) => return error_view(e),
+                    Ok(l) => l,
+                };
+                let s = urlencode(&l.slug);
+                let total: i64 = l.articles.iter().map(|a| a.received).sum();
+                let disposed: i64 = l.articles.iter().map(|a| a.disposed).sum();
+                view! {
+                    <h1>{format!("《{}》逐条处理意见", l.draft_title)}</h1>
+                    <p>{format!("共 {total} 条意见，已处理 {disposed} 条。")}</p>
+                    <p class="button-row">
+                        <a class="button" href=format!("/committee/export.xlsx?draft={s}")>"导出 Excel"</a>
+                        <a class="button" href=format!("/committee/export.csv?draft={s}")>"导出 CSV"</a>
+                        <a class="button" href=format!("/committee/export.json?draft={s}")>"导出 JSON（公开数据）"</a>
+                        <a class="button" href=format!("/committee/drafts/{s}/compilation")>"意见汇编（打印）"</a>
+                        <a class="button" href=format!("/drafts/{s}/feedback")>"意见采纳情况说明"</a>
+                    </p>
+                    <form method="post" action="/api/feedback/publish" class="inline-form">
+                        <input type="hidden" name="slug" value=l.slug.clone()/>
+                        <button type="submit" class="button primary">{match &l.feedback_published {
+                            Some(at) => format!("重新发布意见采纳情况说明（上次 {at}）"),
+                            None => "发布意见采纳情况说明并通知意见提出人".to_string(),
+                        }}</button>
+                    </form>
+                    <div class="table-wrap"><table class="data">
+                        <thead><tr><th>"条文"</th><th>"意见"</th><th>"已处理"</th><th>"分组"</th></tr></thead>
+                        <tbody>
+                            {l.articles.into_iter().map(|a| view! {
+                                <tr>
+                                    <td><a href=format!("/committee/drafts/{s}/articles/{}", urlencode(&a.uid))>{a.label}</a></td>
+                                    <td class="num">{a.received}</td>
+                                    <td class="num">{a.disposed}</td>
+                                    <td class="num">{a.clusters}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+fn counts(title: &'static str, items: Vec<(String, i64)>) -> impl IntoView {
+    view! {
+        <div class="count-box">
+            <h3>{title}</h3>
+            <ul>{items.into_iter().map(|(k, n)| view! { <li>{k}" "<strong>{n}</strong></li> }).collect_view()}</ul>
+        </div>
+    }
+}
+
+fn disposition_fields(units: &[(String, String)], current: &str, reason: &str) -> impl IntoView {
+    let current = current.to_string();
+    view! {
+        <label>"处理意见 "
+            <select name="disposition" required>
+                <option value="">"请选择"</option>
+                {DISPOSITIONS.into_iter().map(|(v, l)| view! {
+                    <option value=v selected=current == v>{l}</option>
+                }).collect_view()}
+            </select>
+        </label>
+        <label>"理由 "<textarea name="reason" rows="2" required maxlength="2000">{reason.to_string()}</textarea></label>
+        {(!units.is_empty()).then(|| view! {
+            <fieldset class="choice-row">
+                <legend>"因此修改的条款（最新稿）"</legend>
+                {units.iter().map(|(uid, label)| view! {
+                    <label class="inline"><input type="checkbox" name="units[]" value=uid.clone()/>{label.clone()}</label>
+                }).collect_view()}
+            </fieldset>
+        })}
+    }
+}
+
+fn member_row(m: Member, units: Vec<(String, String)>) -> impl IntoView {
+    let cb = format!("m-{}", m.id);
+    view! {
+        <li class="member">
+            <input type="checkbox" name="ids[]" value=m.id.to_string() id=cb.clone()/>
+            <label for=cb>
+                <span class=format!("stance-badge stance-{}", m.stance)>{stance_label(&m.stance)}</span>
+                " " {m.unit_label.clone()} {format!("（第 {} 稿）", m.version)} " · " {m.tracking.clone()}
+                " · " {if m.station.is_empty() { "网上".to_string() } else { format!("{}（代表 {} 人）", m.station, m.residents) }}
+                {(m.copies > 0).then(|| view! { <strong class="flag">{format!("另有 {} 份相同内容", m.copies)}</strong> })}
+                {m.pinned.then(|| view! { <span class="muted">" · 人工分组"</span> })}
+            </label>
+            <p class="comment-reason">{m.text.clone()}</p>
+            <p class="muted">{if m.disposition.is_empty() {
+                "未处理".to_string()
+            } else {
+                format!("{}：{}", disposition_label(&m.disposition), m.disposition_reason)
+            }}</p>
+            <details>
+                <summary>"处理这条意见"</summary>
+                <form method="post" action="/api/workbench/dispose" class="stack-form">
+                    <input type="hidden" name="ids[]" value=m.id.to_string()/>
+                    {disposition_fields(&units, &m.disposition, &m.disposition_reason)}
+                    <button type="submit" class="button">"保存"</button>
+                </form>
+            </details>
+        </li>
+    }
+}
+
+fn cluster_block(
+    c: ClusterView,
+    others: Vec<(i64, String)>,
+    units: Vec<(String, String)>,
+) -> impl IntoView {
+    let name = if c.label.is_empty() {
+        c.keywords.join(" · ")
+    } else {
+        c.label.clone()
+    };
+    let pick = format!("k-{}", c.id);
+    let members_form = format!("members-{}", c.id);
+    let (s, o, a) = c.stances;
+    view! {
+        <section class="cluster" id=format!("cluster-{}", c.id)>
+            <h3>
+                <input type="checkbox" name="clusters[]" value=c.id.to_string() form="merge-form" id=pick.clone()/>
+                <label for=pick>{name}</label>
+                <span class="muted">{format!(" 收到 {} 条，不同意见 {} 条；赞成 {s} · 反对 {o} · 修改建议 {a}", c.received, c.unique)}</span>
+            </h3>
+            {(!c.keywords.is_empty()).then(|| view! { <p class="muted">"关键词："{c.keywords.join("、")}</p> })}
+            <p class="representative"><span class="muted">"代表性意见："</span>{c.representative.clone()}</p>
+            {(!c.stations.is_empty()).then(|| view! { <p class="muted">{format!("来自联系点：{}", c.stations.join("、"))}</p> })}
+            <p>{if c.disposition.is_empty() {
+                "本组尚未处理。".to_string()
+            } else {
+                format!("本组处理意见：{}。理由：{}", disposition_label(&c.disposition), c.disposition_reason)
+            }}</p>
+            <details>
+                <summary>"处理本组全部意见 / 重命名"</summary>
+                <form method="post" action="/api/workbench/dispose" class="stack-form">
+                    <input type="hidden" name="cluster" value=c.id.to_string()/>
+                    {disposition_fields(&units, &c.disposition, &c.disposition_reason)}
+                    <button type="submit" class="button primary">"对本组全部意见保存"</button>
+                </form>
+                <form method="post" action="/api/workbench/rename" class="inline-form">
+                    <input type="hidden" name="cluster" value=c.id.to_string()/>
+                    <label>"分组名称 "<input name="label" maxlength="100" value=c.label.clone()/></label>
+                    <button type="submit" class="button">"重命名"</button>
+                </form>
+            </details>
+            <form method="post" action="/api/workbench/move" id=members_form class="members-form">
+                <ol class="members">
+                    {c.members.into_iter().map(|m| member_row(m, units.clone())).collect_view()}
+                </ol>
+                <label>"把勾选的意见移到 "
+                    <select name="to">
+                        <option value="0">"新的分组（拆分）"</option>
+                        {others.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
+                    </select>
+                </label>
+                " "<button type="submit" class="button">"移动"</button>
+            </form>
+        </section>
+    }
+}
+
+fn article_body(v: ArticleView) -> AnyView {
+    let s = urlencode(&v.slug);
+    let names: Vec<(i64, String)> = v
+        .clusters
+        .iter()
+        .map(|c| {
+            (
+                c.id,
+                if c.label.is_empty() {
+                    c.keywords.join(" · ")
+                } else {
+                    c.label.clone()
+                },
+            )
+        })
+        .collect();
+    let units = v.units.clone();
+    view! {
+        <p class="muted"><a href=format!("/committee/drafts/{s}/articles")>{format!("《{}》", v.draft_title)}</a></p>
+        <h1>{v.label.clone()}</h1>
+        <blockquote class="article-text">{v.text.clone()}</blockquote>
+        <p class="figures">{format!(
+            "收到意见 {} 条，不同意见 {} 条，其中复制粘贴的集中意见 {} 组。",
+            v.received, v.unique, v.campaigns
+        )}</p>
+        {(v.unclustered > 0).then(|| view! {
+            <p class="alert">{format!("有 {} 条意见尚未分组。", v.unclustered)}</p>
+        })}
+        <div class="button-row">
+            <form method="post" action="/api/workbench/recluster" class="inline-form">
+                <input type="hidden" name="slug" value=v.slug.clone()/>
+                <input type="hidden" name="article" value=v.article_uid.clone()/>
+                <button type="submit" class="button">"重新聚类（保留人工调整）"</button>
+            </form>
+            <form method="post" action="/api/workbench/assign" class="inline-form">
+                <input type="hidden" name="slug" value=v.slug.clone()/>
+                <input type="hidden" name="article" value=v.article_uid.clone()/>
+                <label>"负责人 "
+                    <select name="account">
+                        <option value="0">"未分配"</option>
+                        {v.committee.iter().map(|(id, n)| view! {
+                            <option value=id.to_string() selected=*n == v.assigned_to>{n.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                " "<button type="submit" class="button">"分配"</button>
+            </form>
+        </div>
+        <div class="count-grid">
+            {counts("态度", v.by_stance.clone())}
+            {counts("渠道", v.by_channel.clone())}
+            {counts("层级", v.by_level.clone())}
+            {counts("县市", v.by_county.clone())}
+            {counts("时间", v.timeline.clone())}
+        </div>
+        {(!v.campaign_list.is_empty()).then(|| view! {
+            <h2>"集中意见（内容基本相同的多份意见）"</h2>
+            <ul class="campaigns">
+                {v.campaign_list.iter().map(|c| view! {
+                    <li>
+                        <strong>{format!("{} 份", c.copies)}</strong>" "
+                        <span class="muted">{c.sources.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join("、")}</span>
+                        <p class="comment-reason">{c.text.clone()}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+        <h2>{format!("意见分组（{} 组）", v.clusters.len())}</h2>
+        <form method="post" action="/api/workbench/merge" id="merge-form" class="inline-form">
+            <button type="submit" class="button">"合并勾选的分组"</button>
+        </form>
+        {v.clusters.into_iter().map(|c| {
+            let others: Vec<(i64, String)> = names.iter().filter(|(id, _)| *id != c.id).cloned().collect();
+            cluster_block(c, others, units.clone())
+        }).collect_view()}
+    }
+    .into_any()
+}
+
+#[component]
+pub fn ArticlePage() -> impl IntoView {
+    let params = use_params_map();
+    let args = move || {
+        let p = params.read();
+        (
+            p.get("slug").unwrap_or_default(),
+            p.get("uid").unwrap_or_default(),
+        )
+    };
+    let data = Resource::new(args, |(slug, uid)| load_article(slug, uid));
+    view! {
+        <Title text="逐条处理意见 · 意见"/>
+        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => error_view(e),
+                    Ok(v) => article_body(v),
+                }
+            })}
+        </Suspense>
+    }
+}
