@@ -15,6 +15,8 @@ pub mod components;
 pub mod coverage;
 pub mod draft;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod feedback;
 pub mod outbox;
 pub mod pages;

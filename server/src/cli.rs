@@ -280,6 +280,24 @@ pub enum BenchCommand {
     /// campaigns_1m_s, campaign_precision, campaign_recall (pairs, against the generator's
     /// labels), and an exact-duplicate baseline's recall.
     Cluster(ClusterBenchArgs),
+    /// Generate `--rows` comments in a temporary SQLite database and export them through the
+    /// committee's download code: CSV (drained as a client reads it), and XLSX (summary and a
+    /// sheet per article, then one flat sheet). Metrics: csv_1m_s, xlsx_1m_s, xlsx_peak_mb
+    /// (peak resident memory of the process during the XLSX export), xlsx_flat_1m_s,
+    /// xlsx_flat_peak_mb, file sizes.
+    Export(ExportBenchArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExportBenchArgs {
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: usize,
+    /// The corpus of real messages (JSON lines, gzip): comment texts are built from it.
+    #[arg(
+        long,
+        default_value = "../shared/corpus/comments/tipdm2020-c-citizen-messages-attachment3.jsonl.gz"
+    )]
+    pub corpus: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -122,3 +122,124 @@ pub async fn coverage_xlsx(
         Err(e) => fail(e),
     }
 }
+
+/// A body fed by a task writing chunks into a bounded channel.
+fn streamed(
+    content_type: &'static str,
+    ascii: &str,
+    name: &str,
+    rx: tokio::sync::mpsc::Receiver<Vec<u8>>,
+) -> Response {
+    let stream = futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|chunk| (Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)), rx))
+    });
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        app::components::urlencode(name)
+    );
+    (
+        [
+            (http::header::CONTENT_TYPE, content_type.to_string()),
+            (http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+#[derive(Clone, Copy)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Json,
+}
+
+/// `/committee/export.{csv,xlsx,json}?draft=…&<search filters>`: the committee's exports (JSON is
+/// the open-data form: published comments, personal data removed).
+pub async fn export(
+    format: ExportFormat,
+    state: AppState,
+    q: HashMap<String, String>,
+    req: Request,
+) -> Response {
+    if let Err(e) = authorize(&viewer(&req), &[Role::Committee, Role::Admin]) {
+        return fail(e);
+    }
+    let f = match app::export::filter(&state, &q, matches!(format, ExportFormat::Json)).await {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let base = format!("{}-comments", f.slug);
+    match format {
+        ExportFormat::Csv | ExportFormat::Json => {
+            let (tx, rx) = tokio::sync::mpsc::channel(8);
+            let db = state.db.clone();
+            let json = matches!(format, ExportFormat::Json);
+            let filter = f.clone();
+            tokio::spawn(async move {
+                let r = if json {
+                    app::export::json(&db, &filter, &tx).await
+                } else {
+                    app::export::csv(&db, &filter, &tx).await
+                };
+                if let Err(e) = r {
+                    tracing::warn!(error = ?e, "export stopped");
+                }
+            });
+            if json {
+                streamed(
+                    "application/json; charset=utf-8",
+                    &format!("{base}.json"),
+                    &format!("《{}》意见（公开数据）.json", f.draft_title),
+                    rx,
+                )
+            } else {
+                streamed(
+                    CSV,
+                    &format!("{base}.csv"),
+                    &format!("《{}》意见.csv", f.draft_title),
+                    rx,
+                )
+            }
+        }
+        ExportFormat::Xlsx => {
+            let by_article = q.get("layout").map(String::as_str) != Some("flat");
+            let dir = std::env::temp_dir().join(format!(
+                "yijian-export-{}-{:x}",
+                std::process::id(),
+                rand::random::<u64>()
+            ));
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                tracing::error!(error = %e, "cannot create a temporary directory");
+                return fail(AppError::Internal);
+            }
+            let path = dir.join("export.xlsx");
+            if let Err(e) = app::export::xlsx(&state.db, &f, by_article, &path).await {
+                let _ = std::fs::remove_dir_all(&dir);
+                return fail(e);
+            }
+            // The workbook goes out from the disk in chunks, then the file is removed.
+            let (tx, rx) = tokio::sync::mpsc::channel(8);
+            tokio::task::spawn_blocking(move || {
+                use std::io::Read;
+                if let Ok(mut file) = std::fs::File::open(&path) {
+                    let mut chunk = vec![0u8; 256 * 1024];
+                    while let Ok(n) = file.read(&mut chunk) {
+                        if n == 0 || tx.blocking_send(chunk[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+                let _ = std::fs::remove_dir_all(&dir);
+            });
+            streamed(
+                XLSX,
+                &format!("{base}.xlsx"),
+                &format!("《{}》意见.xlsx", f.draft_title),
+                rx,
+            )
+        }
+    }
+}

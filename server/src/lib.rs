@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod bench_cluster;
+pub mod bench_export;
 pub mod bench_search;
 pub mod cli;
 pub mod cluster;
@@ -20,7 +21,7 @@ use app::auth::{ssr::Viewer, Role};
 use app::ssr::web::ClientIp;
 use app::ssr::AppState;
 use app::{shell, App};
-use axum::extract::{Request, State};
+use axum::extract::{Query, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{middleware as mw, Json, Router};
@@ -55,6 +56,24 @@ pub fn router(state: AppState) -> Router {
             get(downloads::opinion_template_xlsx),
         )
         .route("/committee/coverage.xlsx", get(downloads::coverage_xlsx))
+        .route(
+            "/committee/export.csv",
+            get(|State(s): State<AppState>, Query(q), req| {
+                downloads::export(downloads::ExportFormat::Csv, s, q, req)
+            }),
+        )
+        .route(
+            "/committee/export.xlsx",
+            get(|State(s): State<AppState>, Query(q), req| {
+                downloads::export(downloads::ExportFormat::Xlsx, s, q, req)
+            }),
+        )
+        .route(
+            "/committee/export.json",
+            get(|State(s): State<AppState>, Query(q), req| {
+                downloads::export(downloads::ExportFormat::Json, s, q, req)
+            }),
+        )
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Innermost first: the session is resolved after the checks that need no database.

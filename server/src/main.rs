@@ -37,6 +37,9 @@ async fn main() -> ExitCode {
         Command::Bench {
             command: BenchCommand::Cluster(args),
         } => server::bench_cluster::run(args),
+        Command::Bench {
+            command: BenchCommand::Export(args),
+        } => server::bench_export::run(args).await,
         Command::Cluster(args) => server::cluster::run(&args),
         Command::Bench {
             command: BenchCommand::Search(args),

@@ -143,24 +143,34 @@ fn union(parent: &mut [u32], a: u32, b: u32) {
 pub fn campaigns(signatures: &[Signature], jaccard: f32, min_copies: usize) -> Vec<Vec<usize>> {
     let n = signatures.len();
     let mut parent: Vec<u32> = (0..n as u32).collect();
+    // Each bucket keeps a few representatives: a text is compared with them (not with every
+    // earlier text in the bucket) and becomes one itself if it matched none, so a heavily
+    // edited copy that happened to arrive first does not keep the others apart.
+    const REPS: usize = 6;
     // One band at a time keeps memory to one table of n entries.
-    let mut first_in_bucket: HashMap<u64, u32> = HashMap::with_capacity(n);
+    let mut buckets: HashMap<u64, Vec<u32>> = HashMap::with_capacity(n);
     for band in 0..BANDS {
-        first_in_bucket.clear();
+        buckets.clear();
         for (i, sig) in signatures.iter().enumerate() {
             let mut h = band as u64;
             for v in &sig[band * ROWS..(band + 1) * ROWS] {
                 h = mix(h ^ u64::from(*v));
             }
-            match first_in_bucket.get(&h) {
-                Some(&f) => {
-                    if similarity(&signatures[f as usize], sig) >= jaccard {
-                        union(&mut parent, f, i as u32);
-                    }
+            let reps = buckets.entry(h).or_default();
+            let mut matched = false;
+            for &r in reps.iter() {
+                if find(&mut parent, r) == find(&mut parent, i as u32) {
+                    matched = true;
+                    break;
                 }
-                None => {
-                    first_in_bucket.insert(h, i as u32);
+                if similarity(&signatures[r as usize], sig) >= jaccard {
+                    union(&mut parent, r, i as u32);
+                    matched = true;
+                    break;
                 }
+            }
+            if !matched && reps.len() < REPS {
+                reps.push(i as u32);
             }
         }
     }
@@ -301,9 +311,30 @@ fn vectors(docs: &[Vec<String>], weights: &[f32]) -> (Vec<Vector>, Vocabulary) {
     (vectors, vocab)
 }
 
+/// A hasher for term ids: SipHash (the standard one) resists crafted keys, which term ids from
+/// our own vocabulary are not, and it was most of clustering's time.
+#[derive(Default)]
+struct TermHasher(u64);
+
+impl std::hash::Hasher for TermHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type TermMap = HashMap<u32, f32, std::hash::BuildHasherDefault<TermHasher>>;
+
 /// A cluster being built: summed member vectors (weighted), and members.
 struct Building {
-    centroid: HashMap<u32, f32>,
+    centroid: TermMap,
     norm2: f32,
     members: Vec<usize>,
 }
@@ -350,17 +381,19 @@ pub fn clusters(docs: &[Vec<String>], weights: &[f32], params: &Params) -> Vec<C
     // Term → clusters indexed under it, most recent last; bounded to keep each lookup cheap.
     let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
     const POSTING_CAP: usize = 256;
+    // The document that last looked at each cluster: a candidate reached through two of its
+    // words is scored once.
+    let mut visited: Vec<usize> = Vec::new();
     for (i, v) in vectors.iter().enumerate() {
         let top = top_of(v, 4);
         let mut best: Option<(f32, u32)> = None;
-        let mut seen: Vec<u32> = Vec::new();
         for t in &top {
             if let Some(list) = postings.get(t) {
                 for &c in list.iter().rev() {
-                    if seen.contains(&c) {
+                    if visited[c as usize] == i + 1 {
                         continue;
                     }
-                    seen.push(c);
+                    visited[c as usize] = i + 1;
                     let s = building[c as usize].cosine(v);
                     if s >= params.join && best.is_none_or(|(b, bc)| s > b || (s == b && c < bc)) {
                         best = Some((s, c));
@@ -372,10 +405,11 @@ pub fn clusters(docs: &[Vec<String>], weights: &[f32], params: &Params) -> Vec<C
             Some((_, c)) => c,
             None => {
                 building.push(Building {
-                    centroid: HashMap::new(),
+                    centroid: TermMap::default(),
                     norm2: 0.0,
                     members: Vec::new(),
                 });
+                visited.push(0);
                 (building.len() - 1) as u32
             }
         };
@@ -406,15 +440,20 @@ pub fn clusters(docs: &[Vec<String>], weights: &[f32], params: &Params) -> Vec<C
         v
     };
     let mut pairs: Vec<(f32, u32, u32)> = Vec::new();
+    let mut visited = vec![usize::MAX; n];
     for a in 0..n {
         let va = centroid_vec(&building[a]);
-        let mut seen: Vec<u32> = Vec::new();
         for term in &tops[a] {
-            for &b in by_term.get(term).map(Vec::as_slice).unwrap_or(&[]) {
-                if b as usize <= a || seen.contains(&b) || by_term[term].len() > 2000 {
+            let list = by_term.get(term).map(Vec::as_slice).unwrap_or(&[]);
+            // A word in thousands of clusters says nothing about which belong together.
+            if list.len() > 2000 {
+                continue;
+            }
+            for &b in list {
+                if b as usize <= a || visited[b as usize] == a {
                     continue;
                 }
-                seen.push(b);
+                visited[b as usize] = a;
                 let s = building[b as usize].cosine(&va);
                 if s >= params.merge {
                     pairs.push((s, a as u32, b));
@@ -491,7 +530,7 @@ pub fn describe(docs: &[Vec<String>], groups: &[Vec<usize>]) -> Vec<(Vec<String>
         .iter()
         .map(|g| {
             let mut b = Building {
-                centroid: HashMap::new(),
+                centroid: TermMap::default(),
                 norm2: 0.0,
                 members: Vec::new(),
             };

@@ -337,34 +337,20 @@ impl Searchable {
             .collect()
     }
 
-    /// Runs a search. `public` limits it to published comments and published drafts' text;
-    /// `articles` maps `slug#article-uid` to the article's current label.
-    pub fn search(
+    /// The query for a search's text, filters and dates; `None` when the text has no word to
+    /// search for. Also the part of it that highlights snippets.
+    fn build_query(
         &self,
         p: &SearchParams,
         public: bool,
-        articles: &HashMap<String, String>,
-    ) -> Result<SearchResults, AppError> {
+    ) -> Result<Option<(Box<dyn Query>, Option<Box<dyn Query>>)>, AppError> {
         let f = &self.fields;
         let q = p.q.as_deref().unwrap_or("").trim();
-        if q.chars().count() > MAX_QUERY_CHARS {
-            return Err(AppError::validation(
-                "q",
-                format!("检索词太长（最多 {MAX_QUERY_CHARS} 个字）"),
-            ));
-        }
-        let mut message = None;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut terms_for_snippets: Option<Box<dyn Query>> = None;
         if !q.is_empty() {
             let Some(query) = self.text_query(q) else {
-                message = Some(
-                    "检索词中没有可检索的词语（标点和“的、了、和”等虚词不参与检索）".to_string(),
-                );
-                return Ok(SearchResults {
-                    message,
-                    ..SearchResults::default()
-                });
+                return Ok(None);
             };
             terms_for_snippets = Some(query.box_clone());
             clauses.push((Occur::Must, query));
@@ -420,6 +406,62 @@ impl Searchable {
             Box::new(AllQuery)
         } else {
             Box::new(BooleanQuery::new(clauses))
+        };
+        Ok(Some((query, terms_for_snippets)))
+    }
+
+    /// The ids of every comment a committee search matches (exports apply the search page's
+    /// filters this way). `None`: the text has no word to search for.
+    pub fn matching_comment_ids(&self, p: &SearchParams) -> Result<Option<Vec<i64>>, AppError> {
+        let mut p = p.clone();
+        p.kind = Some("comment".into());
+        let Some((query, _)) = self.build_query(&p, false)? else {
+            return Ok(None);
+        };
+        let searcher = self.reader.searcher();
+        let docs = searcher
+            .search(&query, &tantivy::collector::DocSetCollector)
+            .map_err(|e| internal("export search", e))?;
+        let mut ids = Vec::with_capacity(docs.len());
+        for a in docs {
+            let doc: TantivyDocument = searcher.doc(a).map_err(|e| internal("doc", e))?;
+            if let Some(id) = doc
+                .get_first(self.fields.key)
+                .and_then(|v| v.as_str())
+                .and_then(|k| k.strip_prefix('c'))
+                .and_then(|k| k.parse::<i64>().ok())
+            {
+                ids.push(id);
+            }
+        }
+        ids.sort_unstable();
+        Ok(Some(ids))
+    }
+
+    /// Runs a search. `public` limits it to published comments and published drafts' text;
+    /// `articles` maps `slug#article-uid` to the article's current label.
+    pub fn search(
+        &self,
+        p: &SearchParams,
+        public: bool,
+        articles: &HashMap<String, String>,
+    ) -> Result<SearchResults, AppError> {
+        let f = &self.fields;
+        let q = p.q.as_deref().unwrap_or("").trim();
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(AppError::validation(
+                "q",
+                format!("检索词太长（最多 {MAX_QUERY_CHARS} 个字）"),
+            ));
+        }
+        let mut message = None;
+        let Some((query, terms_for_snippets)) = self.build_query(p, public)? else {
+            message =
+                Some("检索词中没有可检索的词语（标点和“的、了、和”等虚词不参与检索）".to_string());
+            return Ok(SearchResults {
+                message,
+                ..SearchResults::default()
+            });
         };
         let searcher = self.reader.searcher();
         let aggs: Aggregations = serde_json::from_value(serde_json::Value::Object(

@@ -11,6 +11,7 @@ mod batches;
 mod cli;
 mod comments;
 mod crash;
+mod exports;
 mod mail;
 mod matrix;
 mod moderation;

@@ -290,6 +290,18 @@ fn route_matrix() -> Vec<(&'static str, &'static [Who])> {
         ("/station/opinions/template.csv", STATION_OR_COMMITTEE),
         ("/station/opinions/template.xlsx", STATION_OR_COMMITTEE),
         ("/committee/coverage.xlsx", COMMITTEE),
+        (
+            "/committee/export.csv?draft=changji-urban-heating",
+            COMMITTEE,
+        ),
+        (
+            "/committee/export.xlsx?draft=changji-urban-heating",
+            COMMITTEE,
+        ),
+        (
+            "/committee/export.json?draft=changji-urban-heating",
+            COMMITTEE,
+        ),
     ]
 }
 
