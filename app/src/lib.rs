@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("station/batches/:receipt") view=batch::pages::BatchPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/coverage") view=coverage::pages::CoveragePage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/articles") view=workbench::pages::ArticlesPage ssr=SsrMode::Async/>
+                        <Route path=path!("committee/drafts/:slug/compilation") view=feedback::pages::CompilationPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/articles/:uid") view=workbench::pages::ArticlePage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>

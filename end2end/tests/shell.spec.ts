@@ -247,3 +247,23 @@ test('the committee sees station coverage and reminds the silent stations', asyn
   await page.getByRole('button', { name: /^一键提醒/ }).click();
   await expect(page.getByRole('status')).toHaveText(/^已向 \d+ 个联系点发送提醒邮件。$/);
 });
+
+test('the committee works through an article: clusters, campaigns and a disposition', async ({ page }) => {
+  await login(page, 'committee', 'demo-committee-2026');
+  await page.goto('/committee/drafts/changji-urban-heating/articles');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/逐条处理意见$/);
+  await expectHydration(page);
+  await checkA11y(page);
+  const first = page.locator('table.data tbody a').first();
+  const label = ((await first.textContent()) ?? '').trim();
+  await first.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(label);
+  await expect(page.locator('.figures')).toContainText('收到意见');
+  await checkA11y(page);
+  const cluster = page.locator('.cluster').first();
+  await cluster.locator('summary', { hasText: '处理本组全部意见' }).click();
+  await cluster.getByLabel('处理意见').first().selectOption('existing');
+  await cluster.getByLabel('理由').first().fill('现行条例已有规定');
+  await cluster.getByRole('button', { name: '对本组全部意见保存' }).click();
+  await expect(page.locator('.cluster').first()).toContainText('本组处理意见：已有规定');
+});

@@ -6,6 +6,7 @@
 //! sub-stations' batches; the committee sees all.
 
 pub mod pages;
+#[cfg(feature = "ssr")]
 pub mod pick;
 #[cfg(feature = "ssr")]
 pub mod rows;
@@ -133,15 +134,11 @@ pub struct ImportReport {
     pub errors: Vec<RowError>,
 }
 
+#[cfg(feature = "ssr")]
 fn operator() -> Result<(crate::auth::SessionUser, i64), AppError> {
-    #[cfg(feature = "ssr")]
-    {
-        let user = crate::auth::ssr::require(&[crate::auth::Role::Station])?;
-        let station = user.station_id.ok_or(AppError::Forbidden)?;
-        Ok((user, station))
-    }
-    #[cfg(not(feature = "ssr"))]
-    Err(AppError::Internal)
+    let user = crate::auth::ssr::require(&[crate::auth::Role::Station])?;
+    let station = user.station_id.ok_or(AppError::Forbidden)?;
+    Ok((user, station))
 }
 
 /// Station operator: the entry page's data for one draft (or the list of drafts to choose).

@@ -63,9 +63,7 @@ pub fn label_of(reference: &str) -> Option<String> {
         if rest.is_empty() {
             break;
         }
-        let Some(after) = rest.strip_prefix('第') else {
-            return None;
-        };
+        let after = rest.strip_prefix('第')?;
         let (n, tail) = after.split_once(unit)?;
         let n = numerals::parse(n).filter(|n| *n > 0)?;
         label.push_str(&format!("第{n}{unit}"));

@@ -38,6 +38,9 @@ pub fn is_header(cells: &[String]) -> bool {
     [0, 1, 2].iter().all(|c| found.contains(c))
 }
 
+/// Resolves what was typed for a unit to (uid, label), or says why it cannot.
+pub type FindUnit<'a> = &'a dyn Fn(&str) -> Result<(String, String), String>;
+
 /// One valid row, ready to store.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpinionRow {
@@ -77,7 +80,7 @@ pub fn check(
     residents: &str,
     date: &str,
     today: &str,
-    find: &dyn Fn(&str) -> Result<(String, String), String>,
+    find: FindUnit,
 ) -> Result<Checked, Vec<(&'static str, String)>> {
     let mut errors = Vec::new();
     let unit = unit.trim();
@@ -163,7 +166,7 @@ pub fn check(
 pub fn parse(
     records: Records,
     today: &str,
-    find: &dyn Fn(&str) -> Result<(String, String), String>,
+    find: FindUnit,
 ) -> Result<(Vec<OpinionRow>, Vec<RowError>), RowError> {
     let file_error = |message: String| RowError { line: 0, message };
     let mut records = records.into_iter();

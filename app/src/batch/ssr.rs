@@ -545,7 +545,7 @@ pub async fn forward(
             &format_local(now),
             state.intake.public_base(),
         );
-        crate::outbox::ssr::enqueue(&mut *tx, "batch_receipt", &email, &subject, &text).await?;
+        crate::outbox::ssr::enqueue(&mut tx, "batch_receipt", &email, &subject, &text).await?;
     }
     tx.commit().await?;
     state.search.poke();

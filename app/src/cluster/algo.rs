@@ -621,7 +621,7 @@ mod tests {
     #[test]
     fn copies_with_small_edits_are_one_campaign_and_others_are_not() {
         let base = "我们坚决反对在小区门口设置医院，医院产生的医疗垃圾和噪音会严重影响居民的正常生活，请有关部门重新选址。";
-        let texts = vec![
+        let texts = [
             base.to_string(),
             format!("尊敬的领导：{base}"),
             base.replace("坚决", "强烈"),

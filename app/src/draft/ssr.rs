@@ -533,7 +533,7 @@ pub fn char_diff(old: &str, new: &str) -> (Vec<Segment>, Vec<Segment>) {
     (a, b)
 }
 
-fn article_texts(tree: &DraftTree) -> std::collections::HashMap<String, String> {
+pub(crate) fn article_texts(tree: &DraftTree) -> std::collections::HashMap<String, String> {
     tree.articles()
         .into_iter()
         .map(|a| {

@@ -19,6 +19,8 @@ pub struct FeedbackGroup {
     pub stances: (i64, i64, i64),
     pub disposition: String,
     pub reason: String,
+    /// Where the opinions came from: 网上 and the stations (no personal data).
+    pub sources: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +33,10 @@ pub struct FeedbackArticle {
     pub groups: Vec<FeedbackGroup>,
     /// (disposition label, opinions).
     pub by_disposition: Vec<(String, i64)>,
+    /// The article's text in the first and in the newest version (empty where it did not
+    /// exist).
+    pub original: String,
+    pub revised: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +45,8 @@ pub struct FeedbackReport {
     pub draft_title: String,
     pub published_at: Option<String>,
     pub articles: Vec<FeedbackArticle>,
+    /// Labels of the first and newest versions (一审稿 …).
+    pub versions: (String, String),
 }
 
 /// Public once published (the committee may preview it before).
@@ -52,6 +60,15 @@ pub async fn load_feedback(slug: String) -> Result<FeedbackReport, AppError> {
         )
     });
     ssr::report(&state, &slug, staff).await
+}
+
+/// Committee: the printable 意见汇编 with the 对照表 (available before publication).
+#[server(prefix = "/api", endpoint = "feedback/compilation")]
+pub async fn load_compilation(slug: String) -> Result<FeedbackReport, AppError> {
+    use crate::auth::Role;
+    crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    ssr::report(&state, &slug, true).await
 }
 
 /// Committee: publish (or re-publish) the report. The first publication notifies submitters who

@@ -34,11 +34,30 @@ pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<Feedbac
         slug: slug.into(),
         draft_title: title,
         published_at: published.map(format_local),
-        articles: Vec::new(),
+        ..Default::default()
     };
     if published.is_none() && !staff {
         return Ok(out);
     }
+    let versions: Vec<(String, String)> = sqlx::query_as(
+        "select label, tree_json from draft_version where draft_id = $1 order by number",
+    )
+    .bind(draft_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let texts = |tree_json: &str| {
+        serde_json::from_str::<crate::draft::DraftTree>(tree_json)
+            .map(|t| crate::draft::ssr::article_texts(&t))
+            .unwrap_or_default()
+    };
+    let (first_texts, last_texts) = match (versions.first(), versions.last()) {
+        (Some(f), Some(l)) => {
+            out.versions = (f.0.clone(), l.0.clone());
+            (texts(&f.1), texts(&l.1))
+        }
+        _ => Default::default(),
+    };
+    let stations = crate::workbench::ssr::stations(db).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "select {ROW_COLUMNS} from comment c where c.draft_id = $1 and c.status <> 'rejected' order by c.id"
     ))
@@ -118,7 +137,20 @@ pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<Feedbac
                     reason
                 };
                 let stance = |s: &str| g.iter().filter(|r| r.stance == s).count() as i64;
+                let online = g.iter().filter(|r| r.station_id.is_none()).count();
+                let mut from: BTreeMap<&str, usize> = BTreeMap::new();
+                for r in &g {
+                    if let Some(s) = r.station_id.and_then(|s| stations.get(&s)) {
+                        *from.entry(s.0.as_str()).or_default() += 1;
+                    }
+                }
+                let mut sources = Vec::new();
+                if online > 0 {
+                    sources.push(format!("网上 {online}"));
+                }
+                sources.extend(from.iter().map(|(n, c)| format!("{n} {c}")));
                 FeedbackGroup {
+                    sources: sources.join("、"),
                     summary,
                     received: g.len() as i64,
                     unique: g.iter().filter(|r| !is_copy(r)).count() as i64,
@@ -132,7 +164,7 @@ pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<Feedbac
                 }
             })
             .collect();
-        gs.sort_by(|a, b| b.received.cmp(&a.received));
+        gs.sort_by_key(|g| std::cmp::Reverse(g.received));
         let mut by_disposition: BTreeMap<String, i64> = BTreeMap::new();
         for r in &rs {
             *by_disposition
@@ -145,13 +177,15 @@ pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<Feedbac
             .collect::<std::collections::BTreeSet<_>>()
             .len() as i64;
         out.articles.push(FeedbackArticle {
-            uid,
             label,
             received: rs.len() as i64,
             unique: rs.iter().filter(|r| !is_copy(r)).count() as i64,
             campaigns,
             groups: gs,
             by_disposition: by_disposition.into_iter().collect(),
+            original: first_texts.get(&uid).cloned().unwrap_or_default(),
+            revised: last_texts.get(&uid).cloned().unwrap_or_default(),
+            uid,
         });
     }
     Ok(out)

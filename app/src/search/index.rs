@@ -49,6 +49,9 @@ pub struct Fields {
     pub tracking: Field,
 }
 
+/// A search's query, and the part of it that highlights snippets.
+type BuiltQuery = (Box<dyn Query>, Option<Box<dyn Query>>);
+
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text_opts = TextOptions::default().set_stored().set_indexing_options(
@@ -339,11 +342,7 @@ impl Searchable {
 
     /// The query for a search's text, filters and dates; `None` when the text has no word to
     /// search for. Also the part of it that highlights snippets.
-    fn build_query(
-        &self,
-        p: &SearchParams,
-        public: bool,
-    ) -> Result<Option<(Box<dyn Query>, Option<Box<dyn Query>>)>, AppError> {
+    fn build_query(&self, p: &SearchParams, public: bool) -> Result<Option<BuiltQuery>, AppError> {
         let f = &self.fields;
         let q = p.q.as_deref().unwrap_or("").trim();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();

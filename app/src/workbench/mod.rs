@@ -126,25 +126,19 @@ pub struct ArticleView {
     pub committee: Vec<(i64, String)>,
 }
 
+#[cfg(feature = "ssr")]
 fn committee() -> Result<crate::auth::SessionUser, AppError> {
-    #[cfg(feature = "ssr")]
-    {
-        use crate::auth::Role;
-        crate::auth::ssr::require(&[Role::Committee, Role::Admin])
-    }
-    #[cfg(not(feature = "ssr"))]
-    Err(AppError::Internal)
+    use crate::auth::Role;
+    crate::auth::ssr::require(&[Role::Committee, Role::Admin])
 }
 
+#[cfg(feature = "ssr")]
 fn back_to_article(slug: &str, article: &str) {
-    #[cfg(feature = "ssr")]
     crate::ssr::web::redirect_plain_form(&format!(
         "/committee/drafts/{}/articles/{}",
         crate::components::urlencode(slug),
         crate::components::urlencode(article)
     ));
-    #[cfg(not(feature = "ssr"))]
-    let _ = (slug, article);
 }
 
 /// Committee: the draft's articles with their opinion counts.

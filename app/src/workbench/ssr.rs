@@ -171,6 +171,9 @@ pub async fn articles(state: &AppState, slug: &str) -> Result<ArticleList, AppEr
     })
 }
 
+/// (existing cluster to reuse, unpinned members, keywords, representative).
+type PlannedGroup = (Option<i64>, Vec<i64>, Vec<String>, Option<i64>);
+
 /// A re-clustering computed from what was read at `version`; applied only if nothing changed
 /// the article's clusters meanwhile.
 pub struct Plan {
@@ -178,8 +181,7 @@ pub struct Plan {
     article: String,
     version: i64,
     max_seq: i64,
-    /// (existing cluster to reuse, unpinned members, keywords, representative).
-    groups: Vec<(Option<i64>, Vec<i64>, Vec<String>, Option<i64>)>,
+    groups: Vec<PlannedGroup>,
     /// Pinned clusters' new descriptions: (cluster, keywords, representative).
     pinned: Vec<(i64, Vec<String>, Option<i64>)>,
     campaign_of: HashMap<i64, i64>,
@@ -263,9 +265,8 @@ pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppErro
         }
     }
     for (k, extra) in &pinned_groups {
-        match groups.iter().position(|g| g.0 == Some(*k)) {
-            Some(g) => final_groups[g].extend(extra),
-            None => {}
+        if let Some(g) = groups.iter().position(|g| g.0 == Some(*k)) {
+            final_groups[g].extend(extra);
         }
     }
     let lone_pinned: Vec<(i64, Vec<usize>)> = pinned_groups
@@ -279,7 +280,7 @@ pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppErro
         .collect();
     let described = describe(&words, &all_groups);
     let rep = |d: &(Vec<String>, usize), g: &[usize]| (!g.is_empty()).then(|| rows[d.1].id);
-    let planned: Vec<(Option<i64>, Vec<i64>, Vec<String>, Option<i64>)> = groups
+    let planned: Vec<PlannedGroup> = groups
         .into_iter()
         .zip(&described)
         .zip(&all_groups)
@@ -976,7 +977,8 @@ pub async fn view(
     let is_copy = |r: &Row| matches!(membership.get(&r.id), Some((_, _, Some(f))) if *f != r.id);
     let unique = rows.iter().filter(|r| !is_copy(r)).count() as i64;
     let by_id: HashMap<i64, &Row> = rows.iter().map(|r| (r.id, r)).collect();
-    let cluster_rows: Vec<(i64, String, String, Option<i64>, i64, String, String)> = sqlx::query_as(
+    type ClusterRow = (i64, String, String, Option<i64>, i64, String, String);
+    let cluster_rows: Vec<ClusterRow> = sqlx::query_as(
         "select id, label, keywords, representative_id, pinned, disposition, disposition_reason \
          from opinion_cluster where draft_id = $1 and article_uid = $2",
     )

@@ -260,6 +260,9 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         ("/api/feedback/report", EVERYONE, |_| {
             vec![("slug".into(), "changji-urban-heating".into())]
         }),
+        ("/api/feedback/compilation", COMMITTEE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
         ("/api/feedback/publish", COMMITTEE, |_| {
             vec![("slug".into(), "changji-urban-heating".into())]
         }),

@@ -350,4 +350,26 @@ async fn clusters_campaigns_edits_and_dispositions_on_one_article() {
         )
         .await;
     assert!(page.body.contains("第四条"), "{}", page.body);
+    // The printable compilation: the group, its sources and disposition, and the 对照表.
+    let page = app
+        .get(
+            &format!("/committee/drafts/{SLUG}/compilation"),
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for needle in [
+        "公开征求意见汇编",
+        "对照表",
+        "提高室温标准",
+        "网上",
+        "部分采纳",
+        "室温标准提高到十八摄氏度",
+    ] {
+        assert!(page.body.contains(needle), "{needle}: {}", page.body);
+    }
+    let res = app
+        .post_form("/api/feedback/compilation", &[("slug", SLUG)], None)
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
 }
