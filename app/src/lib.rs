@@ -119,6 +119,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("account") view=account::pages::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/users") view=account::pages::UsersPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/stations") view=station::pages::StationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("admin/stations/:id") view=station::pages::StationEditPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/outbox") view=outbox::pages::OutboxPage ssr=SsrMode::Async/>
                         <Route path=path!("station/notices") view=outbox::notices::NoticesPage ssr=SsrMode::Async/>
                         <Route path=path!("station/opinions") view=batch::pages::IntakePage ssr=SsrMode::Async/>

@@ -361,6 +361,20 @@ impl Building {
         self.members.push(member);
     }
 
+    /// The member most similar to the centre (ties: the first); 0 for no members.
+    fn closest(&self, members: &[usize], vectors: &[Vector]) -> usize {
+        members
+            .iter()
+            .copied()
+            .map(|m| (self.cosine(&vectors[m]), m))
+            .fold(None::<(f32, usize)>, |acc, (s, m)| match acc {
+                Some((bs, bm)) if bs > s || (bs == s && bm < m) => Some((bs, bm)),
+                _ => Some((s, m)),
+            })
+            .map(|x| x.1)
+            .unwrap_or_default()
+    }
+
     fn top_terms(&self, k: usize) -> Vec<u32> {
         let mut t: Vec<(u32, f32)> = self.centroid.iter().map(|(a, b)| (*a, *b)).collect();
         t.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -488,17 +502,7 @@ pub fn clusters(docs: &[Vec<String>], weights: &[f32], params: &Params) -> Vec<C
         .into_values()
         .map(|mut b| {
             b.members.sort_unstable();
-            let representative = b
-                .members
-                .iter()
-                .copied()
-                .map(|m| (b.cosine(&vectors[m]), m))
-                .fold(None::<(f32, usize)>, |acc, (s, m)| match acc {
-                    Some((bs, bm)) if bs > s || (bs == s && bm < m) => Some((bs, bm)),
-                    _ => Some((s, m)),
-                })
-                .map(|x| x.1)
-                .unwrap_or(b.members[0]);
+            let representative = b.closest(&b.members, &vectors);
             Cluster {
                 keywords: b
                     .top_terms(5)
@@ -537,16 +541,7 @@ pub fn describe(docs: &[Vec<String>], groups: &[Vec<usize>]) -> Vec<(Vec<String>
             for &m in g {
                 b.add(&vectors[m], 1.0, m);
             }
-            let representative = g
-                .iter()
-                .copied()
-                .map(|m| (b.cosine(&vectors[m]), m))
-                .fold(None::<(f32, usize)>, |acc, (s, m)| match acc {
-                    Some((bs, bm)) if bs > s || (bs == s && bm < m) => Some((bs, bm)),
-                    _ => Some((s, m)),
-                })
-                .map(|x| x.1)
-                .unwrap_or_default();
+            let representative = b.closest(g, &vectors);
             let keywords = b
                 .top_terms(5)
                 .into_iter()

@@ -38,7 +38,7 @@ fn parse_active(v: &str) -> Option<bool> {
     }
 }
 
-fn plausible_email(e: &str) -> bool {
+pub(crate) fn plausible_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
         return false;
     };
@@ -126,6 +126,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<StationRow>, Vec<RowError>> {
             continue;
         };
         out.push(StationRow {
+            id: 0,
             line: *line,
             name,
             level,
@@ -321,6 +322,7 @@ mod tests {
     fn writing_then_parsing_gives_the_same_rows() {
         let rows = vec![
             StationRow {
+                id: 0,
                 line: 2,
                 name: "州".into(),
                 level: 1,
@@ -330,6 +332,7 @@ mod tests {
                 active: true,
             },
             StationRow {
+                id: 0,
                 line: 3,
                 name: "县, \"新\"".into(),
                 level: 2,

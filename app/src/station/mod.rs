@@ -26,6 +26,9 @@ pub fn level_label(level: i64) -> &'static str {
 /// One row of a station list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StationRow {
+    /// The station's id when it came from the database (0 for a row of a file).
+    #[serde(default)]
+    pub id: i64,
     /// 1-based line number in the file (for error messages).
     pub line: usize,
     pub name: String,
@@ -61,6 +64,53 @@ pub struct ImportSummary {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+}
+
+/// A station being edited: `parent` is the parent's name or path.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationEdit {
+    pub id: i64,
+    pub name: String,
+    pub level: i64,
+    pub parent: String,
+    pub region_code: String,
+    pub email: String,
+    pub active: bool,
+}
+
+/// Admin: one station, for its edit form.
+#[server(prefix = "/api", endpoint = "stations/get")]
+pub async fn get_station(id: i64) -> Result<StationEdit, AppError> {
+    crate::auth::ssr::require(&[crate::auth::Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    ssr::get(&state.db, id).await
+}
+
+/// Admin: rename a station, move it under another parent (one level up), change its region
+/// code or e-mail, or (de)activate it. Its level stays.
+#[server(prefix = "/api", endpoint = "stations/update")]
+pub async fn update_station(
+    id: i64,
+    name: String,
+    parent: String,
+    region_code: String,
+    email: String,
+    active: Option<String>,
+) -> Result<(), AppError> {
+    crate::auth::ssr::require(&[crate::auth::Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    let e = StationEdit {
+        id,
+        name,
+        level: 0,
+        parent,
+        region_code,
+        email,
+        active: active.is_some_and(|a| a == "1" || a == "on" || a == "true"),
+    };
+    ssr::update(&state.db, &e).await?;
+    crate::ssr::web::redirect_plain_form("/admin/stations?saved=1");
+    Ok(())
 }
 
 /// Admin: the station list, parents before children.

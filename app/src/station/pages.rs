@@ -12,6 +12,9 @@ pub fn StationsPage() -> impl IntoView {
     let query = use_query_map();
     let result = move || {
         let q = query.read();
+        if q.get("saved").is_some() {
+            return Some("已保存。".to_string());
+        }
         let n = |k: &str| q.get(k).and_then(|v| v.parse::<usize>().ok());
         let (c, u, s) = (n("created")?, n("updated")?, n("unchanged")?);
         Some(if q.get("checked").is_some() {
@@ -51,7 +54,7 @@ pub fn StationsPage() -> impl IntoView {
                         view! {
                             <p>{format!("共 {total} 个联系点，其中 {active} 个启用。")}</p>
                             <div class="table-wrap"><table class="data">
-                                <thead><tr><th>"名称"</th><th>"层级"</th><th>"上级"</th><th>"区划代码"</th><th>"邮箱"</th><th>"状态"</th></tr></thead>
+                                <thead><tr><th>"名称"</th><th>"层级"</th><th>"上级"</th><th>"区划代码"</th><th>"邮箱"</th><th>"状态"</th><th>"操作"</th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|s| view! {
                                         <tr>
@@ -61,12 +64,56 @@ pub fn StationsPage() -> impl IntoView {
                                             <td>{s.region_code}</td>
                                             <td>{s.email}</td>
                                             <td>{if s.active { "启用" } else { "停用" }}</td>
+                                            <td><a href=format!("/admin/stations/{}", s.id)>"修改"</a></td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
                             </table></div>
                         }.into_any()
                     }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/admin/stations/:id`: rename, move under another parent, change the region code or e-mail,
+/// (de)activate. A plain form.
+#[component]
+pub fn StationEditPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let data = Resource::new(id, super::get_station);
+    view! {
+        <Title text="修改联系点 · 意见"/>
+        <h1>"修改联系点"</h1>
+        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Ok(s) => view! {
+                        <form method="post" action="/api/stations/update" class="stack-form">
+                            <input type="hidden" name="id" value=s.id.to_string()/>
+                            <p class="muted">{format!("层级：{}", level_label(s.level))}</p>
+                            <label for="st-name">"名称"</label>
+                            <input id="st-name" name="name" required maxlength="100" value=s.name/>
+                            <label for="st-parent">"上级联系点（名称，重名时写路径；移动到其他上级时修改此项）"</label>
+                            <input id="st-parent" name="parent" value=s.parent disabled=s.level == 1/>
+                            <label for="st-region">"区划代码"</label>
+                            <input id="st-region" name="region_code" value=s.region_code/>
+                            <label for="st-email">"邮箱"</label>
+                            <input id="st-email" name="email" type="email" value=s.email/>
+                            <label class="inline"><input type="checkbox" name="active" value="1" checked=s.active/>"启用"</label>
+                            <button type="submit" class="button primary">"保存"</button>
+                        </form>
+                        <p><a href="/admin/stations">"← 联系点"</a></p>
+                    }.into_any(),
                 }
             })}
         </Suspense>

@@ -41,6 +41,7 @@ async fn known(conn: &mut sqlx::AnyConnection) -> Result<Vec<(Known, StationRow)
                 name: name.clone(),
             },
             StationRow {
+                id,
                 line: 0,
                 name,
                 level,
@@ -226,4 +227,119 @@ async fn apply(db: &Db, rows: &[StationRow], commit: bool) -> Result<ImportSumma
         tx.commit().await.map_err(internal)?;
     }
     Ok(summary)
+}
+
+/// One station as the edit form shows it.
+pub async fn get(db: &Db, id: i64) -> Result<super::StationEdit, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let (k, r) = known(&mut conn)
+        .await?
+        .into_iter()
+        .find(|(k, _)| k.id == id)
+        .ok_or(AppError::NotFound)?;
+    Ok(super::StationEdit {
+        id: k.id,
+        name: r.name,
+        level: r.level,
+        parent: r.parent,
+        region_code: r.region_code,
+        email: r.email,
+        active: r.active,
+    })
+}
+
+/// Renames, moves (to another parent one level up), re-addresses or (de)activates a station.
+pub async fn update(db: &Db, e: &super::StationEdit) -> Result<(), AppError> {
+    let name = e.name.trim();
+    if name.is_empty() || name.contains('/') || name.chars().count() > 100 {
+        return Err(AppError::validation(
+            "name",
+            "名称不能为空、不可含“/”，且不超过 100 个字",
+        ));
+    }
+    let email = e.email.trim();
+    if !email.is_empty() && !super::csv::plausible_email(email) {
+        return Err(AppError::validation(
+            "email",
+            format!("邮箱“{email}”格式不正确"),
+        ));
+    }
+    let mut tx = db.pool.begin().await?;
+    let all = known(&mut tx).await?;
+    let me = all
+        .iter()
+        .find(|(k, _)| k.id == e.id)
+        .map(|(k, _)| k)
+        .ok_or(AppError::NotFound)?;
+    let parent_key = e.parent.trim().trim_matches('/');
+    let parent_id = if me.level == 1 {
+        if !parent_key.is_empty() {
+            return Err(AppError::validation("parent", "州级联系点不应有上级"));
+        }
+        None
+    } else {
+        let candidates: Vec<&Known> = all
+            .iter()
+            .map(|(k, _)| k)
+            .filter(|k| {
+                k.level == me.level - 1
+                    && if parent_key.contains('/') {
+                        k.path == parent_key
+                    } else {
+                        k.name == parent_key
+                    }
+            })
+            .collect();
+        match candidates.as_slice() {
+            [one] => Some(one.id),
+            [] => {
+                return Err(AppError::validation(
+                    "parent",
+                    format!(
+                        "没有名为“{parent_key}”的{}级联系点",
+                        super::level_label(me.level - 1)
+                    ),
+                ))
+            }
+            many => {
+                return Err(AppError::validation(
+                    "parent",
+                    format!(
+                        "有 {} 个名为“{parent_key}”的联系点，请写完整路径（如 {}）",
+                        many.len(),
+                        many[0].path
+                    ),
+                ))
+            }
+        }
+    };
+    let taken: Option<i64> = sqlx::query_scalar(
+        "select id from station where coalesce(parent_id, 0) = $1 and name = $2 and id <> $3",
+    )
+    .bind(parent_id.unwrap_or(0))
+    .bind(name)
+    .bind(e.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if taken.is_some() {
+        return Err(AppError::validation(
+            "name",
+            format!("上级联系点下已有名为“{name}”的联系点"),
+        ));
+    }
+    sqlx::query(
+        "update station set name = $1, parent_id = $2, region_code = $3, email = $4, active = $5, \
+         updated_at = $6 where id = $7",
+    )
+    .bind(name)
+    .bind(parent_id)
+    .bind(e.region_code.trim())
+    .bind(email)
+    .bind(i64::from(e.active))
+    .bind(now_ms())
+    .bind(e.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

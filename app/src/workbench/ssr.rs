@@ -354,6 +354,23 @@ async fn bump(
     Ok(changed == 1)
 }
 
+/// Removes the article's clusters that no opinion is in any more.
+async fn drop_empty_clusters(
+    tx: &mut sqlx::AnyConnection,
+    draft_id: i64,
+    article: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "delete from opinion_cluster where draft_id = $1 and article_uid = $2 and not exists \
+         (select 1 from cluster_member m where m.cluster_id = opinion_cluster.id)",
+    )
+    .bind(draft_id)
+    .bind(article)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// Stores a plan; refused (and nothing changed) if the clusters were edited since it was read.
 pub async fn apply(db: &Db, plan: Plan) -> Result<usize, AppError> {
     let mut conn = db.pool.acquire().await?;
@@ -466,14 +483,7 @@ pub async fn apply(db: &Db, plan: Plan) -> Result<usize, AppError> {
                 .await?;
         }
     }
-    sqlx::query(
-        "delete from opinion_cluster where draft_id = $1 and article_uid = $2 and not exists \
-         (select 1 from cluster_member m where m.cluster_id = opinion_cluster.id)",
-    )
-    .bind(plan.draft_id)
-    .bind(&plan.article)
-    .execute(&mut *tx)
-    .await?;
+    drop_empty_clusters(&mut tx, plan.draft_id, &plan.article).await?;
     tx.commit().await?;
     Ok(plan.groups.len() + plan.pinned.len())
 }
@@ -687,14 +697,7 @@ pub async fn move_to(
         )
         .await?;
     }
-    sqlx::query(
-        "delete from opinion_cluster where draft_id = $1 and article_uid = $2 and not exists \
-         (select 1 from cluster_member m where m.cluster_id = opinion_cluster.id)",
-    )
-    .bind(draft_id)
-    .bind(&article)
-    .execute(&mut *tx)
-    .await?;
+    drop_empty_clusters(&mut tx, draft_id, &article).await?;
     bump(&mut tx, draft_id, &article, None, None).await?;
     tx.commit().await?;
     Ok((slug, article, target))

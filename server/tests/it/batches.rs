@@ -659,6 +659,85 @@ async fn coverage_shows_who_answered_and_reminds_the_silent_ones_once() {
 }
 
 #[tokio::test]
+async fn admins_rename_move_and_deactivate_a_station() {
+    let app = TestApp::new().await;
+    server::demo::seed_stations(&app.db).await.unwrap();
+    let admin = app.login(Role::Admin).await;
+    let (village, township, _) = three_stations(&app).await;
+    let (name, region): (String, String) =
+        sqlx::query_as("select name, region_code from station where id = $1")
+            .bind(village)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let other: (i64, String) = sqlx::query_as(
+        "select id, name from station where level = 3 and id <> $1 order by id limit 1",
+    )
+    .bind(township)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let id = village.to_string();
+    let form = |name: &str, parent: &str, email: &str, active: &str| {
+        vec![
+            ("id".to_string(), id.clone()),
+            ("name".to_string(), name.to_string()),
+            ("parent".to_string(), parent.to_string()),
+            ("region_code".to_string(), region.clone()),
+            ("email".to_string(), email.to_string()),
+            ("active".to_string(), active.to_string()),
+        ]
+    };
+    let post = |f: Vec<(String, String)>| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let pairs: Vec<(&str, &str)> =
+                f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post_form("/api/stations/update", &pairs, Some(&admin))
+                .await
+        }
+    };
+    // Bad moves and names are refused with the reason; nothing changes.
+    for (f, needle) in [
+        (form(&name, "不存在的镇", "", "1"), "没有名为“不存在的镇”"),
+        (
+            form(&name, "昌吉回族自治州", "", "1"),
+            "没有名为“昌吉回族自治州”的乡镇街道级",
+        ),
+        (form("", &other.1, "", "1"), "名称"),
+        (form(&name, &other.1, "not-an-address", "1"), "邮箱"),
+    ] {
+        let res = post(f).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        assert!(res.body.contains(needle), "{needle}: {}", res.body);
+    }
+    let parent: i64 = sqlx::query_scalar("select parent_id from station where id = $1")
+        .bind(village)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(parent, township);
+    // A move under another township, renamed, with an address, deactivated.
+    let res = post(form("新名村", &other.1, "xin@example.cn", "")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let (n, p, e, a): (String, i64, String, i64) =
+        sqlx::query_as("select name, parent_id, email, active from station where id = $1")
+            .bind(village)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (n.as_str(), p, e.as_str(), a),
+        ("新名村", other.0, "xin@example.cn", 0)
+    );
+    let page = app
+        .get(&format!("/admin/stations/{village}"), Some(&admin))
+        .await;
+    assert!(page.body.contains("新名村"), "{}", page.body);
+}
+
+#[tokio::test]
 async fn station_lists_round_trip_through_xlsx() {
     let app = TestApp::new().await;
     server::demo::seed(&app.db).await.unwrap();

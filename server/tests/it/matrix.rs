@@ -55,6 +55,8 @@ struct Ctx {
     /// A batch forwarded by the test station (every test operator's own).
     receipt: String,
     today: String,
+    /// The station every test operator acts for (level 1).
+    station_id: i64,
     /// Two clusters of their own for each caller (renamed, merged), one holding `comment_id`.
     clusters: (i64, i64),
     n: usize,
@@ -126,6 +128,19 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         }),
         ("/api/stations/list", ADMIN, |_| vec![]),
         ("/api/stations/upload", ADMIN, |_| vec![]),
+        ("/api/stations/get", ADMIN, |c| {
+            vec![("id".into(), c.station_id.to_string())]
+        }),
+        ("/api/stations/update", ADMIN, |c| {
+            vec![
+                ("id".into(), c.station_id.to_string()),
+                ("name".into(), "测试联系点".into()),
+                ("parent".into(), "".into()),
+                ("region_code".into(), "".into()),
+                ("email".into(), "".into()),
+                ("active".into(), "1".into()),
+            ]
+        }),
         ("/api/moderation/queue", COMMITTEE, |_| {
             vec![("status".into(), "all".into())]
         }),
@@ -431,6 +446,7 @@ async fn authorisation_matrix_holds() {
             .unwrap(),
             receipt: receipt.clone(),
             today: today.clone(),
+            station_id: test_station,
             clusters: {
                 let new_cluster = || async {
                     sqlx::query_scalar::<_, i64>(
