@@ -418,3 +418,78 @@ async fn admins_import_and_export_stations_in_the_browser() {
         page.body.len()
     );
 }
+
+/// `yijian cluster`: the workbench's clustering for a JSON-lines file, per article when given.
+#[test]
+fn cluster_groups_a_file_and_names_bad_lines() {
+    let dir = temp_dir("cluster");
+    let file = dir.join("opinions.jsonl");
+    let campaign =
+        "坚决反对提高热费，热费已经很高了，普通家庭负担不起，请委员会慎重考虑群众的承受能力。";
+    let mut lines = Vec::new();
+    for i in 0..4 {
+        lines.push(serde_json::json!({ "id": format!("c{i}"), "text": format!("{campaign}{}", "！".repeat(i)), "article": 12 }));
+    }
+    for (i, t) in [
+        "供热温度太低，家里只有十六度，要求提高供热温度标准。",
+        "室内供热温度达不到十八度，希望提高供热温度。",
+        "冬季供热温度不达标，老人冻得不行，供热温度应当提高。",
+    ]
+    .iter()
+    .enumerate()
+    {
+        lines.push(serde_json::json!({ "id": 100 + i, "text": t, "article": 12 }));
+    }
+    lines.push(serde_json::json!({ "id": "other", "text": "供热温度太低，要求提高供热温度标准。", "article": "13" }));
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&file, text.join("\n")).unwrap();
+    let out = yijian()
+        .args(["cluster", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["opinions"], 8);
+    assert_eq!(
+        v["campaigns"][0]["ids"],
+        serde_json::json!(["c0", "c1", "c2", "c3"])
+    );
+    assert_eq!(v["campaigns"][0]["article"], "12");
+    let clusters = v["clusters"].as_array().unwrap();
+    let of = |id: serde_json::Value| {
+        clusters
+            .iter()
+            .position(|c| c["ids"].as_array().unwrap().contains(&id))
+            .unwrap()
+    };
+    assert_eq!(of(serde_json::json!(100)), of(serde_json::json!(101)));
+    assert_eq!(of(serde_json::json!(101)), of(serde_json::json!(102)));
+    // Opinions on another article are never put with these.
+    assert_ne!(of(serde_json::json!("other")), of(serde_json::json!(100)));
+    let all: usize = clusters
+        .iter()
+        .map(|c| c["ids"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(all, 8);
+    assert!(clusters
+        .iter()
+        .all(|c| c["ids"].as_array().unwrap().contains(&c["representative"])));
+    // A bad line stops it with its number.
+    std::fs::write(&file, format!("{}\n{{\"id\": 1}}\n", text[0])).unwrap();
+    let out = yijian()
+        .args(["cluster", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2") && err.contains("\"text\""), "{err}");
+    let out = yijian()
+        .args(["cluster", file.to_str().unwrap(), "--join", "2"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--join must be between 0 and 1"));
+}
