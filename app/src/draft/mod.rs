@@ -345,6 +345,13 @@ pub struct CompareRow {
     pub new_label: String,
     pub old: Vec<Segment>,
     pub new: Vec<Segment>,
+    /// The article's stable identity.
+    #[serde(default)]
+    pub uid: String,
+    /// Opinions whose disposition names a unit of this article as changed because of them
+    /// (tracking number and disposition), once the committee has published its feedback.
+    #[serde(default)]
+    pub because: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

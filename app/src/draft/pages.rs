@@ -187,7 +187,12 @@ pub fn ComparePage() -> impl IntoView {
                                             <tr>
                                                 <td><strong>{r.old_label}</strong>" "{segments(r.old, false)}</td>
                                                 <td><strong>{r.new_label}</strong>" "{segments(r.new, true)}</td>
-                                                <td>{r.change.label()}</td>
+                                                <td>
+                                                    {r.change.label()}
+                                                    {(!r.because.is_empty()).then(|| view! {
+                                                        <p class="muted because">{format!("据意见修改：{}", r.because.join("、"))}</p>
+                                                    })}
+                                                </td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

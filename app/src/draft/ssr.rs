@@ -603,7 +603,7 @@ pub async fn compare(
         Some((_, n)) => *n += 1,
         None => summary.push((c, 1)),
     };
-    let row = |change, old_label: &str, new_label: &str, o: &str, n: &str| {
+    let row = |change, uid: &str, old_label: &str, new_label: &str, o: &str, n: &str| {
         let (old_segs, new_segs) = char_diff(o, n);
         CompareRow {
             change,
@@ -611,13 +611,15 @@ pub async fn compare(
             new_label: new_label.into(),
             old: old_segs,
             new: new_segs,
+            uid: uid.into(),
+            because: Vec::new(),
         }
     };
     for (uid, label, text, number) in &new_arts {
         match old_by_uid.get(uid.as_str()) {
             Some(o) if o.2 != *text => {
                 count(Change::Amended);
-                rows.push(row(Change::Amended, &o.1, label, &o.2, text));
+                rows.push(row(Change::Amended, uid, &o.1, label, &o.2, text));
             }
             Some(o) => count(if o.3 == *number {
                 Change::Unchanged
@@ -626,14 +628,44 @@ pub async fn compare(
             }),
             None => {
                 count(Change::New);
-                rows.push(row(Change::New, "", label, "", text));
+                rows.push(row(Change::New, uid, "", label, "", text));
             }
         }
     }
     for (uid, label, text, _) in &old_arts {
         if !new_uids.contains(uid.as_str()) {
             count(Change::Deleted);
-            rows.push(row(Change::Deleted, label, "", text, ""));
+            rows.push(row(Change::Deleted, uid, label, "", text, ""));
+        }
+    }
+    // Comment → change traceability: the opinions whose disposition names units of an article
+    // as changed because of them; public once the feedback report is.
+    let traced: Vec<(String, String, String)> = sqlx::query_as(
+        "select c.tracking, c.disposition, c.disposition_units from comment c \
+         join draft d on d.id = c.draft_id join feedback_publication f on f.draft_id = d.id \
+         where d.slug = $1 and c.disposition_units <> '' order by c.id",
+    )
+    .bind(slug)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut by_article: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for (tracking, disposition, units) in traced {
+        let units: Vec<String> = serde_json::from_str(&units).unwrap_or_default();
+        let mut articles: Vec<&str> = units
+            .iter()
+            .map(|u| crate::search::index::article_of(u))
+            .collect();
+        articles.dedup();
+        for a in articles {
+            by_article.entry(a.to_string()).or_default().push(format!(
+                "{tracking}（{}）",
+                crate::workbench::disposition_label(&disposition)
+            ));
+        }
+    }
+    for r in &mut rows {
+        if let Some(list) = by_article.get(&r.uid) {
+            r.because = list.clone();
         }
     }
     Ok(Comparison {

@@ -330,6 +330,65 @@ async fn clusters_campaigns_edits_and_dispositions_on_one_article() {
     );
     assert!(!public.body.contains("someone@example.cn"));
 
+    // The 对照表 of the readings names the opinions an amended article was changed for.
+    let cmp = app
+        .post_form("/api/drafts/compare", &[("slug", SLUG)], None)
+        .await;
+    assert_eq!(cmp.status, StatusCode::OK, "{}", cmp.body);
+    let cmp: Value = serde_json::from_str(&cmp.body).unwrap();
+    let amended = cmp["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["change"] == "amended")
+        .expect("the demo's second reading amends an article")["uid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let n: u64 = rand::random::<u64>() & ((1 << 35) - 1);
+    let changed_for: (i64, String) = sqlx::query_as(
+        "insert into comment (draft_id, version_number, unit_uid, unit_label, stance, reason, tracking, \
+         status, created_at) values ($1, 1, $2, '', 'amend', '建议修改本条。', $3, 'published', 0) \
+         returning id, tracking",
+    )
+    .bind(draft_id)
+    .bind(&amended)
+    .bind(app::comment::tracking::make(n))
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    let res = app
+        .post_form(
+            "/api/workbench/dispose",
+            &[
+                ("ids[]", &changed_for.0.to_string()),
+                ("disposition", "adopted"),
+                ("reason", "已按意见修改"),
+                ("units[]", &amended),
+            ],
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let cmp = app
+        .post_form("/api/drafts/compare", &[("slug", SLUG)], None)
+        .await;
+    let cmp: Value = serde_json::from_str(&cmp.body).unwrap();
+    let row = cmp["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["uid"] == amended.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        row["because"],
+        serde_json::json!([format!("{}（采纳）", changed_for.1)])
+    );
+    assert!(
+        !cmp.to_string().contains(&tracking),
+        "an opinion without changed units is not listed"
+    );
     // The pages render for the committee.
     let page = app
         .get(
