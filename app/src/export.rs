@@ -107,7 +107,12 @@ pub async fn filter(
                 .ok_or_else(|| bad(k, format!("日期“{d}”无效：应为 2026-11-27 这样的日期"))),
         }
     };
-    let (from, to) = (day("from", &p.from)?, day("to", &p.to)?);
+    // A day chosen on the search page's facet is a one-day range.
+    let one_day = day("day", &get("day"))?;
+    let (from, to) = (
+        day("from", &p.from)?.or(one_day.clone()),
+        day("to", &p.to)?.or(one_day),
+    );
     if let (Some(f), Some(t)) = (&from, &to) {
         if f > t {
             return Err(bad(

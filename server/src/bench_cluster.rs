@@ -219,6 +219,7 @@ pub fn run(args: ClusterBenchArgs) -> Result<()> {
     emit("cluster", "campaign_recall", recall, "ratio");
     emit("cluster", "campaign_groups", groups.len() as f64, "groups");
     real_messages(&args.corpus)?;
+    quality_script();
     // Baseline: identical text after removing spaces and punctuation and folding case.
     let started = Instant::now();
     let mut exact: HashMap<String, Vec<usize>> = HashMap::new();
@@ -289,4 +290,37 @@ fn real_messages(path: &std::path::Path) -> Result<()> {
     emit("cluster", "real_pairs_same_user", same_subject, "ratio");
     emit("cluster", "real_exact_repeat_recall", exact_recall, "ratio");
     Ok(())
+}
+
+/// Runs `server/scripts/cluster_quality.py` (our clusters against scikit-learn's, ARI and NMI)
+/// when Python with scikit-learn is there; says why not otherwise.
+fn quality_script() {
+    let script = std::path::Path::new("server/scripts/cluster_quality.py");
+    let has_sklearn = std::process::Command::new("python3")
+        .args(["-c", "import sklearn"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !script.exists() || !has_sklearn {
+        eprintln!(
+            "cluster quality against scikit-learn skipped: needs {} (run from the repository root) and `pip install scikit-learn`",
+            script.display()
+        );
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    match std::process::Command::new("python3")
+        .arg(script)
+        .arg(exe)
+        .output()
+    {
+        Ok(o) => {
+            print!("{}", String::from_utf8_lossy(&o.stdout));
+            if !o.status.success() {
+                eprintln!("{}", String::from_utf8_lossy(&o.stderr));
+            }
+        }
+        Err(e) => eprintln!("cannot run {}: {e}", script.display()),
+    }
 }

@@ -135,6 +135,20 @@ fn SearchPage(public: bool) -> impl IntoView {
             </div>
             <p class="hint">"多个词同时出现才算命中；引号内为短语；OR（或）表示任一；词前加减号（或 NOT）表示排除。"</p>
         </form>
+        {move || {
+            // The committee exports what it sees: the same filters, one draft at a time.
+            let p = params.get();
+            (!public && p.draft.is_some()).then(|| {
+                let qs = p.query_string(&[("page", None), ("sort", None), ("kind", None)]);
+                view! {
+                    <p class="export-links">"按当前条件导出："
+                        <a href=format!("/committee/export.xlsx?{qs}")>"Excel"</a>" · "
+                        <a href=format!("/committee/export.csv?{qs}")>"CSV"</a>" · "
+                        <a href=format!("/committee/export.json?{qs}")>"JSON（公开数据）"</a>
+                    </p>
+                }
+            })
+        }}
         <Suspense fallback=|| view! { <p>"检索中…"</p> }>
             {move || Suspend::new(async move {
                 let p = params.get();

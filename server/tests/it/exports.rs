@@ -92,6 +92,7 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
         ("&article=abc", "条文"),
         ("&level=9", "层级"),
         ("&disposition=perhaps", "处理意见"),
+        ("&day=2026-02-30", "日期"),
     ] {
         let res = app
             .get(
@@ -107,6 +108,20 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
         );
         assert!(res.body.contains(needle), "{query}: {}", res.body);
     }
+    // The search page's day facet is a one-day range.
+    let today = app::draft::time::format_day(app::ssr::now_ms());
+    let start = app::draft::time::parse_local(&today).unwrap();
+    let of_today = app
+        .count(&format!("select count(*) from comment where created_at >= {start} and created_at < {} and draft_id = (select id from draft where slug = '{SLUG}')", start + 86_400_000))
+        .await;
+    let csv = app
+        .get(
+            &format!("/committee/export.csv?draft={SLUG}&day={today}"),
+            Some(&committee),
+        )
+        .await;
+    let records = app::sheet::read_table(csv.body.as_bytes(), "", |_| true).unwrap();
+    assert_eq!(records.len() as i64, of_today + 1);
     let res = app
         .get(
             "/committee/export.csv?draft=no-such-draft",
