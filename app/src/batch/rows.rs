@@ -45,19 +45,14 @@ pub type FindUnit<'a> = &'a dyn Fn(&str) -> Result<(String, String), String>;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpinionRow {
     pub line: usize,
-    pub uid: String,
-    pub label: String,
-    pub stance: Stance,
-    pub text: String,
-    pub method: &'static str,
-    pub residents: i64,
-    pub collected_on: String,
+    pub opinion: Checked,
     /// Content digest plus the occurrence of the same content earlier in the file: the same
     /// file imported twice gives the same keys, two identical rows in one file different ones.
     pub import_key: String,
 }
 
 /// One opinion's fields, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checked {
     pub uid: String,
     pub label: String,
@@ -215,13 +210,7 @@ pub fn parse(
                 let import_key = hex::encode(Sha256::digest(format!("{content}\u{1f}{n}")));
                 valid.push(OpinionRow {
                     line,
-                    uid: c.uid,
-                    label: c.label,
-                    stance: c.stance,
-                    text: c.text,
-                    method: c.method,
-                    residents: c.residents,
-                    collected_on: c.collected_on,
+                    opinion: c,
                     import_key,
                 });
             }
@@ -285,9 +274,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(valid.len(), 2);
-        assert_eq!((valid[0].line, valid[0].residents), (2, 15));
+        assert_eq!((valid[0].line, valid[0].opinion.residents), (2, 15));
         // Same content twice: two opinions, different keys.
-        assert_eq!(valid[1].collected_on, "2026-11-20");
+        assert_eq!(valid[1].opinion.collected_on, "2026-11-20");
         assert_ne!(valid[0].import_key, valid[1].import_key);
         let at = |line: usize| -> Vec<String> {
             errors

@@ -168,14 +168,30 @@ pub async fn record(
 ) -> Result<i64, AppError> {
     let d = state.intake.units(slug).await?;
     let c = check(&d, f)?;
-    let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
+    let mut conn = state.db.pool.acquire().await?;
+    insert(&mut conn, station, d.draft_id, &c, None, by)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+/// Stores one recorded opinion; with an import key, nothing (`None`) when that file row was
+/// imported before.
+async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    station: i64,
+    draft_id: i64,
+    c: &Checked,
+    import_key: Option<&str>,
+    by: i64,
+) -> Result<Option<i64>, AppError> {
+    Ok(sqlx::query_scalar(
         "insert into station_opinion (station_id, draft_id, unit_uid, unit_label, stance, text, \
-         method, residents, collected_on, created_by, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) returning id",
+         method, residents, collected_on, import_key, created_by, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+         on conflict do nothing returning id",
     )
     .bind(station)
-    .bind(d.draft_id)
+    .bind(draft_id)
     .bind(&c.uid)
     .bind(&c.label)
     .bind(c.stance.as_str())
@@ -183,11 +199,11 @@ pub async fn record(
     .bind(c.method)
     .bind(c.residents)
     .bind(&c.collected_on)
+    .bind(import_key)
     .bind(by)
-    .bind(now)
-    .fetch_one(&state.db.pool)
-    .await?;
-    Ok(id)
+    .bind(now_ms())
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 /// One of the station's own opinions with its draft's slug. Another station's is not found.
@@ -337,29 +353,17 @@ pub async fn import(
     }
     let mut conn = state.db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
-    let now = now_ms();
     for r in &valid {
-        let stored = sqlx::query(
-            "insert into station_opinion (station_id, draft_id, unit_uid, unit_label, stance, \
-             text, method, residents, collected_on, import_key, created_by, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) on conflict do nothing",
+        let stored = insert(
+            &mut tx,
+            station,
+            d.draft_id,
+            &r.opinion,
+            Some(&r.import_key),
+            by,
         )
-        .bind(station)
-        .bind(d.draft_id)
-        .bind(&r.uid)
-        .bind(&r.label)
-        .bind(r.stance.as_str())
-        .bind(&r.text)
-        .bind(r.method)
-        .bind(r.residents)
-        .bind(&r.collected_on)
-        .bind(&r.import_key)
-        .bind(by)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if stored == 1 {
+        .await?;
+        if stored.is_some() {
             report.imported += 1;
         } else {
             report.already += 1;
