@@ -32,6 +32,14 @@ pub enum AppError {
     /// Logged in, but the role may not do this.
     #[error("forbidden")]
     Forbidden,
+    /// The role may do this in general, but not here (work assigned to someone else); the
+    /// message says whose it is.
+    #[error("{0}")]
+    Refused(String),
+    /// This server cannot do it as set up (a missing program or font); the message says what
+    /// to install.
+    #[error("{0}")]
+    Unsupported(String),
     #[error("not found")]
     NotFound,
     /// Wrong name or password. One variant for both so that a login failure does not tell
@@ -70,14 +78,14 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => 400,
             AppError::Unauthorized { .. } | AppError::BadCredentials => 401,
-            AppError::Forbidden | AppError::CrossSite => 403,
+            AppError::Forbidden | AppError::CrossSite | AppError::Refused(_) => 403,
             AppError::NotFound => 404,
             AppError::Conflict(_) => 409,
             AppError::PayloadTooLarge { .. } => 413,
             AppError::Validation(_) => 422,
             AppError::RateLimited { .. } => 429,
             AppError::Internal => 500,
-            AppError::Unavailable { .. } => 503,
+            AppError::Unavailable { .. } | AppError::Unsupported(_) => 503,
         }
     }
 
@@ -105,7 +113,7 @@ impl AppError {
                 .map(|e| e.message.as_str())
                 .collect::<Vec<_>>()
                 .join("；"),
-            AppError::Conflict(m) => m.clone(),
+            AppError::Conflict(m) | AppError::Refused(m) | AppError::Unsupported(m) => m.clone(),
             AppError::RateLimited { retry_after_s } => {
                 format!("操作过于频繁，请在 {} 后再试。", wait_text(*retry_after_s))
             }

@@ -581,10 +581,44 @@ pub async fn xlsx(
         for p in &params {
             q = q.bind(p);
         }
-        let per_unit = if f.ids.is_some() {
-            Vec::new()
-        } else {
-            q.fetch_all(&db.pool).await?
+        let per_unit = match &f.ids {
+            None => q.fetch_all(&db.pool).await?,
+            // Ids from the search index are checked here, as the rows are: the summary counts
+            // the same opinions the article sheets list.
+            Some(ids) => {
+                let (light_sql, params) = sql_in(
+                    f,
+                    "c.id, c.unit_uid, c.unit_label, c.stance, c.disposition",
+                    false,
+                    false,
+                );
+                let mut q = sqlx::query_as::<_, (i64, String, String, String, String)>(&light_sql)
+                    .bind(f.draft_id);
+                for p in &params {
+                    q = q.bind(p);
+                }
+                let mut per: std::collections::BTreeMap<String, (String, [i64; 5])> =
+                    Default::default();
+                for (id, uid, label, stance, disposition) in q.fetch_all(&db.pool).await? {
+                    if ids.binary_search(&id).is_err() {
+                        continue;
+                    }
+                    let e = per.entry(uid).or_insert_with(|| (label, [0; 5]));
+                    e.1[0] += 1;
+                    match stance.as_str() {
+                        "support" => e.1[1] += 1,
+                        "oppose" => e.1[2] += 1,
+                        "amend" => e.1[3] += 1,
+                        _ => {}
+                    }
+                    if !disposition.is_empty() {
+                        e.1[4] += 1;
+                    }
+                }
+                per.into_iter()
+                    .map(|(uid, (label, v))| (uid, label, v[0], v[1], v[2], v[3], v[4]))
+                    .collect()
+            }
         };
         let mut per_article: Vec<(String, String, [i64; 5])> = Vec::new();
         for (uid, label, n, s, o, a, d) in per_unit {

@@ -217,6 +217,12 @@ pub struct ServeArgs {
     /// Hour of the day (China time, 0–23) from which the digest of the previous day is sent.
     #[arg(long, env = "YIJIAN_DIGEST_HOUR", default_value_t = 8, value_parser = clap::value_parser!(i64).range(0..24))]
     pub digest_hour: i64,
+    /// Chromium (or Chrome) that prints the 意见汇编 to PDF. Without it, `chromium`,
+    /// `chromium-browser`, `google-chrome` are looked for on the PATH; the PDF also needs a
+    /// Chinese font (Debian: fonts-noto-cjk). Without either, the download explains what is
+    /// missing and the page still prints from the browser.
+    #[arg(long, env = "YIJIAN_PDF_BROWSER")]
+    pub pdf_browser: Option<PathBuf>,
     /// Sender of outgoing mail.
     #[arg(
         long,

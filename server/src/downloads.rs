@@ -123,6 +123,31 @@ pub async fn coverage_xlsx(
     }
 }
 
+/// The draft's 意见汇编 printed to PDF (committee): the compilation page's view on A4.
+pub async fn compilation_pdf(
+    State(state): State<AppState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    req: Request,
+) -> Response {
+    if let Err(e) = authorize(&viewer(&req), &[Role::Committee, Role::Admin]) {
+        return fail(e);
+    }
+    let report = match app::feedback::ssr::report(&state, &slug, true).await {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let html = app::feedback::pdf::document(&report);
+    match app::feedback::pdf::print(&html, state.settings.pdf_browser.as_deref()).await {
+        Ok(pdf) => attachment(
+            "application/pdf",
+            "compilation.pdf",
+            &format!("《{}》意见汇编.pdf", report.draft_title),
+            pdf,
+        ),
+        Err(e) => fail(e),
+    }
+}
+
 /// A body fed by a task writing chunks into a bounded channel.
 fn streamed(
     content_type: &'static str,

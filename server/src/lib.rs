@@ -57,6 +57,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/committee/coverage.xlsx", get(downloads::coverage_xlsx))
         .route(
+            "/committee/drafts/{slug}/compilation.pdf",
+            get(downloads::compilation_pdf),
+        )
+        .route(
             "/committee/export.csv",
             get(|State(s): State<AppState>, Query(q), req| {
                 downloads::export(downloads::ExportFormat::Csv, s, q, req)

@@ -44,6 +44,7 @@ pub fn settings_from(args: &ServeArgs) -> Settings {
         comment_per_contact_per_hour: args.comment_per_contact_per_hour,
         intake_queue: args.intake_queue,
         search_dir: Some(args.data.data_dir.join("search")),
+        pdf_browser: args.pdf_browser.clone(),
     }
 }
 

@@ -219,13 +219,25 @@ pub fn pair_scores(groups: &[Vec<usize>], truth: &[Option<u32>]) -> (f64, f64) {
 /// Sparse vector: (term id, weight), sorted by term id, L2-normalised.
 type Vector = Vec<(u32, f32)>;
 
+/// Function words and courtesies of two or more characters: common to opinions on any topic,
+/// they would only blur the clusters and fill the keywords (“关于”, “希望采纳”).
+const STOP_WORDS: &[&str] = &[
+    "一个", "一些", "不是", "以及", "但是", "你们", "其中", "关于", "可以", "各位", "因为", "如果",
+    "对于", "就是", "已经", "希望", "并且", "我们", "或者", "所以", "采纳", "是否", "没有", "然后",
+    "这个", "这些", "那个", "那些", "还是", "而且", "谢谢", "什么", "怎么", "他们", "您好",
+];
+
 /// Words of a text as clustering sees them: jieba words of two or more characters (single
-/// characters are mostly particles), digits-only words left out.
+/// characters are mostly particles), without digits-only words and [`STOP_WORDS`].
 pub fn words(text: &str) -> Vec<String> {
     crate::search::tokenize::tokens(text, false)
         .into_iter()
         .map(|t| t.text.to_lowercase())
-        .filter(|w| w.chars().count() >= 2 && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| {
+            w.chars().count() >= 2
+                && !w.chars().all(|c| c.is_ascii_digit())
+                && !STOP_WORDS.contains(&w.as_str())
+        })
         .collect()
 }
 

@@ -4,6 +4,8 @@
 
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod pdf;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 
 use crate::error::AppError;

@@ -1,6 +1,6 @@
 //! `/drafts/:slug/feedback`: the public 意见采纳情况说明.
 
-use super::load_feedback;
+use super::{load_feedback, FeedbackReport};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -55,7 +55,8 @@ pub fn FeedbackPage() -> impl IntoView {
 
 /// `/committee/drafts/:slug/compilation`: the printable 意见汇编 — per article the text, the
 /// opinions summarised by group with counts and sources, how they were handled — and the 对照表
-/// (原条文 | 修改后条文 | 意见摘要 | 来源 | 处理意见 | 理由). A4 with the print stylesheet.
+/// (原条文 | 修改后条文 | 意见摘要 | 来源 | 处理意见 | 理由). A4 with the print stylesheet; the
+/// server prints the same view to PDF.
 #[component]
 pub fn CompilationPage() -> impl IntoView {
     let params = use_params_map();
@@ -65,64 +66,103 @@ pub fn CompilationPage() -> impl IntoView {
         <Title text="意见汇编 · 意见"/>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
-                let r = match data.await {
-                    Err(e) => return view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
-                    Ok(r) => r,
-                };
-                let total: i64 = r.articles.iter().map(|a| a.received).sum();
-                let (from, to) = r.versions.clone();
-                view! {
-                    <article class="compilation">
-                        <h1>{format!("《{}》公开征求意见汇编", r.draft_title)}</h1>
-                        <p class="muted">{format!("共收到意见 {total} 条，涉及 {} 条条文。", r.articles.len())}</p>
-                        <p class="print-hide"><button type="button" class="button" onclick="window.print()">"打印"</button>
-                            " 或使用浏览器的“打印”另存为 PDF（A4）。"</p>
-                        <h2>"一、逐条意见"</h2>
-                        {r.articles.iter().map(|a| view! {
-                            <section class="compilation-article">
-                                <h3>{a.label.clone()}</h3>
-                                {(!a.revised.is_empty()).then(|| view! { <blockquote class="article-text">{a.revised.clone()}</blockquote> })}
-                                <p>{format!("收到意见 {} 条，不同意见 {} 条。", a.received, a.unique)}</p>
-                                <ol>
-                                    {a.groups.iter().map(|g| view! {
-                                        <li>
-                                            <strong>{g.summary.clone()}</strong>
-                                            {format!("（{} 条；来源：{}）", g.received, g.sources)}
-                                            <br/>{format!("处理意见：{}{}", g.disposition, if g.reason.is_empty() { String::new() } else { format!("。理由：{}", g.reason) })}
-                                        </li>
-                                    }).collect_view()}
-                                </ol>
-                            </section>
-                        }).collect_view()}
-                        <h2>"二、对照表"</h2>
-                        <table class="data compare-table">
-                            <thead><tr>
-                                <th>{format!("原条文（{from}）")}</th><th>{format!("修改后条文（{to}）")}</th>
-                                <th>"意见摘要"</th><th>"来源"</th><th>"处理意见"</th><th>"理由"</th>
-                            </tr></thead>
-                            <tbody>
-                                {r.articles.into_iter().flat_map(|a| {
-                                    let n = a.groups.len().max(1);
-                                    let original = if a.original.is_empty() { "（新增）".to_string() } else { a.original.clone() };
-                                    let revised = if a.revised.is_empty() { "（删除）".to_string() } else if a.revised == a.original { "（未修改）".to_string() } else { a.revised.clone() };
-                                    a.groups.into_iter().enumerate().map(move |(i, g)| view! {
-                                        <tr>
-                                            {(i == 0).then(|| view! {
-                                                <td rowspan=n.to_string() class="cell-text">{format!("{}\n{}", a.label, original)}</td>
-                                                <td rowspan=n.to_string() class="cell-text">{revised.clone()}</td>
-                                            })}
-                                            <td>{format!("{}（{} 条）", g.summary, g.received)}</td>
-                                            <td>{g.sources}</td>
-                                            <td>{g.disposition}</td>
-                                            <td class="cell-text">{g.reason}</td>
-                                        </tr>
-                                    }).collect::<Vec<_>>()
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </article>
-                }.into_any()
+                match data.await {
+                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Ok(r) => view! { <Compilation report=r/> }.into_any(),
+                }
             })}
         </Suspense>
+    }
+}
+
+/// "网上 25、五星村 1、…" cut to its first entries for a table cell; the full list is in part
+/// one of the compilation.
+fn brief_sources(sources: &str) -> String {
+    const SHOWN: usize = 3;
+    let parts: Vec<&str> = sources.split('、').collect();
+    if parts.len() <= SHOWN + 1 {
+        return sources.to_string();
+    }
+    format!("{}等 {} 处", parts[..SHOWN].join("、"), parts.len())
+}
+
+/// The 意见汇编 itself, without data loading: the page shows it and the PDF prints it.
+#[component]
+pub fn Compilation(report: FeedbackReport) -> impl IntoView {
+    let r = report;
+    let total: i64 = r.articles.iter().map(|a| a.received).sum();
+    let (from, to) = r.versions.clone();
+    let pdf = format!(
+        "/committee/drafts/{}/compilation.pdf",
+        crate::components::urlencode(&r.slug)
+    );
+    view! {
+        <article class="compilation">
+            <h1>{format!("《{}》公开征求意见汇编", r.draft_title)}</h1>
+            <p class="muted">{format!("共收到意见 {total} 条，涉及 {} 条条文。", r.articles.len())}</p>
+            <p class="print-hide button-row">
+                <a class="button primary" href=pdf>"下载 PDF（A4）"</a>
+                <button type="button" class="button" onclick="window.print()">"打印"</button>
+            </p>
+            <h2>"一、逐条意见"</h2>
+            {r.articles.iter().map(|a| view! {
+                <section class="compilation-article">
+                    <h3>{a.label.clone()}</h3>
+                    {(!a.revised.is_empty()).then(|| view! { <blockquote class="article-text">{a.revised.clone()}</blockquote> })}
+                    <p>{format!("收到意见 {} 条，不同意见 {} 条。", a.received, a.unique)}</p>
+                    <ol>
+                        {a.groups.iter().map(|g| view! {
+                            <li>
+                                <strong>{g.summary.clone()}</strong>
+                                {format!("（{} 条；来源：{}）", g.received, g.sources)}
+                                <br/>{format!("处理意见：{}{}", g.disposition, if g.reason.is_empty() { String::new() } else { format!("。理由：{}", g.reason) })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </section>
+            }).collect_view()}
+            <h2>"二、对照表"</h2>
+            <table class="data compare-table">
+                <thead><tr>
+                    <th>{format!("原条文（{from}）")}</th><th>{format!("修改后条文（{to}）")}</th>
+                    <th>"意见摘要"</th><th>"来源"</th><th>"处理意见"</th><th>"理由"</th>
+                </tr></thead>
+                <tbody>
+                    {r.articles.into_iter().flat_map(|a| {
+                        let n = a.groups.len().max(1);
+                        let original = if a.original.is_empty() { "（新增）".to_string() } else { a.original.clone() };
+                        let revised = if a.revised.is_empty() { "（删除）".to_string() } else if a.revised == a.original { "（未修改）".to_string() } else { a.revised.clone() };
+                        a.groups.into_iter().enumerate().map(move |(i, g)| view! {
+                            <tr>
+                                {(i == 0).then(|| view! {
+                                    <td rowspan=n.to_string() class="cell-text">{format!("{}\n{}", a.label, original)}</td>
+                                    <td rowspan=n.to_string() class="cell-text">{revised.clone()}</td>
+                                })}
+                                <td>{format!("{}（{} 条）", g.summary, g.received)}</td>
+                                <td>{brief_sources(&g.sources)}</td>
+                                <td>{g.disposition}</td>
+                                <td class="cell-text">{g.reason}</td>
+                            </tr>
+                        }).collect::<Vec<_>>()
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </article>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn long_source_lists_are_cut_for_the_table() {
+        assert_eq!(super::brief_sources("网上 3"), "网上 3");
+        assert_eq!(
+            super::brief_sources("网上 3、甲 1、乙 2、丙 1"),
+            "网上 3、甲 1、乙 2、丙 1"
+        );
+        assert_eq!(
+            super::brief_sources("网上 3、甲 1、乙 2、丙 1、丁 1"),
+            "网上 3、甲 1、乙 2等 5 处"
+        );
     }
 }

@@ -39,6 +39,8 @@ pub struct Settings {
     /// Where this server keeps its search index; `None` keeps it in memory (rebuilt from the
     /// database at every start).
     pub search_dir: Option<std::path::PathBuf>,
+    /// The Chromium that prints PDFs; `None` looks for one on the PATH.
+    pub pdf_browser: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -58,6 +60,7 @@ impl Default for Settings {
             comment_per_contact_per_hour: 30,
             intake_queue: 4096,
             search_dir: None,
+            pdf_browser: None,
         }
     }
 }

@@ -43,6 +43,8 @@ pub struct ArticleRow {
     pub received: i64,
     pub disposed: i64,
     pub clusters: i64,
+    /// The member it is assigned to (empty: nobody).
+    pub assigned_to: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +88,11 @@ pub struct ClusterView {
     pub disposition: String,
     pub disposition_reason: String,
     pub pinned: bool,
+    /// The member it is assigned to (empty: nobody).
+    pub assigned_id: Option<i64>,
+    pub assigned_to: String,
+    /// Assigned to others: the viewer may look but not edit.
+    pub locked: bool,
     /// The first members (distinct ones; copies folded into `copies`).
     pub members: Vec<Member>,
 }
@@ -122,7 +129,10 @@ pub struct ArticleView {
     pub unclustered: i64,
     /// Units of this article in the newest version (uid, label), to link dispositions to.
     pub units: Vec<(String, String)>,
+    pub assigned_id: Option<i64>,
     pub assigned_to: String,
+    /// Assigned to someone else: the viewer may look but not edit or reassign.
+    pub locked: bool,
     pub committee: Vec<(i64, String)>,
 }
 
@@ -152,9 +162,14 @@ pub async fn list_articles(slug: String) -> Result<ArticleList, AppError> {
 /// Committee: everything about one article (re-clustered first when new opinions arrived).
 #[server(prefix = "/api", endpoint = "workbench/article")]
 pub async fn load_article(slug: String, article: String) -> Result<ArticleView, AppError> {
-    committee()?;
+    let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
-    ssr::view(&state, &slug, &article, true).await
+    let mut v = ssr::view(&state, &slug, &article, true).await?;
+    v.locked = !actor.may(&[v.assigned_id]);
+    for c in &mut v.clusters {
+        c.locked = !actor.may(&[v.assigned_id, c.assigned_id]);
+    }
+    Ok(v)
 }
 
 /// Committee: cluster the article's opinions again now (the committee's edits are kept).
@@ -170,9 +185,9 @@ pub async fn recluster(slug: String, article: String) -> Result<usize, AppError>
 /// Committee: give a cluster a name (empty: the keywords name it again).
 #[server(prefix = "/api", endpoint = "workbench/rename")]
 pub async fn rename_cluster(cluster: i64, label: String) -> Result<(), AppError> {
-    let user = committee()?;
+    let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
-    let (slug, article) = ssr::rename(&state.db, user.id, cluster, &label).await?;
+    let (slug, article) = ssr::rename(&state.db, actor, cluster, &label).await?;
     back_to_article(&slug, &article);
     Ok(())
 }
@@ -180,10 +195,9 @@ pub async fn rename_cluster(cluster: i64, label: String) -> Result<(), AppError>
 /// Committee: merge clusters (of one article) into the first.
 #[server(prefix = "/api", endpoint = "workbench/merge")]
 pub async fn merge_clusters(clusters: Option<Vec<i64>>) -> Result<i64, AppError> {
-    let user = committee()?;
+    let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
-    let (slug, article, into) =
-        ssr::merge(&state.db, user.id, &clusters.unwrap_or_default()).await?;
+    let (slug, article, into) = ssr::merge(&state.db, actor, &clusters.unwrap_or_default()).await?;
     back_to_article(&slug, &article);
     Ok(into)
 }
@@ -192,10 +206,10 @@ pub async fn merge_clusters(clusters: Option<Vec<i64>>) -> Result<i64, AppError>
 /// one split off.
 #[server(prefix = "/api", endpoint = "workbench/move")]
 pub async fn move_opinions(ids: Option<Vec<i64>>, to: i64) -> Result<i64, AppError> {
-    let user = committee()?;
+    let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
     let (slug, article, cluster) =
-        ssr::move_to(&state.db, user.id, &ids.unwrap_or_default(), to).await?;
+        ssr::move_to(&state.db, actor, &ids.unwrap_or_default(), to).await?;
     back_to_article(&slug, &article);
     Ok(cluster)
 }
@@ -211,7 +225,7 @@ pub async fn dispose(
     reason: String,
     units: Option<Vec<String>>,
 ) -> Result<usize, AppError> {
-    let user = committee()?;
+    let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
     let target = match cluster {
         Some(c) if c > 0 => ssr::Target::Cluster(c),
@@ -219,7 +233,7 @@ pub async fn dispose(
     };
     let (slug, article, n) = ssr::dispose(
         &state,
-        user.id,
+        actor,
         target,
         &disposition,
         &reason,
@@ -230,12 +244,24 @@ pub async fn dispose(
     Ok(n)
 }
 
-/// Committee: assign the article to a committee member (0: nobody).
+/// Committee: assign the article to a committee member (0: nobody). While it is assigned, only
+/// that member (or an administrator) records dispositions and edits clusters on it.
 #[server(prefix = "/api", endpoint = "workbench/assign")]
 pub async fn assign_article(slug: String, article: String, account: i64) -> Result<(), AppError> {
-    let user = committee()?;
+    let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
-    ssr::assign(&state.db, user.id, &slug, &article, account).await?;
+    ssr::assign(&state, actor, &slug, &article, account).await?;
+    back_to_article(&slug, &article);
+    Ok(())
+}
+
+/// Committee: assign one cluster to a committee member (0: nobody), e.g. a large group of an
+/// article split among several members.
+#[server(prefix = "/api", endpoint = "workbench/assign-cluster")]
+pub async fn assign_cluster(cluster: i64, account: i64) -> Result<(), AppError> {
+    let actor = ssr::Actor::of(&committee()?);
+    let state = crate::ssr::app_state()?;
+    let (slug, article) = ssr::assign_cluster(&state.db, actor, cluster, account).await?;
     back_to_article(&slug, &article);
     Ok(())
 }

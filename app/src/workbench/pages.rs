@@ -54,7 +54,7 @@ pub fn ArticlesPage() -> impl IntoView {
                         }}</button>
                     </form>
                     <div class="table-wrap"><table class="data">
-                        <thead><tr><th>"条文"</th><th>"意见"</th><th>"已处理"</th><th>"分组"</th></tr></thead>
+                        <thead><tr><th>"条文"</th><th>"意见"</th><th>"已处理"</th><th>"分组"</th><th>"负责人"</th></tr></thead>
                         <tbody>
                             {l.articles.into_iter().map(|a| view! {
                                 <tr>
@@ -62,6 +62,7 @@ pub fn ArticlesPage() -> impl IntoView {
                                     <td class="num">{a.received}</td>
                                     <td class="num">{a.disposed}</td>
                                     <td class="num">{a.clusters}</td>
+                                    <td>{a.assigned_to}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -104,11 +105,18 @@ fn disposition_fields(units: &[(String, String)], current: &str, reason: &str) -
     }
 }
 
-fn member_row(m: Member, units: Vec<(String, String)>) -> impl IntoView {
+fn member_row(
+    m: Member,
+    units: Vec<(String, String)>,
+    move_form: &str,
+    locked: bool,
+) -> impl IntoView {
     let cb = format!("m-{}", m.id);
     view! {
         <li class="member">
-            <input type="checkbox" name="ids[]" value=m.id.to_string() id=cb.clone()/>
+            {(!locked).then(|| view! {
+                <input type="checkbox" name="ids[]" value=m.id.to_string() id=cb.clone() form=move_form.to_string()/>
+            })}
             <label for=cb>
                 <span class=format!("stance-badge stance-{}", m.stance)>{stance_label(&m.stance)}</span>
                 " " {m.unit_label.clone()} {format!("（第 {} 稿）", m.version)} " · " {m.tracking.clone()}
@@ -122,6 +130,7 @@ fn member_row(m: Member, units: Vec<(String, String)>) -> impl IntoView {
             } else {
                 format!("{}：{}", disposition_label(&m.disposition), m.disposition_reason)
             }}</p>
+            {(!locked).then(|| view! {
             <details>
                 <summary>"处理这条意见"</summary>
                 <form method="post" action="/api/workbench/dispose" class="stack-form">
@@ -130,7 +139,19 @@ fn member_row(m: Member, units: Vec<(String, String)>) -> impl IntoView {
                     <button type="submit" class="button">"保存"</button>
                 </form>
             </details>
+            })}
         </li>
+    }
+}
+
+fn assign_select(committee: &[(i64, String)], current: Option<i64>) -> impl IntoView {
+    view! {
+        <select name="account">
+            <option value="0">"未分配"</option>
+            {committee.iter().map(|(id, n)| view! {
+                <option value=id.to_string() selected=current == Some(*id)>{n.clone()}</option>
+            }).collect_view()}
+        </select>
     }
 }
 
@@ -138,6 +159,7 @@ fn cluster_block(
     c: ClusterView,
     others: Vec<(i64, String)>,
     units: Vec<(String, String)>,
+    committee: Vec<(i64, String)>,
 ) -> impl IntoView {
     let name = if c.label.is_empty() {
         c.keywords.join(" · ")
@@ -161,7 +183,12 @@ fn cluster_block(
                 "本组尚未处理。".to_string()
             } else {
                 format!("本组处理意见：{}。理由：{}", disposition_label(&c.disposition), c.disposition_reason)
-            }}</p>
+            }}
+            {(!c.assigned_to.is_empty()).then(|| view! { <span class="muted">{format!(" 负责人：{}", c.assigned_to)}</span> })}</p>
+            {c.locked.then(|| view! {
+                <p class="muted">"本组已分配给其他成员，您可以查看，但不能处理或调整。"</p>
+            })}
+            {(!c.locked).then(|| view! {
             <details>
                 <summary>"处理本组全部意见 / 重命名"</summary>
                 <form method="post" action="/api/workbench/dispose" class="stack-form">
@@ -174,11 +201,20 @@ fn cluster_block(
                     <label>"分组名称 "<input name="label" maxlength="100" value=c.label.clone()/></label>
                     <button type="submit" class="button">"重命名"</button>
                 </form>
+                <form method="post" action="/api/workbench/assign-cluster" class="inline-form">
+                    <input type="hidden" name="cluster" value=c.id.to_string()/>
+                    <label>"本组负责人 "{assign_select(&committee, c.assigned_id)}</label>
+                    " "<button type="submit" class="button">"分配"</button>
+                </form>
             </details>
-            <form method="post" action="/api/workbench/move" id=members_form class="members-form">
-                <ol class="members">
-                    {c.members.into_iter().map(|m| member_row(m, units.clone())).collect_view()}
-                </ol>
+            })}
+            // The per-opinion forms cannot sit inside the move form (forms do not nest): the
+            // checkboxes join it through their `form` attribute instead.
+            <ol class="members">
+                {c.members.into_iter().map(|m| member_row(m, units.clone(), &members_form, c.locked)).collect_view()}
+            </ol>
+            {(!c.locked).then(|| view! {
+            <form method="post" action="/api/workbench/move" id=members_form.clone() class="members-form">
                 <label>"把勾选的意见移到 "
                     <select name="to">
                         <option value="0">"新的分组（拆分）"</option>
@@ -187,6 +223,7 @@ fn cluster_block(
                 </label>
                 " "<button type="submit" class="button">"移动"</button>
             </form>
+            })}
         </section>
     }
 }
@@ -208,6 +245,7 @@ fn article_body(v: ArticleView) -> AnyView {
         })
         .collect();
     let units = v.units.clone();
+    let committee = v.committee.clone();
     view! {
         <p class="muted"><a href=format!("/committee/drafts/{s}/articles")>{format!("《{}》", v.draft_title)}</a></p>
         <h1>{v.label.clone()}</h1>
@@ -225,20 +263,18 @@ fn article_body(v: ArticleView) -> AnyView {
                 <input type="hidden" name="article" value=v.article_uid.clone()/>
                 <button type="submit" class="button">"重新聚类（保留人工调整）"</button>
             </form>
-            <form method="post" action="/api/workbench/assign" class="inline-form">
-                <input type="hidden" name="slug" value=v.slug.clone()/>
-                <input type="hidden" name="article" value=v.article_uid.clone()/>
-                <label>"负责人 "
-                    <select name="account">
-                        <option value="0">"未分配"</option>
-                        {v.committee.iter().map(|(id, n)| view! {
-                            <option value=id.to_string() selected=*n == v.assigned_to>{n.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                " "<button type="submit" class="button">"分配"</button>
-            </form>
+            {(!v.locked).then(|| view! {
+                <form method="post" action="/api/workbench/assign" class="inline-form">
+                    <input type="hidden" name="slug" value=v.slug.clone()/>
+                    <input type="hidden" name="article" value=v.article_uid.clone()/>
+                    <label>"负责人 "{assign_select(&v.committee, v.assigned_id)}</label>
+                    " "<button type="submit" class="button">"分配"</button>
+                </form>
+            })}
         </div>
+        {v.locked.then(|| view! {
+            <p class="alert">{format!("本条已分配给{}。您可以查看，但只有负责人或管理员可以处理和调整分组。", v.assigned_to)}</p>
+        })}
         <div class="count-grid">
             {counts("态度", v.by_stance.clone())}
             {counts("渠道", v.by_channel.clone())}
@@ -264,7 +300,7 @@ fn article_body(v: ArticleView) -> AnyView {
         </form>
         {v.clusters.into_iter().map(|c| {
             let others: Vec<(i64, String)> = names.iter().filter(|(id, _)| *id != c.id).cloned().collect();
-            cluster_block(c, others, units.clone())
+            cluster_block(c, others, units.clone(), committee.clone())
         }).collect_view()}
     }
     .into_any()

@@ -122,6 +122,14 @@ pub async fn articles(state: &AppState, slug: &str) -> Result<ArticleList, AppEr
     .fetch_all(&state.db.pool)
     .await?;
     let clusters: HashMap<String, i64> = clusters.into_iter().collect();
+    let assigned: Vec<(String, String)> = sqlx::query_as(
+        "select s.article_uid, a.display_name from article_state s join account a on a.id = s.assigned_to \
+         where s.draft_id = $1",
+    )
+    .bind(draft_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let assigned: HashMap<String, String> = assigned.into_iter().collect();
     let mut per: BTreeMap<String, (String, i64, i64)> = BTreeMap::new();
     for (uid, label, n, disposed) in rows {
         let article = article_of(&uid).to_string();
@@ -146,6 +154,7 @@ pub async fn articles(state: &AppState, slug: &str) -> Result<ArticleList, AppEr
         .into_iter()
         .map(|(uid, (label, received, disposed))| ArticleRow {
             clusters: clusters.get(&uid).copied().unwrap_or(0),
+            assigned_to: assigned.get(&uid).cloned().unwrap_or_default(),
             uid,
             label,
             received,
@@ -527,7 +536,76 @@ async fn audit(
     Ok(())
 }
 
-/// (draft id, slug, article) of a cluster.
+/// Who edits on the workbench: a committee member or an administrator.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor {
+    pub id: i64,
+    pub admin: bool,
+}
+
+impl Actor {
+    pub fn of(user: &crate::auth::SessionUser) -> Actor {
+        Actor {
+            id: user.id,
+            admin: user.role == crate::auth::Role::Admin,
+        }
+    }
+
+    /// While an article or cluster is assigned, only its assignees (the cluster's or the
+    /// article's) and administrators act on it; unassigned work is open to every member.
+    pub fn may(&self, owners: &[Option<i64>]) -> bool {
+        let owners: Vec<i64> = owners.iter().flatten().copied().collect();
+        self.admin || owners.is_empty() || owners.contains(&self.id)
+    }
+}
+
+/// Refuses, naming the assignees, when `actor` may not act on the article (and cluster).
+async fn may_act(
+    tx: &mut sqlx::AnyConnection,
+    actor: Actor,
+    draft_id: i64,
+    article: &str,
+    cluster: Option<i64>,
+) -> Result<(), AppError> {
+    if actor.admin {
+        return Ok(());
+    }
+    let on_article: Option<(i64, String)> = sqlx::query_as(
+        "select a.id, a.display_name from article_state s join account a on a.id = s.assigned_to \
+         where s.draft_id = $1 and s.article_uid = $2",
+    )
+    .bind(draft_id)
+    .bind(article)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let on_cluster: Option<(i64, String)> = match cluster {
+        Some(k) => {
+            sqlx::query_as(
+                "select a.id, a.display_name from opinion_cluster k join account a on a.id = k.assigned_to \
+                 where k.id = $1",
+            )
+            .bind(k)
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        None => None,
+    };
+    if actor.may(&[
+        on_article.as_ref().map(|o| o.0),
+        on_cluster.as_ref().map(|o| o.0),
+    ]) {
+        return Ok(());
+    }
+    let whom = match (&on_cluster, &on_article) {
+        (Some(c), _) => format!("本组意见已分配给{}", c.1),
+        (None, Some(a)) => format!("本条已分配给{}", a.1),
+        (None, None) => String::new(),
+    };
+    Err(AppError::Refused(format!(
+        "{whom}，只有负责人或管理员可以处理；如需接手，请先由负责人或管理员改派"
+    )))
+}
+
 async fn cluster_home(
     tx: &mut sqlx::AnyConnection,
     cluster: i64,
@@ -544,7 +622,7 @@ async fn cluster_home(
 
 pub async fn rename(
     db: &Db,
-    by: i64,
+    actor: Actor,
     cluster: i64,
     label: &str,
 ) -> Result<(String, String), AppError> {
@@ -555,6 +633,7 @@ pub async fn rename(
     let mut conn = db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
     let (draft_id, slug, article) = cluster_home(&mut tx, cluster).await?;
+    may_act(&mut tx, actor, draft_id, &article, Some(cluster)).await?;
     let before: String = sqlx::query_scalar("select label from opinion_cluster where id = $1")
         .bind(cluster)
         .fetch_one(&mut *tx)
@@ -571,14 +650,25 @@ pub async fn rename(
         .execute(&mut *tx)
         .await?;
     bump(&mut tx, draft_id, &article, None, None).await?;
-    audit(&mut tx, by, "cluster", cluster, "rename", &before, &label).await?;
+    audit(
+        &mut tx, actor.id, "cluster", cluster, "rename", &before, &label,
+    )
+    .await?;
     tx.commit().await?;
     Ok((slug, article))
 }
 
-pub async fn merge(db: &Db, by: i64, clusters: &[i64]) -> Result<(String, String, i64), AppError> {
-    let mut ids: Vec<i64> = clusters.to_vec();
-    ids.dedup();
+pub async fn merge(
+    db: &Db,
+    actor: Actor,
+    clusters: &[i64],
+) -> Result<(String, String, i64), AppError> {
+    let mut ids: Vec<i64> = Vec::new();
+    for &k in clusters {
+        if !ids.contains(&k) {
+            ids.push(k);
+        }
+    }
     if ids.len() < 2 {
         return Err(AppError::validation("clusters", "请至少选择两个分组再合并"));
     }
@@ -593,6 +683,9 @@ pub async fn merge(db: &Db, by: i64, clusters: &[i64]) -> Result<(String, String
                 "只能合并同一条文下的分组；所选分组属于不同条文，未合并".into(),
             ));
         }
+    }
+    for &k in &ids {
+        may_act(&mut tx, actor, draft_id, &article, Some(k)).await?;
     }
     for &k in &ids[1..] {
         sqlx::query("update cluster_member set cluster_id = $1, pinned = 1 where cluster_id = $2")
@@ -618,7 +711,7 @@ pub async fn merge(db: &Db, by: i64, clusters: &[i64]) -> Result<(String, String
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     audit(
         &mut tx,
-        by,
+        actor.id,
         "cluster",
         into,
         "merge",
@@ -633,7 +726,7 @@ pub async fn merge(db: &Db, by: i64, clusters: &[i64]) -> Result<(String, String
 /// Moves opinions to cluster `to` of the same article, or (0) into a new cluster.
 pub async fn move_to(
     db: &Db,
-    by: i64,
+    actor: Actor,
     ids: &[i64],
     to: i64,
 ) -> Result<(String, String, i64), AppError> {
@@ -662,6 +755,9 @@ pub async fn move_to(
         from.push(k);
     }
     let (draft_id, slug, article) = home.ok_or(AppError::Internal)?;
+    for &k in &from {
+        may_act(&mut tx, actor, draft_id, &article, Some(k)).await?;
+    }
     let now = now_ms();
     let target = if to == 0 {
         sqlx::query_scalar(
@@ -678,6 +774,7 @@ pub async fn move_to(
         if h.0 != draft_id || h.2 != article {
             return Err(AppError::Conflict("只能移到同一条文下的分组".into()));
         }
+        may_act(&mut tx, actor, draft_id, &article, Some(to)).await?;
         to
     };
     for (id, k) in ids.iter().zip(&from) {
@@ -688,7 +785,7 @@ pub async fn move_to(
             .await?;
         audit(
             &mut tx,
-            by,
+            actor.id,
             "comment",
             id,
             "move",
@@ -712,7 +809,7 @@ pub enum Target {
 /// before). Returns (slug, article, opinions changed).
 pub async fn dispose(
     state: &AppState,
-    by: i64,
+    actor: Actor,
     target: Target,
     disposition: &str,
     reason: &str,
@@ -759,6 +856,24 @@ pub async fn dispose(
         }
     };
     let (draft_id, slug, article) = home;
+    match cluster {
+        Some(k) => may_act(&mut tx, actor, draft_id, &article, Some(k)).await?,
+        None => {
+            let mut seen = Vec::new();
+            for id in &ids {
+                let k: Option<i64> = sqlx::query_scalar(
+                    "select cluster_id from cluster_member where comment_id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if !seen.contains(&k) {
+                    seen.push(k);
+                    may_act(&mut tx, actor, draft_id, &article, k).await?;
+                }
+            }
+        }
+    }
     // Units linked must be units of this article in the newest version.
     let du = state.intake.units(&slug).await?;
     let allowed: Vec<String> = du
@@ -798,14 +913,14 @@ pub async fn dispose(
         .bind(disposition)
         .bind(&reason)
         .bind(&units_json)
-        .bind(by)
+        .bind(actor.id)
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
         .await?;
         audit(
             &mut tx,
-            by,
+            actor.id,
             "comment",
             id,
             "dispose",
@@ -827,42 +942,60 @@ pub async fn dispose(
         .bind(k)
         .execute(&mut *tx)
         .await?;
-        audit(&mut tx, by, "cluster", k, "dispose", "", disposition).await?;
+        audit(&mut tx, actor.id, "cluster", k, "dispose", "", disposition).await?;
     }
     tx.commit().await?;
     state.search.poke();
     Ok((slug, article, changed))
 }
 
+/// The member to assign to (`0`: nobody), who must be an active committee member.
+async fn assignee(db: &Db, account: i64) -> Result<Option<i64>, AppError> {
+    if account == 0 {
+        return Ok(None);
+    }
+    let role: Option<String> =
+        sqlx::query_scalar("select role from account where id = $1 and active = 1")
+            .bind(account)
+            .fetch_optional(&db.pool)
+            .await?;
+    if !matches!(role.as_deref(), Some("committee" | "admin")) {
+        return Err(AppError::validation("account", "只能分配给起草委员会成员"));
+    }
+    Ok(Some(account))
+}
+
+/// Assigns an article to a member. Reassigning work someone else holds is for that member or an
+/// administrator.
 pub async fn assign(
-    db: &Db,
-    by: i64,
+    state: &AppState,
+    actor: Actor,
     slug: &str,
     article: &str,
     account: i64,
 ) -> Result<(), AppError> {
+    let db = &state.db;
     let (draft_id, _) = draft_of(db, slug).await?;
-    let who = if account == 0 {
-        None
-    } else {
-        let role: Option<String> =
-            sqlx::query_scalar("select role from account where id = $1 and active = 1")
-                .bind(account)
-                .fetch_optional(&db.pool)
-                .await?;
-        if !matches!(role.as_deref(), Some("committee" | "admin")) {
-            return Err(AppError::validation("account", "只能分配给起草委员会成员"));
-        }
-        Some(account)
-    };
+    if state.intake.units(slug).await?.label(article).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let who = assignee(db, account).await?;
     let mut conn = db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
+    may_act(&mut tx, actor, draft_id, article, None).await?;
     sqlx::query(
         "insert into article_state (draft_id, article_uid, version) values ($1, $2, 0) on conflict do nothing",
     )
     .bind(draft_id)
     .bind(article)
     .execute(&mut *tx)
+    .await?;
+    let before: Option<i64> = sqlx::query_scalar(
+        "select assigned_to from article_state where draft_id = $1 and article_uid = $2",
+    )
+    .bind(draft_id)
+    .bind(article)
+    .fetch_one(&mut *tx)
     .await?;
     sqlx::query(
         "update article_state set assigned_to = $1 where draft_id = $2 and article_uid = $3",
@@ -874,16 +1007,61 @@ pub async fn assign(
     .await?;
     audit(
         &mut tx,
-        by,
+        actor.id,
         "article",
         format!("{slug}#{article}"),
         "assign",
-        "",
+        &before.unwrap_or(0).to_string(),
         &account.to_string(),
     )
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Assigns a cluster to a member. The cluster is pinned, so re-clustering keeps it (and the
+/// assignment) whole.
+pub async fn assign_cluster(
+    db: &Db,
+    actor: Actor,
+    cluster: i64,
+    account: i64,
+) -> Result<(String, String), AppError> {
+    let who = assignee(db, account).await?;
+    let mut conn = db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    let (draft_id, slug, article) = cluster_home(&mut tx, cluster).await?;
+    may_act(&mut tx, actor, draft_id, &article, Some(cluster)).await?;
+    let before: Option<i64> =
+        sqlx::query_scalar("select assigned_to from opinion_cluster where id = $1")
+            .bind(cluster)
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query(
+        "update opinion_cluster set assigned_to = $1, pinned = 1, updated_at = $2 where id = $3",
+    )
+    .bind(who)
+    .bind(now_ms())
+    .bind(cluster)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("update cluster_member set pinned = 1 where cluster_id = $1")
+        .bind(cluster)
+        .execute(&mut *tx)
+        .await?;
+    bump(&mut tx, draft_id, &article, None, None).await?;
+    audit(
+        &mut tx,
+        actor.id,
+        "cluster",
+        cluster,
+        "assign",
+        &before.unwrap_or(0).to_string(),
+        &account.to_string(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((slug, article))
 }
 
 fn count_by(items: impl Iterator<Item = String>) -> Vec<(String, i64)> {
@@ -980,10 +1158,21 @@ pub async fn view(
     let is_copy = |r: &Row| matches!(membership.get(&r.id), Some((_, _, Some(f))) if *f != r.id);
     let unique = rows.iter().filter(|r| !is_copy(r)).count() as i64;
     let by_id: HashMap<i64, &Row> = rows.iter().map(|r| (r.id, r)).collect();
-    type ClusterRow = (i64, String, String, Option<i64>, i64, String, String);
+    type ClusterRow = (
+        i64,
+        String,
+        String,
+        Option<i64>,
+        i64,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+    );
     let cluster_rows: Vec<ClusterRow> = sqlx::query_as(
-        "select id, label, keywords, representative_id, pinned, disposition, disposition_reason \
-         from opinion_cluster where draft_id = $1 and article_uid = $2",
+        "select k.id, k.label, k.keywords, k.representative_id, k.pinned, k.disposition, \
+         k.disposition_reason, k.assigned_to, a.display_name from opinion_cluster k \
+         left join account a on a.id = k.assigned_to where k.draft_id = $1 and k.article_uid = $2",
     )
     .bind(draft_id)
     .bind(article)
@@ -992,7 +1181,17 @@ pub async fn view(
     let mut clusters: Vec<ClusterView> = cluster_rows
         .into_iter()
         .map(
-            |(id, label, keywords, rep, pinned, disposition, disposition_reason)| {
+            |(
+                id,
+                label,
+                keywords,
+                rep,
+                pinned,
+                disposition,
+                disposition_reason,
+                assigned_id,
+                assigned_name,
+            )| {
                 let in_it: Vec<&Row> = rows
                     .iter()
                     .filter(|r| membership.get(&r.id).is_some_and(|m| m.0 == id))
@@ -1020,6 +1219,9 @@ pub async fn view(
                     disposition,
                     disposition_reason,
                     pinned: pinned != 0,
+                    assigned_id,
+                    assigned_to: assigned_name.unwrap_or_default(),
+                    locked: false,
                     members: in_it
                         .iter()
                         .filter(|r| !is_copy(r))
@@ -1067,8 +1269,8 @@ pub async fn view(
             .map(|s| crate::station::level_label(s.1).to_string())
             .unwrap_or_else(|| "网上".into())
     };
-    let assigned: Option<String> = sqlx::query_scalar(
-        "select a.display_name from article_state s join account a on a.id = s.assigned_to \
+    let assigned: Option<(i64, String)> = sqlx::query_as(
+        "select a.id, a.display_name from article_state s join account a on a.id = s.assigned_to \
          where s.draft_id = $1 and s.article_uid = $2",
     )
     .bind(draft_id)
@@ -1124,7 +1326,9 @@ pub async fn view(
         campaign_list,
         unclustered: (rows.len() as i64 - clustered).max(0),
         units,
-        assigned_to: assigned.unwrap_or_default(),
+        assigned_id: assigned.as_ref().map(|a| a.0),
+        assigned_to: assigned.map(|a| a.1).unwrap_or_default(),
+        locked: false,
         committee,
     })
 }

@@ -171,6 +171,20 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
         .map(|r| r.1[1].parse::<i64>().unwrap())
         .sum();
     assert_eq!(total, all);
+    // With the search filter, the summary counts what the article sheets list.
+    let res = app
+        .get(
+            &format!("/committee/export.xlsx?draft={SLUG}&q=%E5%A4%AA%E5%B7%AE"),
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let summary = app::sheet::read_table(&res.bytes, "汇总", |_| false).unwrap();
+    let counted: i64 = summary[1..]
+        .iter()
+        .map(|r| r.1[1].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(counted, found.len() as i64 - 1, "{summary:?}");
 
     // JSON open data: published only, no names or contacts, personal data masked in the text.
     let published = app

@@ -272,6 +272,12 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
                 ("account".into(), "0".into()),
             ]
         }),
+        ("/api/workbench/assign-cluster", COMMITTEE, |c| {
+            vec![
+                ("cluster".into(), c.clusters.0.to_string()),
+                ("account".into(), "0".into()),
+            ]
+        }),
         ("/api/feedback/report", EVERYONE, |_| {
             vec![("slug".into(), "changji-urban-heating".into())]
         }),
@@ -318,6 +324,10 @@ fn route_matrix() -> Vec<(&'static str, &'static [Who])> {
         ),
         (
             "/committee/export.json?draft=changji-urban-heating",
+            COMMITTEE,
+        ),
+        (
+            "/committee/drafts/changji-urban-heating/compilation.pdf",
             COMMITTEE,
         ),
     ]

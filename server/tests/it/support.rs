@@ -72,6 +72,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as received (for binary downloads).
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -210,6 +212,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

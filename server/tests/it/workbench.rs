@@ -431,4 +431,272 @@ async fn clusters_campaigns_edits_and_dispositions_on_one_article() {
         .post_form("/api/feedback/compilation", &[("slug", SLUG)], None)
         .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+
+    // The same compilation as a PDF, with its Chinese text as text and a CJK font embedded.
+    let pdf = app
+        .get(
+            &format!("/committee/drafts/{SLUG}/compilation.pdf"),
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    let (text, fonts) = pdf_text_and_fonts(&pdf.bytes);
+    // Where pdftotext puts spaces depends on the layout: compare without them.
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for needle in [
+        "公开征求意见汇编",
+        "对照表",
+        "提高室温标准",
+        "室温标准提高到十八摄氏度",
+        "第1页/共",
+    ] {
+        assert!(
+            text.contains(needle),
+            "{needle} not in the PDF's text: {text}"
+        );
+    }
+    // Every font is embedded (Chromium embeds the CJK OpenType fonts as Type 3 glyphs, with a
+    // Unicode map: the text above came out of it).
+    let fonts: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!fonts.is_empty());
+    for f in &fonts {
+        let cols: Vec<&str> = f.split_whitespace().collect();
+        assert_eq!(cols[cols.len() - 5], "yes", "a font is not embedded: {f}");
+        assert_eq!(
+            cols[cols.len() - 3],
+            "yes",
+            "a font has no Unicode map: {f}"
+        );
+    }
+}
+
+/// The text (`pdftotext`) and the embedded fonts (`pdffonts`) of a PDF.
+fn pdf_text_and_fonts(pdf: &[u8]) -> (String, String) {
+    let dir = temp_dir("pdf");
+    let path = dir.join("x.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let run = |cmd: &str, args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new(cmd)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{cmd} (Debian: poppler-utils) is needed: {e}"));
+        assert!(out.status.success(), "{cmd} failed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = run("pdftotext", &[path.as_os_str(), "-".as_ref()]);
+    let fonts = run("pdffonts", &[path.as_os_str()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    (text, fonts)
+}
+
+#[tokio::test]
+async fn a_pdf_without_a_browser_says_what_is_missing() {
+    let app = TestApp::with_settings(app::ssr::Settings {
+        pdf_browser: Some("/nonexistent/chromium".into()),
+        ..Default::default()
+    })
+    .await;
+    server::demo::seed(&app.db).await.unwrap();
+    let committee = app.login(Role::Committee).await;
+    let res = app
+        .get(
+            &format!("/committee/drafts/{SLUG}/compilation.pdf"),
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
+    assert!(res.body.contains("--pdf-browser"), "{}", res.body);
+    let res = app
+        .get(
+            "/committee/drafts/no-such-draft/compilation.pdf",
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+}
+
+/// A committee member with a distinct display name (messages name the assignee): the session
+/// cookie and the account id.
+async fn member(app: &TestApp, display: &str) -> (String, i64) {
+    let (name, password) = app.account(Role::Committee).await;
+    let id: i64 =
+        sqlx::query_scalar("update account set display_name = $1 where name = $2 returning id")
+            .bind(display)
+            .bind(&name)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    (app.login_as(&name, &password).await, id)
+}
+
+#[tokio::test]
+async fn assigned_work_is_only_for_its_assignees_and_administrators() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let (zhang, zhang_id) = member(&app, "张委员").await;
+    let (li, li_id) = member(&app, "李委员").await;
+    let admin = app.login(Role::Admin).await;
+    let mut heat = Vec::new();
+    for t in HEAT {
+        heat.push(comment(&app, t, "").await);
+    }
+    for t in FEES {
+        comment(&app, t, "").await;
+    }
+    let v = view(&app, &zhang).await;
+    let h = cluster_of(&v, heat[0])["id"].as_i64().unwrap();
+    let other = v["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .find(|&k| k != h)
+        .expect("two clusters");
+
+    // Zhang takes the article: Li may look, but not handle, edit or take it.
+    let assign = |who: &str, account: i64| {
+        let who = who.to_string();
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/workbench/assign",
+                &[
+                    ("slug", SLUG),
+                    ("article", ARTICLE),
+                    ("account", &account.to_string()),
+                ],
+                Some(&who),
+            )
+            .await
+        }
+    };
+    let res = assign(&zhang, zhang_id).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let seen = view(&app, &li).await;
+    assert_eq!(seen["locked"], true);
+    assert_eq!(seen["assigned_to"], "张委员");
+    assert_eq!(view(&app, &zhang).await["locked"], false);
+    let dispose = |who: &str, cluster: i64| {
+        let who = who.to_string();
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/workbench/dispose",
+                &[
+                    ("cluster", &cluster.to_string()),
+                    ("disposition", "rejected"),
+                    ("reason", "与上位法不符"),
+                ],
+                Some(&who),
+            )
+            .await
+        }
+    };
+    let res = dispose(&li, h).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    assert!(res.body.contains("本条已分配给张委员"), "{}", res.body);
+    let res = app
+        .post_form(
+            "/api/workbench/dispose",
+            &[
+                ("ids[]", &heat[1].to_string()),
+                ("disposition", "rejected"),
+                ("reason", "x"),
+            ],
+            Some(&li),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    for (path, form) in [
+        (
+            "/api/workbench/rename",
+            vec![
+                ("cluster", h.to_string()),
+                ("label", "李的名字".to_string()),
+            ],
+        ),
+        (
+            "/api/workbench/merge",
+            vec![
+                ("clusters[]", h.to_string()),
+                ("clusters[]", other.to_string()),
+            ],
+        ),
+        (
+            "/api/workbench/move",
+            vec![("ids[]", heat[0].to_string()), ("to", "0".to_string())],
+        ),
+        (
+            "/api/workbench/assign-cluster",
+            vec![("cluster", h.to_string()), ("account", li_id.to_string())],
+        ),
+    ] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = app.post_form(path, &form, Some(&li)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}: {}", res.body);
+    }
+    let res = assign(&li, li_id).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    // Nothing Li tried happened.
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from comment where id in ({}, {}) and disposition <> ''",
+            heat[0], heat[1]
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count(&format!(
+            "select count(*) from audit_event where account_id = {li_id}"
+        ))
+        .await,
+        0
+    );
+    assert_eq!(
+        cluster_of(&view(&app, &zhang).await, heat[0])["id"].as_i64(),
+        Some(h)
+    );
+
+    // Zhang hands one cluster to Li: Li handles that one (Zhang still may), not the others.
+    let res = app
+        .post_form(
+            "/api/workbench/assign-cluster",
+            &[("cluster", &h.to_string()), ("account", &li_id.to_string())],
+            Some(&zhang),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let seen = view(&app, &li).await;
+    let mine = cluster_of(&seen, heat[0]);
+    assert_eq!(
+        (mine["assigned_to"].as_str(), mine["locked"].as_bool()),
+        (Some("李委员"), Some(false))
+    );
+    let res = dispose(&li, h).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = dispose(&li, other).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    let res = dispose(&zhang, h).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // An administrator may act on anything, and reassign.
+    let res = dispose(&admin, other).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = assign(&admin, 0).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // Only committee members can be given work; the trail records each assignment.
+    let (station, _) = app.account(Role::Station).await;
+    let station_id: i64 = sqlx::query_scalar("select id from account where name = $1")
+        .bind(&station)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let res = assign(&zhang, station_id).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(
+        app.count("select count(*) from audit_event where action = 'assign'")
+            .await,
+        3
+    );
 }
