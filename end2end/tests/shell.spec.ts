@@ -266,4 +266,29 @@ test('the committee works through an article: clusters, campaigns and a disposit
   await cluster.getByLabel('理由').first().fill('现行条例已有规定');
   await cluster.getByRole('button', { name: '对本组全部意见保存' }).click();
   await expect(page.locator('.cluster').first()).toContainText('本组处理意见：已有规定');
+
+  // One opinion handled on its own: its form is its own, not part of the move form.
+  const member = page.locator('.cluster').first().locator('.member').first();
+  await member.locator('summary', { hasText: '处理这条意见' }).click();
+  await member.getByLabel('处理意见').selectOption('rejected');
+  await member.getByLabel('理由').fill('与上位法不一致');
+  await member.getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('.cluster').first().locator('.member').first()).toContainText('未采纳：与上位法不一致');
+
+  // Split it off into a group of its own.
+  const groups = async () => Number((await page.getByRole('heading', { name: /^意见分组/ }).textContent())?.match(/\d+/)?.[0]);
+  const before = await groups();
+  await page.locator('.cluster').first().locator('.member').first().getByRole('checkbox').check();
+  await page.locator('.cluster').first().getByRole('button', { name: '移动' }).click();
+  await expect(page.getByRole('heading', { name: /^意见分组/ })).toHaveText(`意见分组（${before + 1} 组）`);
+
+  // The 意见汇编 prints, and downloads as a PDF.
+  await page.goto('/committee/drafts/changji-urban-heating/compilation');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/公开征求意见汇编$/);
+  await checkA11y(page);
+  const href = await page.getByRole('link', { name: /下载 PDF/ }).getAttribute('href');
+  const pdf = await page.request.get(href!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).subarray(0, 4).toString()).toBe('%PDF');
 });

@@ -39,6 +39,10 @@ pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<Feedbac
     if published.is_none() && !staff {
         return Ok(out);
     }
+    if staff {
+        // The committee's preview and compilation group every opinion, as the workbench would.
+        crate::workbench::ssr::cluster_stale(state, slug).await?;
+    }
     let versions: Vec<(String, String)> = sqlx::query_as(
         "select label, tree_json from draft_version where draft_id = $1 order by number",
     )
@@ -116,11 +120,10 @@ pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<Feedbac
             .map(|(k, g)| {
                 let (summary, disposition, reason) = match k.and_then(|k| cluster.get(&k)) {
                     Some((l, kw, d, r)) => (
-                        if l.is_empty() {
-                            kw.split_whitespace().collect::<Vec<_>>().join("、")
-                        } else {
-                            l.clone()
-                        },
+                        crate::workbench::cluster_name(
+                            l,
+                            &kw.split_whitespace().map(String::from).collect::<Vec<_>>(),
+                        ),
                         d.clone(),
                         r.clone(),
                     ),
@@ -197,6 +200,8 @@ pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<Feedbac
 pub async fn publish(state: &AppState, by: i64, slug: &str) -> Result<usize, AppError> {
     let db = &state.db;
     let (draft_id, title) = draft_of(db, slug).await?;
+    // What is published groups every opinion received so far.
+    crate::workbench::ssr::cluster_stale(state, slug).await?;
     let base = state.intake.public_base().to_string();
     let mut conn = db.pool.acquire().await?;
     let mut tx = conn.begin().await?;

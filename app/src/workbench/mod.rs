@@ -151,6 +151,18 @@ fn back_to_article(slug: &str, article: &str) {
     ));
 }
 
+/// What a cluster is called: the committee's name, else its keywords, else (opinions made only
+/// of common words) a plain description.
+pub fn cluster_name(label: &str, keywords: &[String]) -> String {
+    if !label.is_empty() {
+        label.to_string()
+    } else if !keywords.is_empty() {
+        keywords.join("、")
+    } else {
+        "未归纳主题的意见".to_string()
+    }
+}
+
 /// Committee: the draft's articles with their opinion counts.
 #[server(prefix = "/api", endpoint = "workbench/articles")]
 pub async fn list_articles(slug: String) -> Result<ArticleList, AppError> {
@@ -272,5 +284,13 @@ mod tests {
     fn dispositions_have_chinese_labels() {
         assert_eq!(super::disposition_label("partly"), "部分采纳");
         assert_eq!(super::disposition_label(""), "未处理");
+    }
+
+    #[test]
+    fn clusters_always_have_a_name() {
+        let kw = vec!["供热".to_string(), "温度".to_string()];
+        assert_eq!(super::cluster_name("提高室温", &kw), "提高室温");
+        assert_eq!(super::cluster_name("", &kw), "供热、温度");
+        assert_eq!(super::cluster_name("", &[]), "未归纳主题的意见");
     }
 }

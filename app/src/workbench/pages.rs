@@ -3,7 +3,8 @@
 //! article (with or without JavaScript).
 
 use super::{
-    disposition_label, list_articles, load_article, ArticleView, ClusterView, Member, DISPOSITIONS,
+    cluster_name, disposition_label, list_articles, load_article, ArticleView, ClusterView, Member,
+    DISPOSITIONS,
 };
 use crate::components::urlencode;
 use leptos::prelude::*;
@@ -161,11 +162,7 @@ fn cluster_block(
     units: Vec<(String, String)>,
     committee: Vec<(i64, String)>,
 ) -> impl IntoView {
-    let name = if c.label.is_empty() {
-        c.keywords.join(" · ")
-    } else {
-        c.label.clone()
-    };
+    let name = cluster_name(&c.label, &c.keywords);
     let pick = format!("k-{}", c.id);
     let members_form = format!("members-{}", c.id);
     let (s, o, a) = c.stances;
@@ -233,16 +230,7 @@ fn article_body(v: ArticleView) -> AnyView {
     let names: Vec<(i64, String)> = v
         .clusters
         .iter()
-        .map(|c| {
-            (
-                c.id,
-                if c.label.is_empty() {
-                    c.keywords.join(" · ")
-                } else {
-                    c.label.clone()
-                },
-            )
-        })
+        .map(|c| (c.id, cluster_name(&c.label, &c.keywords)))
         .collect();
     let units = v.units.clone();
     let committee = v.committee.clone();

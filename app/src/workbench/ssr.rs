@@ -1085,28 +1085,7 @@ pub async fn view(
     let db = &state.db;
     let (draft_id, title) = draft_of(db, slug).await?;
     let mut rows = article_rows(db, draft_id, article).await?;
-    let clustered_seq: i64 = sqlx::query_scalar(
-        "select clustered_seq from article_state where draft_id = $1 and article_uid = $2",
-    )
-    .bind(draft_id)
-    .bind(article)
-    .fetch_optional(&db.pool)
-    .await?
-    .unwrap_or(0);
-    let members: i64 = sqlx::query_scalar(
-        "select count(*) from cluster_member m join opinion_cluster k on k.id = m.cluster_id \
-         where k.draft_id = $1 and k.article_uid = $2",
-    )
-    .bind(draft_id)
-    .bind(article)
-    .fetch_one(&db.pool)
-    .await?;
-    let stale = rows.len() as i64 != members || rows.iter().any(|r| r.seq > clustered_seq);
-    if cluster_first && stale && !rows.is_empty() && rows.len() as i64 <= AUTO_CLUSTER_MAX {
-        match recluster(state, slug, article).await {
-            Ok(_) | Err(AppError::Conflict(_)) => {}
-            Err(e) => return Err(e),
-        }
+    if cluster_first && cluster_if_stale(state, slug, draft_id, article, &rows).await? {
         rows = article_rows(db, draft_id, article).await?;
     }
     let stations = stations(db).await?;
@@ -1331,4 +1310,61 @@ pub async fn view(
         locked: false,
         committee,
     })
+}
+
+/// Clusters the article again when opinions arrived (or left) since its last clustering, up to
+/// [`AUTO_CLUSTER_MAX`] opinions. True when it did.
+async fn cluster_if_stale(
+    state: &AppState,
+    slug: &str,
+    draft_id: i64,
+    article: &str,
+    rows: &[Row],
+) -> Result<bool, AppError> {
+    let db = &state.db;
+    let clustered_seq: i64 = sqlx::query_scalar(
+        "select clustered_seq from article_state where draft_id = $1 and article_uid = $2",
+    )
+    .bind(draft_id)
+    .bind(article)
+    .fetch_optional(&db.pool)
+    .await?
+    .unwrap_or(0);
+    let members: i64 = sqlx::query_scalar(
+        "select count(*) from cluster_member m join opinion_cluster k on k.id = m.cluster_id \
+         where k.draft_id = $1 and k.article_uid = $2",
+    )
+    .bind(draft_id)
+    .bind(article)
+    .fetch_one(&db.pool)
+    .await?;
+    let stale = rows.len() as i64 != members || rows.iter().any(|r| r.seq > clustered_seq);
+    if !stale || rows.is_empty() || rows.len() as i64 > AUTO_CLUSTER_MAX {
+        return Ok(false);
+    }
+    match recluster(state, slug, article).await {
+        // Someone else's edit or clustering won: theirs stands.
+        Ok(_) | Err(AppError::Conflict(_)) => Ok(true),
+        Err(e) => Err(e),
+    }
+}
+
+/// Clusters every article of the draft whose opinions changed since its last clustering (as
+/// opening each article would), so a report groups them all.
+pub async fn cluster_stale(state: &AppState, slug: &str) -> Result<(), AppError> {
+    let (draft_id, _) = draft_of(&state.db, slug).await?;
+    let uids: Vec<String> = sqlx::query_scalar(
+        "select distinct unit_uid from comment where draft_id = $1 and status <> 'rejected'",
+    )
+    .bind(draft_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut articles: Vec<&str> = uids.iter().map(|u| article_of(u)).collect();
+    articles.sort();
+    articles.dedup();
+    for article in articles {
+        let rows = article_rows(&state.db, draft_id, article).await?;
+        cluster_if_stale(state, slug, draft_id, article, &rows).await?;
+    }
+    Ok(())
 }
