@@ -43,6 +43,10 @@ pub struct ArticleRow {
     pub received: i64,
     pub disposed: i64,
     pub clusters: i64,
+    /// Distinct opinions (a campaign's copies count once) and campaigns, as of the last
+    /// clustering.
+    pub unique: i64,
+    pub campaigns: i64,
     /// The member it is assigned to (empty: nobody).
     pub assigned_to: String,
 }

@@ -36,10 +36,13 @@ pub fn ArticlesPage() -> impl IntoView {
                 };
                 let s = urlencode(&l.slug);
                 let total: i64 = l.articles.iter().map(|a| a.received).sum();
+                let unique: i64 = l.articles.iter().map(|a| a.unique).sum();
+                let campaigns: i64 = l.articles.iter().map(|a| a.campaigns).sum();
                 let disposed: i64 = l.articles.iter().map(|a| a.disposed).sum();
                 view! {
                     <h1>{format!("《{}》逐条处理意见", l.draft_title)}</h1>
-                    <p>{format!("共 {total} 条意见，已处理 {disposed} 条。")}</p>
+                    <p>{format!("收到意见 {total} 条，不同意见 {unique} 条，集中意见 {campaigns} 组；已处理 {disposed} 条。")}</p>
+                    <p class="muted">"不同意见和集中意见按最近一次聚类统计；打开条文时会先对新意见聚类。"</p>
                     <p class="button-row">
                         <a class="button" href=format!("/committee/export.xlsx?draft={s}")>"导出 Excel"</a>
                         <a class="button" href=format!("/committee/export.csv?draft={s}")>"导出 CSV"</a>
@@ -55,12 +58,14 @@ pub fn ArticlesPage() -> impl IntoView {
                         }}</button>
                     </form>
                     <div class="table-wrap"><table class="data">
-                        <thead><tr><th>"条文"</th><th>"意见"</th><th>"已处理"</th><th>"分组"</th><th>"负责人"</th></tr></thead>
+                        <thead><tr><th>"条文"</th><th>"收到"</th><th>"不同意见"</th><th>"集中意见（组）"</th><th>"已处理"</th><th>"分组"</th><th>"负责人"</th></tr></thead>
                         <tbody>
                             {l.articles.into_iter().map(|a| view! {
                                 <tr>
                                     <td><a href=format!("/committee/drafts/{s}/articles/{}", urlencode(&a.uid))>{a.label}</a></td>
                                     <td class="num">{a.received}</td>
+                                    <td class="num">{a.unique}</td>
+                                    <td class="num">{a.campaigns}</td>
                                     <td class="num">{a.disposed}</td>
                                     <td class="num">{a.clusters}</td>
                                     <td>{a.assigned_to}</td>

@@ -130,6 +130,17 @@ pub async fn articles(state: &AppState, slug: &str) -> Result<ArticleList, AppEr
     .fetch_all(&state.db.pool)
     .await?;
     let assigned: HashMap<String, String> = assigned.into_iter().collect();
+    let copies: Vec<(String, i64, i64)> = sqlx::query_as(
+        "select k.article_uid, count(distinct m.campaign_of), \
+         sum(case when m.campaign_of is not null and m.campaign_of <> m.comment_id then 1 else 0 end) \
+         from cluster_member m join opinion_cluster k on k.id = m.cluster_id where k.draft_id = $1 \
+         group by k.article_uid",
+    )
+    .bind(draft_id)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let copies: HashMap<String, (i64, i64)> =
+        copies.into_iter().map(|(a, c, n)| (a, (c, n))).collect();
     let mut per: BTreeMap<String, (String, i64, i64)> = BTreeMap::new();
     for (uid, label, n, disposed) in rows {
         let article = article_of(&uid).to_string();
@@ -154,6 +165,8 @@ pub async fn articles(state: &AppState, slug: &str) -> Result<ArticleList, AppEr
         .into_iter()
         .map(|(uid, (label, received, disposed))| ArticleRow {
             clusters: clusters.get(&uid).copied().unwrap_or(0),
+            unique: received - copies.get(&uid).map_or(0, |c| c.1),
+            campaigns: copies.get(&uid).map_or(0, |c| c.0),
             assigned_to: assigned.get(&uid).cloned().unwrap_or_default(),
             uid,
             label,

@@ -106,6 +106,25 @@ async fn clusters_campaigns_edits_and_dispositions_on_one_article() {
         .unwrap()
         .clone();
     assert_eq!(campaign["copies"], 5);
+    // The draft's list of articles counts the same way.
+    let list = app
+        .post_form(
+            "/api/workbench/articles",
+            &[("slug", SLUG)],
+            Some(&committee),
+        )
+        .await;
+    let list: Value = serde_json::from_str(&list.body).unwrap();
+    let row = list["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["uid"] == ARTICLE)
+        .unwrap()
+        .clone();
+    for k in ["received", "unique", "campaigns"] {
+        assert_eq!(row[k], v[k], "{k}: {row}");
+    }
     let h = cluster_of(&v, heat[0]);
     assert_eq!(cluster_of(&v, heat[1])["id"], h["id"]);
     assert_eq!(cluster_of(&v, heat[2])["id"], h["id"]);
