@@ -21,7 +21,7 @@ async fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => server::run::serve(args).await,
+        Command::Serve(args) => server::run::serve(*args).await,
         Command::User {
             command: UserCommand::Add(args),
         } => server::run::user_add(args).await,
