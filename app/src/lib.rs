@@ -20,6 +20,8 @@ pub mod export;
 pub mod feedback;
 pub mod outbox;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod pdf;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod sheet;

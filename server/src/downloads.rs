@@ -136,13 +136,49 @@ pub async fn compilation_pdf(
         Ok(r) => r,
         Err(e) => return fail(e),
     };
-    let html = app::feedback::pdf::document(&report);
-    match app::feedback::pdf::print(&html, state.settings.pdf_browser.as_deref()).await {
+    let html = app::pdf::compilation(&report);
+    match app::pdf::print(&html, state.settings.pdf_browser.as_deref()).await {
         Ok(pdf) => attachment(
             "application/pdf",
             "compilation.pdf",
             &format!("《{}》意见汇编.pdf", report.draft_title),
             pdf,
+        ),
+        Err(e) => fail(e),
+    }
+}
+
+/// The draft (`?v=N`: that version, else the newest) as a printable handout for stations'
+/// meetings, with a blank 意见反馈表. Public like the reading page; printed once per version
+/// and state of its comment windows.
+pub async fn handout_pdf(
+    State(state): State<AppState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    req: Request,
+) -> Response {
+    let number = match q.get("v").filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => return fail(AppError::validation("v", "版本号无效")),
+        },
+    };
+    let v = match app::draft::ssr::version(&state.db, &slug, number).await {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    // As on the reading page: nothing published yet, nothing public.
+    if v.windows.is_empty() && authorize(&viewer(&req), &[Role::Committee, Role::Admin]).is_err() {
+        return fail(AppError::NotFound);
+    }
+    let html = app::pdf::handout(&v, state.intake.public_base());
+    match app::pdf::print_cached(&html, state.settings.pdf_browser.as_deref()).await {
+        Ok(pdf) => attachment(
+            "application/pdf",
+            "handout.pdf",
+            &format!("{}（{}）.pdf", v.title, v.label),
+            pdf.to_vec(),
         ),
         Err(e) => fail(e),
     }

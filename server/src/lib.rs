@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
             "/committee/drafts/{slug}/compilation.pdf",
             get(downloads::compilation_pdf),
         )
+        .route("/drafts/{slug}/handout.pdf", get(downloads::handout_pdf))
         .route(
             "/committee/export.csv",
             get(|State(s): State<AppState>, Query(q), req| {

@@ -118,6 +118,7 @@ pub fn DraftPage() -> impl IntoView {
                                 {(d.number > 1).then(|| view! {
                                     " · " <A href=format!("/drafts/{}/compare?from={}&to={}", d.slug, d.number - 1, d.number)>"与上一稿对照"</A>
                                 })}
+                                " · " <a href=format!("/drafts/{}/handout.pdf?v={}", d.slug, d.number) rel="external">"打印版（PDF，附意见反馈表）"</a>
                             </nav>
                             <nav class="draft-toc" aria-label="目录"><h2>"目录"</h2><ol>{toc}</ol></nav>
                             {(!busiest.is_empty()).then(|| view! {

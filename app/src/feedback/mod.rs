@@ -4,8 +4,6 @@
 
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod pdf;
-#[cfg(feature = "ssr")]
 pub mod ssr;
 
 use crate::error::AppError;

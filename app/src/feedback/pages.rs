@@ -101,7 +101,7 @@ pub fn Compilation(report: FeedbackReport) -> impl IntoView {
             <h1>{format!("《{}》公开征求意见汇编", r.draft_title)}</h1>
             <p class="muted">{format!("共收到意见 {total} 条，涉及 {} 条条文。", r.articles.len())}</p>
             <p class="print-hide button-row">
-                <a class="button primary" href=pdf>"下载 PDF（A4）"</a>
+                <a class="button primary" href=pdf rel="external">"下载 PDF（A4）"</a>
                 <button type="button" class="button" onclick="window.print()">"打印"</button>
             </p>
             <h2>"一、逐条意见"</h2>

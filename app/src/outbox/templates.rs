@@ -13,7 +13,8 @@ pub fn publication_notice(
     let text = format!(
         "各代表之家（联系点）：\n\n《{draft_title}》{part_label}现公开征求意见，\
          时间为 {opens_at} 至 {closes_at}。\n\n\
-         草案全文（可直接打印作为宣传材料）：\n{base}/drafts/{slug}\n\n\
+         草案全文：\n{base}/drafts/{slug}\n\n\
+         打印版（PDF，A4，末页附意见反馈表，可用于座谈会和宣传）：\n{base}/drafts/{slug}/handout.pdf\n\n\
          请登录平台确认收到本通知，并组织收集群众意见后按时报送：\n{base}/station/notices\n\n\
          （本邮件由系统自动发送，请勿直接回复。）\n"
     );
@@ -170,6 +171,7 @@ mod tests {
         );
         assert_eq!(subject, "【征求意见】《供热条例》第一章");
         assert!(text.contains("2026-12-31 18:00") && text.contains("https://yj.cn/drafts/gr"));
+        assert!(text.contains("https://yj.cn/drafts/gr/handout.pdf"));
         assert!(text.contains("https://yj.cn/station/notices"));
     }
 

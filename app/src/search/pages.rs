@@ -142,9 +142,9 @@ fn SearchPage(public: bool) -> impl IntoView {
                 let qs = p.query_string(&[("page", None), ("sort", None), ("kind", None)]);
                 view! {
                     <p class="export-links">"按当前条件导出："
-                        <a href=format!("/committee/export.xlsx?{qs}")>"Excel"</a>" · "
-                        <a href=format!("/committee/export.csv?{qs}")>"CSV"</a>" · "
-                        <a href=format!("/committee/export.json?{qs}")>"JSON（公开数据）"</a>
+                        <a href=format!("/committee/export.xlsx?{qs}") rel="external">"Excel"</a>" · "
+                        <a href=format!("/committee/export.csv?{qs}") rel="external">"CSV"</a>" · "
+                        <a href=format!("/committee/export.json?{qs}") rel="external">"JSON（公开数据）"</a>
                     </p>
                 }
             })

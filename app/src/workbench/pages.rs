@@ -44,9 +44,9 @@ pub fn ArticlesPage() -> impl IntoView {
                     <p>{format!("收到意见 {total} 条，不同意见 {unique} 条，集中意见 {campaigns} 组；已处理 {disposed} 条。")}</p>
                     <p class="muted">"不同意见和集中意见按最近一次聚类统计；打开条文时会先对新意见聚类。"</p>
                     <p class="button-row">
-                        <a class="button" href=format!("/committee/export.xlsx?draft={s}")>"导出 Excel"</a>
-                        <a class="button" href=format!("/committee/export.csv?draft={s}")>"导出 CSV"</a>
-                        <a class="button" href=format!("/committee/export.json?draft={s}")>"导出 JSON（公开数据）"</a>
+                        <a class="button" href=format!("/committee/export.xlsx?draft={s}") rel="external">"导出 Excel"</a>
+                        <a class="button" href=format!("/committee/export.csv?draft={s}") rel="external">"导出 CSV"</a>
+                        <a class="button" href=format!("/committee/export.json?draft={s}") rel="external">"导出 JSON（公开数据）"</a>
                         <a class="button" href=format!("/committee/drafts/{s}/compilation")>"意见汇编（打印）"</a>
                         <a class="button" href=format!("/drafts/{s}/feedback")>"意见采纳情况说明"</a>
                     </p>

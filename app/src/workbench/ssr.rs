@@ -619,6 +619,23 @@ async fn may_act(
     )))
 }
 
+/// Keeps a cluster's members where they are when the article is clustered again (the committee
+/// named, merged or assigned it), and marks the article edited.
+async fn pin_members(
+    tx: &mut sqlx::AnyConnection,
+    cluster: i64,
+    draft_id: i64,
+    article: &str,
+) -> Result<(), AppError> {
+    sqlx::query("update cluster_member set pinned = 1 where cluster_id = $1")
+        .bind(cluster)
+        .execute(&mut *tx)
+        .await?;
+    bump(tx, draft_id, article, None, None).await?;
+    Ok(())
+}
+
+/// (draft id, slug, article) of a cluster.
 async fn cluster_home(
     tx: &mut sqlx::AnyConnection,
     cluster: i64,
@@ -658,11 +675,7 @@ pub async fn rename(
         .execute(&mut *tx)
         .await?;
     // Its members stay with the name, whatever the algorithm finds next time.
-    sqlx::query("update cluster_member set pinned = 1 where cluster_id = $1")
-        .bind(cluster)
-        .execute(&mut *tx)
-        .await?;
-    bump(&mut tx, draft_id, &article, None, None).await?;
+    pin_members(&mut tx, cluster, draft_id, &article).await?;
     audit(
         &mut tx, actor.id, "cluster", cluster, "rename", &before, &label,
     )
@@ -711,16 +724,12 @@ pub async fn merge(
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("update cluster_member set pinned = 1 where cluster_id = $1")
-        .bind(into)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query("update opinion_cluster set pinned = 1, updated_at = $1 where id = $2")
         .bind(now_ms())
         .bind(into)
         .execute(&mut *tx)
         .await?;
-    bump(&mut tx, draft_id, &article, None, None).await?;
+    pin_members(&mut tx, into, draft_id, &article).await?;
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     audit(
         &mut tx,
@@ -1058,11 +1067,7 @@ pub async fn assign_cluster(
     .bind(cluster)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("update cluster_member set pinned = 1 where cluster_id = $1")
-        .bind(cluster)
-        .execute(&mut *tx)
-        .await?;
-    bump(&mut tx, draft_id, &article, None, None).await?;
+    pin_members(&mut tx, cluster, draft_id, &article).await?;
     audit(
         &mut tx,
         actor.id,

@@ -330,6 +330,7 @@ fn route_matrix() -> Vec<(&'static str, &'static [Who])> {
             "/committee/drafts/changji-urban-heating/compilation.pdf",
             COMMITTEE,
         ),
+        ("/drafts/changji-urban-heating/handout.pdf", EVERYONE),
     ]
 }
 

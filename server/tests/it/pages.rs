@@ -336,6 +336,52 @@ async fn parts_are_published_with_windows_and_statuses() {
 }
 
 #[tokio::test]
+async fn the_draft_prints_as_a_handout_with_an_opinion_form() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let res = app
+        .get("/drafts/changji-urban-heating/handout.pdf", None)
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.header("content-type"), Some("application/pdf"));
+    let (text, _) = pdf_text_and_fonts(&res.bytes);
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    for needle in [
+        "昌吉回族自治州城镇供热条例",
+        "征求意见中，截止",
+        "/drafts/changji-urban-heating",
+        "第一条",
+        "意见反馈表",
+        "意见和理由",
+    ] {
+        assert!(text.contains(needle), "{needle} not in the handout: {text}");
+    }
+    // Printed once: the second download is the same file (a new print would carry a new
+    // creation time).
+    let again = app
+        .get("/drafts/changji-urban-heating/handout.pdf", None)
+        .await;
+    assert_eq!(again.bytes, res.bytes);
+    // An earlier reading; a bad or unknown version.
+    let first = app
+        .get("/drafts/changji-urban-heating/handout.pdf?v=1", None)
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_ne!(first.bytes, res.bytes);
+    let bad = app
+        .get("/drafts/changji-urban-heating/handout.pdf?v=x", None)
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let none = app
+        .get("/drafts/changji-urban-heating/handout.pdf?v=99", None)
+        .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    // The reading page links it.
+    let page = app.get("/drafts/changji-urban-heating", None).await;
+    assert!(page.body.contains("/handout.pdf?v="), "{}", page.body);
+}
+
+#[tokio::test]
 async fn unpublished_drafts_are_not_public() {
     let app = TestApp::new().await;
     app::draft::ssr::import_version(
@@ -347,6 +393,8 @@ async fn unpublished_drafts_are_not_public() {
     .await
     .unwrap();
     let res = app.get("/drafts/secret", None).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = app.get("/drafts/secret/handout.pdf", None).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert!(!app.get("/drafts", None).await.body.contains("内部草案"));
     let committee = app.login(Role::Committee).await;

@@ -345,3 +345,22 @@ pub fn encode(form: &[(&str, &str)]) -> String {
         .extend_pairs(form)
         .finish()
 }
+
+/// The text (`pdftotext`) and the embedded fonts (`pdffonts`) of a PDF.
+pub fn pdf_text_and_fonts(pdf: &[u8]) -> (String, String) {
+    let dir = temp_dir("pdf");
+    let path = dir.join("x.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let run = |cmd: &str, args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new(cmd)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{cmd} (Debian: poppler-utils) is needed: {e}"));
+        assert!(out.status.success(), "{cmd} failed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = run("pdftotext", &[path.as_os_str(), "-".as_ref()]);
+    let fonts = run("pdffonts", &[path.as_os_str()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    (text, fonts)
+}
