@@ -254,6 +254,12 @@ test('the committee works through an article: clusters, campaigns and a disposit
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/逐条处理意见$/);
   await expectHydration(page);
   await checkA11y(page);
+  // An export link downloads (the client-side router leaves it alone).
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: '导出 CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/\.csv$/);
   const first = page.locator('table.data tbody a').first();
   const label = ((await first.textContent()) ?? '').trim();
   await first.click();

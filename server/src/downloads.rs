@@ -189,12 +189,13 @@ fn streamed(
     content_type: &'static str,
     ascii: &str,
     name: &str,
-    rx: tokio::sync::mpsc::Receiver<Vec<u8>>,
+    mut rx: tokio::sync::mpsc::Receiver<Vec<u8>>,
 ) -> Response {
-    let stream = futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|chunk| (Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)), rx))
+    // A closed receiver answers `None` however often it is asked: the compression layer polls
+    // once more after the end, which an `unfold` stream would panic on.
+    let stream = futures::stream::poll_fn(move |cx| {
+        rx.poll_recv(cx)
+            .map(|chunk| chunk.map(|c| Ok::<_, std::io::Error>(axum::body::Bytes::from(c))))
     });
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",

@@ -186,6 +186,18 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
         .sum();
     assert_eq!(counted, found.len() as i64 - 1, "{summary:?}");
 
+    // Compressed on the way, as a browser asks for it: the stream ends once and cleanly.
+    let req = http::Request::get(format!("/committee/export.csv?draft={SLUG}"))
+        .header("host", HOST)
+        .header("cookie", &committee)
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = app.send(req).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.header("content-encoding"), Some("gzip"));
+    assert!(res.bytes.len() > 100);
+
     // JSON open data: published only, no names or contacts, personal data masked in the text.
     let published = app
         .count(&format!("select count(*) from comment where status = 'published' and draft_id = (select id from draft where slug = '{SLUG}')"))
