@@ -135,6 +135,7 @@ pub fn NoticesPage() -> impl IntoView {
                                 <li class="notice">
                                     <a href=format!("/drafts/{}", n.slug)>{format!("《{}》{}", n.draft_title, n.part_label)}</a>
                                     <span class="muted">{format!(" 征求意见时间：{}", n.window)}</span>
+                                    " "<a href=format!("/drafts/{}/handout.pdf", n.slug) rel="external">"打印材料（PDF）"</a>
                                     {match n.confirmed_at {
                                         Some(at) => view! { <span class="status status-open">{format!("已确认（{at}）")}</span> }.into_any(),
                                         None => view! {
