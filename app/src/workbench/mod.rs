@@ -138,6 +138,8 @@ pub struct ArticleView {
     /// Assigned to someone else: the viewer may look but not edit or reassign.
     pub locked: bool,
     pub committee: Vec<(i64, String)>,
+    /// The article's trail, newest first: (when, who, what).
+    pub history: Vec<(String, String, String)>,
 }
 
 #[cfg(feature = "ssr")]

@@ -295,6 +295,23 @@ fn article_body(v: ArticleView) -> AnyView {
             let others: Vec<(i64, String)> = names.iter().filter(|(id, _)| *id != c.id).cloned().collect();
             cluster_block(c, others, units.clone(), committee.clone())
         }).collect_view()}
+        <details class="history">
+            <summary>{format!("修改记录（{} 条）", v.history.len())}</summary>
+            {if v.history.is_empty() {
+                view! { <p class="muted">"尚无修改。"</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap"><table class="data">
+                        <thead><tr><th>"时间"</th><th>"操作人"</th><th>"内容"</th></tr></thead>
+                        <tbody>
+                            {v.history.into_iter().map(|(at, who, what)| view! {
+                                <tr><td>{at}</td><td>{who}</td><td class="cell-text">{what}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table></div>
+                }.into_any()
+            }}
+        </details>
     }
     .into_any()
 }

@@ -2,8 +2,8 @@
 //! committee's edits), the edits themselves, dispositions and the audit trail.
 
 use super::{
-    ArticleList, ArticleRow, ArticleView, CampaignView, ClusterView, Member, AUTO_CLUSTER_MAX,
-    DISPOSITIONS, MEMBERS_SHOWN,
+    disposition_label, ArticleList, ArticleRow, ArticleView, CampaignView, ClusterView, Member,
+    AUTO_CLUSTER_MAX, DISPOSITIONS, MEMBERS_SHOWN,
 };
 use crate::cluster::algo::{analyse, describe, words_all, Params};
 use crate::draft::time::{format_day, format_local};
@@ -524,9 +524,112 @@ pub async fn recluster(state: &AppState, slug: &str, article: &str) -> Result<us
     Err(last.unwrap_or_else(edited_meanwhile))
 }
 
+/// How many of an article's latest edits its page lists.
+const HISTORY_SHOWN: i64 = 100;
+
+/// The article's latest edits, newest first: (when, who, what), opinions named by their
+/// tracking numbers.
+async fn history(
+    db: &Db,
+    draft_id: i64,
+    article: &str,
+    committee: &[(i64, String)],
+) -> Result<Vec<(String, String, String)>, AppError> {
+    type Event = (i64, Option<String>, String, String, String, String, String);
+    let events: Vec<Event> = sqlx::query_as(&format!(
+        "select e.at, a.display_name, e.entity, e.entity_id, e.action, e.before, e.after \
+         from audit_event e left join account a on a.id = e.account_id \
+         where e.draft_id = $1 and e.article_uid = $2 order by e.id desc limit {HISTORY_SHOWN}"
+    ))
+    .bind(draft_id)
+    .bind(article)
+    .fetch_all(&db.pool)
+    .await?;
+    let ids: Vec<i64> = events
+        .iter()
+        .filter(|e| e.2 == "comment")
+        .filter_map(|e| e.3.parse().ok())
+        .collect();
+    let mut tracking: HashMap<i64, String> = HashMap::new();
+    if !ids.is_empty() {
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let rows: Vec<(i64, String)> = sqlx::query_as(&format!(
+            "select id, tracking from comment where id in ({})",
+            list.join(",")
+        ))
+        .fetch_all(&db.pool)
+        .await?;
+        tracking.extend(rows);
+    }
+    let names: HashMap<i64, &str> = committee.iter().map(|(i, n)| (*i, n.as_str())).collect();
+    Ok(events
+        .into_iter()
+        .map(|(at, who, entity, id, action, before, after)| {
+            let subject = match entity.as_str() {
+                "comment" => id
+                    .parse()
+                    .ok()
+                    .and_then(|i: i64| tracking.get(&i).cloned())
+                    .map(|t| format!("意见 {t}"))
+                    .unwrap_or_else(|| format!("意见 #{id}")),
+                "cluster" => format!("分组 #{id}"),
+                _ => "本条".to_string(),
+            };
+            let what = describe_event(&subject, &action, &before, &after, &|a| {
+                names.get(&a).map(|n| n.to_string())
+            });
+            (format_local(at), who.unwrap_or_default(), what)
+        })
+        .collect())
+}
+
+/// One audit event in words. `name` gives a member's name by account id.
+fn describe_event(
+    subject: &str,
+    action: &str,
+    before: &str,
+    after: &str,
+    name: &dyn Fn(i64) -> Option<String>,
+) -> String {
+    let member = |id: &str| match id.parse::<i64>() {
+        Ok(0) | Err(_) => "未分配".to_string(),
+        Ok(i) => name(i).unwrap_or_else(|| format!("账户 #{i}")),
+    };
+    let disposition = |json: &str| -> (String, String) {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        (
+            disposition_label(v["disposition"].as_str().unwrap_or(json)).to_string(),
+            v["reason"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    match action {
+        "rename" => format!("{subject} 改名：“{before}” → “{after}”"),
+        "merge" => format!("合并分组 {before}，并入分组 #{after}"),
+        "move" => format!("{subject} 从分组 #{before} 移到分组 #{after}"),
+        "assign" => format!("{subject}负责人：{} → {}", member(before), member(after)),
+        "dispose" if before.is_empty() => {
+            format!("{subject} 整组处理为：{}", disposition(after).0)
+        }
+        "dispose" => {
+            let (old, _) = disposition(before);
+            let (new, reason) = disposition(after);
+            format!("{subject}：{old} → {new}（理由：{reason}）")
+        }
+        other => format!("{subject} {other}"),
+    }
+}
+
+/// Whose edit it is, and the article whose trail it joins.
+#[derive(Clone, Copy)]
+struct Trail<'a> {
+    by: i64,
+    draft_id: i64,
+    article: &'a str,
+}
+
 async fn audit(
     tx: &mut sqlx::AnyConnection,
-    by: i64,
+    trail: Trail<'_>,
     entity: &str,
     id: impl ToString,
     action: &str,
@@ -534,11 +637,13 @@ async fn audit(
     after: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "insert into audit_event (at, account_id, entity, entity_id, action, before, after) \
-         values ($1, $2, $3, $4, $5, $6, $7)",
+        "insert into audit_event (at, account_id, draft_id, article_uid, entity, entity_id, action, \
+         before, after) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(now_ms())
-    .bind(by)
+    .bind(trail.by)
+    .bind(trail.draft_id)
+    .bind(trail.article)
     .bind(entity)
     .bind(id.to_string())
     .bind(action)
@@ -677,7 +782,17 @@ pub async fn rename(
     // Its members stay with the name, whatever the algorithm finds next time.
     pin_members(&mut tx, cluster, draft_id, &article).await?;
     audit(
-        &mut tx, actor.id, "cluster", cluster, "rename", &before, &label,
+        &mut tx,
+        Trail {
+            by: actor.id,
+            draft_id,
+            article: &article,
+        },
+        "cluster",
+        cluster,
+        "rename",
+        &before,
+        &label,
     )
     .await?;
     tx.commit().await?;
@@ -733,7 +848,11 @@ pub async fn merge(
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     audit(
         &mut tx,
-        actor.id,
+        Trail {
+            by: actor.id,
+            draft_id,
+            article: &article,
+        },
         "cluster",
         into,
         "merge",
@@ -807,7 +926,11 @@ pub async fn move_to(
             .await?;
         audit(
             &mut tx,
-            actor.id,
+            Trail {
+                by: actor.id,
+                draft_id,
+                article: &article,
+            },
             "comment",
             id,
             "move",
@@ -942,7 +1065,11 @@ pub async fn dispose(
         .await?;
         audit(
             &mut tx,
-            actor.id,
+            Trail {
+                by: actor.id,
+                draft_id,
+                article: &article,
+            },
             "comment",
             id,
             "dispose",
@@ -964,7 +1091,20 @@ pub async fn dispose(
         .bind(k)
         .execute(&mut *tx)
         .await?;
-        audit(&mut tx, actor.id, "cluster", k, "dispose", "", disposition).await?;
+        audit(
+            &mut tx,
+            Trail {
+                by: actor.id,
+                draft_id,
+                article: &article,
+            },
+            "cluster",
+            k,
+            "dispose",
+            "",
+            disposition,
+        )
+        .await?;
     }
     tx.commit().await?;
     state.search.poke();
@@ -1029,7 +1169,11 @@ pub async fn assign(
     .await?;
     audit(
         &mut tx,
-        actor.id,
+        Trail {
+            by: actor.id,
+            draft_id,
+            article,
+        },
         "article",
         format!("{slug}#{article}"),
         "assign",
@@ -1070,7 +1214,11 @@ pub async fn assign_cluster(
     pin_members(&mut tx, cluster, draft_id, &article).await?;
     audit(
         &mut tx,
-        actor.id,
+        Trail {
+            by: actor.id,
+            draft_id,
+            article: &article,
+        },
         "cluster",
         cluster,
         "assign",
@@ -1280,6 +1428,7 @@ pub async fn view(
     .fetch_all(&db.pool)
     .await?;
     let clustered: i64 = membership.len() as i64;
+    let history = history(db, draft_id, article, &committee).await?;
     Ok(ArticleView {
         slug: slug.into(),
         draft_title: title,
@@ -1327,6 +1476,7 @@ pub async fn view(
         assigned_to: assigned.map(|a| a.1).unwrap_or_default(),
         locked: false,
         committee,
+        history,
     })
 }
 
@@ -1385,4 +1535,36 @@ pub async fn cluster_stale(state: &AppState, slug: &str) -> Result<(), AppError>
         cluster_if_stale(state, slug, draft_id, article, &rows).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_event;
+
+    #[test]
+    fn audit_events_read_as_sentences() {
+        let name = |i: i64| (i == 7).then(|| "张委员".to_string());
+        assert_eq!(
+            describe_event("本条", "assign", "0", "7", &name),
+            "本条负责人：未分配 → 张委员"
+        );
+        assert_eq!(
+            describe_event(
+                "意见 YJ-1",
+                "dispose",
+                r#"{"disposition":"","reason":""}"#,
+                r#"{"disposition":"partly","reason":"已修改","units":[]}"#,
+                &name
+            ),
+            "意见 YJ-1：未处理 → 部分采纳（理由：已修改）"
+        );
+        assert_eq!(
+            describe_event("分组 #3", "dispose", "", "rejected", &name),
+            "分组 #3 整组处理为：未采纳"
+        );
+        assert_eq!(
+            describe_event("分组 #3", "rename", "", "室温", &name),
+            "分组 #3 改名：“” → “室温”"
+        );
+    }
 }

@@ -699,4 +699,25 @@ async fn assigned_work_is_only_for_its_assignees_and_administrators() {
             .await,
         3
     );
+    // The article's page lists its trail: who did what, newest first.
+    let v = view(&app, &zhang).await;
+    let history: Vec<(String, String)> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e[1].as_str().unwrap().to_string(),
+                e[2].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let has = |who: &str, what: &str| history.iter().any(|(w, t)| w == who && t.contains(what));
+    assert!(has("张委员", "本条负责人：未分配 → 张委员"), "{history:?}");
+    assert!(has("张委员", "负责人：未分配 → 李委员"), "{history:?}");
+    assert!(has("李委员", "整组处理为：未采纳"), "{history:?}");
+    assert!(
+        history[0].1.contains("本条负责人：张委员 → 未分配"),
+        "newest first: {history:?}"
+    );
 }
