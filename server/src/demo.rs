@@ -622,7 +622,79 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
         logins.push(((*name).to_string(), (*password).to_string(), *role));
     }
     seed_batches(db).await?;
+    seed_dispositions(db).await?;
     Ok(logins)
+}
+
+/// A start on the committee's work, so the workbench, the 意见汇编 and its 对照表 show the
+/// whole loop: the suggested amendments of 第五条 (amended in the 一审稿) are partly adopted
+/// with the changed article named; 第三条 is assigned to the demo committee member, and the
+/// objections to it are not adopted, with the reason. The rest is left to do. Runs once.
+async fn seed_dispositions(db: &Db) -> Result<(), AppError> {
+    let draft_id: i64 = sqlx::query_scalar("select id from draft where slug = $1")
+        .bind(DEMO_DRAFT_SLUG)
+        .fetch_one(&db.pool)
+        .await?;
+    let done: i64 = sqlx::query_scalar(
+        "select count(*) from comment where draft_id = $1 and disposition <> ''",
+    )
+    .bind(draft_id)
+    .fetch_one(&db.pool)
+    .await?;
+    if done > 0 {
+        return Ok(());
+    }
+    let member: i64 = sqlx::query_scalar("select id from account where name = 'committee'")
+        .fetch_one(&db.pool)
+        .await?;
+    let now = app::ssr::now_ms();
+    let handled = [
+        (
+            "art-5",
+            "amend",
+            "partly",
+            "一审稿第五条已写明“统筹加强”，并增加“相关部门应当按照职责分工做好供热保障工作”。",
+            r#"["art-5"]"#,
+        ),
+        (
+            "art-3",
+            "oppose",
+            "rejected",
+            "本条界定城镇供热的含义，与国家有关规定一致，暂不修改。",
+            "",
+        ),
+    ];
+    use sqlx::Connection;
+    let mut conn = db.pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    for (article, stance, disposition, reason, units) in handled {
+        sqlx::query(
+            "update comment set disposition = $1, disposition_reason = $2, disposition_units = $3, \
+             disposed_by = $4, disposed_at = $5 where draft_id = $6 and stance = $7 \
+             and (unit_uid = $8 or unit_uid like $9) and status <> 'rejected'",
+        )
+        .bind(disposition)
+        .bind(reason)
+        .bind(units)
+        .bind(member)
+        .bind(now)
+        .bind(draft_id)
+        .bind(stance)
+        .bind(article)
+        .bind(format!("{article}-%"))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "insert into article_state (draft_id, article_uid, version, assigned_to) values ($1, 'art-3', 0, $2) \
+         on conflict do nothing",
+    )
+    .bind(draft_id)
+    .bind(member)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The demo's station opinions arrive as forwarded batches (one per station, with residents and

@@ -228,7 +228,9 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 /// Words of a text as clustering sees them: jieba words of two or more characters (single
-/// characters are mostly particles), without digits-only words and [`STOP_WORDS`].
+/// characters are mostly particles), without digits-only words, [`STOP_WORDS`], and pieces of
+/// addresses (`http`, `example.cn`, `a@b.cn`): they say nothing about the topic, and keywords
+/// are shown in the public feedback report.
 pub fn words(text: &str) -> Vec<String> {
     crate::search::tokenize::tokens(text, false)
         .into_iter()
@@ -236,6 +238,8 @@ pub fn words(text: &str) -> Vec<String> {
         .filter(|w| {
             w.chars().count() >= 2
                 && !w.chars().all(|c| c.is_ascii_digit())
+                && !w.contains(['.', '@', '/', ':'])
+                && !matches!(w.as_str(), "http" | "https" | "www")
                 && !STOP_WORDS.contains(&w.as_str())
         })
         .collect()
@@ -623,6 +627,20 @@ pub fn analyse(texts: &[&str], params: &Params) -> Analysis {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn words_leave_out_particles_courtesies_and_addresses() {
+        let w = super::words(
+            "希望采纳！详见 http://heating-help.example.cn 或写信 a@b.cn，供热温度太低。",
+        );
+        assert!(
+            w.contains(&"供热".to_string()) && w.contains(&"温度".to_string()),
+            "{w:?}"
+        );
+        for gone in ["希望", "采纳", "http", "heating-help.example.cn", "a@b.cn"] {
+            assert!(!w.contains(&gone.to_string()), "{gone} in {w:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -119,11 +119,12 @@ pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<Feedbac
             .into_iter()
             .map(|(k, g)| {
                 let (summary, disposition, reason) = match k.and_then(|k| cluster.get(&k)) {
+                    // Public: whatever a name or keyword carries, contacts are masked.
                     Some((l, kw, d, r)) => (
-                        crate::workbench::cluster_name(
+                        crate::comment::screen::mask(&crate::workbench::cluster_name(
                             l,
                             &kw.split_whitespace().map(String::from).collect::<Vec<_>>(),
-                        ),
+                        )),
                         d.clone(),
                         r.clone(),
                     ),
