@@ -627,6 +627,16 @@ struct Trail<'a> {
     article: &'a str,
 }
 
+impl<'a> Trail<'a> {
+    fn of(actor: Actor, draft_id: i64, article: &'a str) -> Self {
+        Trail {
+            by: actor.id,
+            draft_id,
+            article,
+        }
+    }
+}
+
 async fn audit(
     tx: &mut sqlx::AnyConnection,
     trail: Trail<'_>,
@@ -783,11 +793,7 @@ pub async fn rename(
     pin_members(&mut tx, cluster, draft_id, &article).await?;
     audit(
         &mut tx,
-        Trail {
-            by: actor.id,
-            draft_id,
-            article: &article,
-        },
+        Trail::of(actor, draft_id, &article),
         "cluster",
         cluster,
         "rename",
@@ -848,11 +854,7 @@ pub async fn merge(
     let list: Vec<String> = ids.iter().map(i64::to_string).collect();
     audit(
         &mut tx,
-        Trail {
-            by: actor.id,
-            draft_id,
-            article: &article,
-        },
+        Trail::of(actor, draft_id, &article),
         "cluster",
         into,
         "merge",
@@ -926,11 +928,7 @@ pub async fn move_to(
             .await?;
         audit(
             &mut tx,
-            Trail {
-                by: actor.id,
-                draft_id,
-                article: &article,
-            },
+            Trail::of(actor, draft_id, &article),
             "comment",
             id,
             "move",
@@ -1065,11 +1063,7 @@ pub async fn dispose(
         .await?;
         audit(
             &mut tx,
-            Trail {
-                by: actor.id,
-                draft_id,
-                article: &article,
-            },
+            Trail::of(actor, draft_id, &article),
             "comment",
             id,
             "dispose",
@@ -1093,11 +1087,7 @@ pub async fn dispose(
         .await?;
         audit(
             &mut tx,
-            Trail {
-                by: actor.id,
-                draft_id,
-                article: &article,
-            },
+            Trail::of(actor, draft_id, &article),
             "cluster",
             k,
             "dispose",
@@ -1169,11 +1159,7 @@ pub async fn assign(
     .await?;
     audit(
         &mut tx,
-        Trail {
-            by: actor.id,
-            draft_id,
-            article,
-        },
+        Trail::of(actor, draft_id, article),
         "article",
         format!("{slug}#{article}"),
         "assign",
@@ -1214,11 +1200,7 @@ pub async fn assign_cluster(
     pin_members(&mut tx, cluster, draft_id, &article).await?;
     audit(
         &mut tx,
-        Trail {
-            by: actor.id,
-            draft_id,
-            article: &article,
-        },
+        Trail::of(actor, draft_id, &article),
         "cluster",
         cluster,
         "assign",
