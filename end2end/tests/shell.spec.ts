@@ -288,6 +288,19 @@ test('the committee works through an article: clusters, campaigns and a disposit
   await page.locator('.cluster').first().getByRole('button', { name: '移动' }).click();
   await expect(page.getByRole('heading', { name: /^意见分组/ })).toHaveText(`意见分组（${before + 1} 组）`);
 
+  // Several opinions handled at once: tick them, then one disposition for all of them.
+  const several = page.locator('.cluster:has(li.member:nth-of-type(2))').first();
+  await several.locator('.member').nth(0).getByRole('checkbox').check();
+  await several.locator('.member').nth(1).getByRole('checkbox').check();
+  const bulk = several.locator('details.bulk');
+  await bulk.locator('summary').click();
+  await bulk.getByLabel('处理意见').selectOption('adopted');
+  await bulk.getByLabel('理由').fill('一并采纳');
+  await bulk.getByRole('button', { name: '对勾选的意见保存' }).click();
+  const again = page.locator('.cluster:has(li.member:nth-of-type(2))').first();
+  await expect(again.locator('.member').nth(0)).toContainText('采纳：一并采纳');
+  await expect(again.locator('.member').nth(1)).toContainText('采纳：一并采纳');
+
   // The 意见汇编 prints, and downloads as a PDF.
   await page.goto('/committee/drafts/changji-urban-heating/compilation');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/公开征求意见汇编$/);

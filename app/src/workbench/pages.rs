@@ -223,7 +223,12 @@ fn cluster_block(
                         {others.into_iter().map(|(id, n)| view! { <option value=id.to_string()>{n}</option> }).collect_view()}
                     </select>
                 </label>
-                " "<button type="submit" class="button">"移动"</button>
+                " "<button type="submit" class="button" formnovalidate=true>"移动"</button>
+                <details class="bulk">
+                    <summary>"处理勾选的意见"</summary>
+                    <div class="stack-form">{disposition_fields(&units, "", "")}</div>
+                    <button type="submit" class="button" formaction="/api/workbench/dispose">"对勾选的意见保存"</button>
+                </details>
             </form>
             })}
         </section>

@@ -298,6 +298,23 @@ async fn clusters_campaigns_edits_and_dispositions_on_one_article() {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
 
+    // Hand-picked opinions at once, as the move form sends them (its `to` comes along).
+    let res = app
+        .post_form(
+            "/api/workbench/dispose",
+            &[
+                ("ids[]", &fees[0].to_string()),
+                ("ids[]", &fees[1].to_string()),
+                ("to", "0"),
+                ("disposition", "existing"),
+                ("reason", "现行条例已有规定"),
+            ],
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.body.trim(), "2");
+
     // The tracking page says how it was handled only once the report is published; publishing
     // notifies the submitter with an address and the stations that forwarded batches.
     let tracking: String = sqlx::query_scalar("select tracking from comment where id = $1")
