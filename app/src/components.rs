@@ -10,6 +10,19 @@ use leptos_router::components::A;
 /// The session resource every page reads (provided once by [`crate::App`]).
 pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
 
+/// A numeric route parameter (`/…/{id}`) as a reactive getter; 0 when absent or not a number,
+/// which the server answers with 404.
+pub fn use_id_param(name: &'static str) -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get(name)
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}
+
 pub fn use_session() -> SessionResource {
     expect_context::<SessionResource>()
 }

@@ -38,26 +38,20 @@ pub async fn filter(
     q: &HashMap<String, String>,
     public: bool,
 ) -> Result<Filter, AppError> {
-    let get = |k: &str| {
-        q.get(k)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
-    let slug = get("draft").ok_or_else(|| bad("draft", "请指定草案（draft=…）"))?;
+    let all = SearchParams::from_query(|k| q.get(k).cloned());
+    let slug = all
+        .draft
+        .clone()
+        .ok_or_else(|| bad("draft", "请指定草案（draft=…）"))?;
     let (draft_id, draft_title) = crate::workbench::ssr::draft_of(&state.db, &slug).await?;
+    // An export is every match in one file: no kind, order or page; the day facet is read below
+    // as a one-day range.
     let p = SearchParams {
-        q: get("q"),
-        draft: Some(slug.clone()),
-        article: get("article"),
-        stance: get("stance"),
-        channel: get("channel"),
-        level: get("level"),
-        county: get("county"),
-        disposition: get("disposition"),
-        status: get("status"),
-        from: get("from"),
-        to: get("to"),
-        ..Default::default()
+        kind: None,
+        sort: None,
+        page: None,
+        day: None,
+        ..all.clone()
     };
     if let Some(s) = &p.stance {
         if !["support", "oppose", "amend"].contains(&s.as_str()) {
@@ -108,7 +102,7 @@ pub async fn filter(
         }
     };
     // A day chosen on the search page's facet is a one-day range.
-    let one_day = day("day", &get("day"))?;
+    let one_day = day("day", &all.day)?;
     let (from, to) = (
         day("from", &p.from)?.or(one_day.clone()),
         day("to", &p.to)?.or(one_day),

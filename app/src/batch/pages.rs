@@ -228,14 +228,7 @@ pub fn IntakePage() -> impl IntoView {
 
 #[component]
 pub fn EditOpinionPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::components::use_id_param("id");
     let data = Resource::new(id, get_opinion);
     let update = ServerAction::<UpdateOpinion>::new();
     let slug = StoredValue::new(String::new());

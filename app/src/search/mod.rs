@@ -43,6 +43,33 @@ pub struct SearchParams {
 }
 
 impl SearchParams {
+    /// The parameters of a query string, read through `get` (which returns a parameter by name,
+    /// `None` when absent): the search pages and the exports read the same names.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> SearchParams {
+        let get = |k: &str| {
+            get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        SearchParams {
+            q: get("q"),
+            kind: get("kind"),
+            draft: get("draft"),
+            article: get("article"),
+            stance: get("stance"),
+            channel: get("channel"),
+            level: get("level"),
+            county: get("county"),
+            disposition: get("disposition"),
+            status: get("status"),
+            day: get("day"),
+            from: get("from"),
+            to: get("to"),
+            sort: get("sort"),
+            page: get("page").and_then(|p| p.parse().ok()),
+        }
+    }
+
     /// The facet filters that are set, as (name, value).
     pub fn filters(&self) -> impl Iterator<Item = (&'static str, &str)> {
         [

@@ -10,24 +10,7 @@ fn params_from_query() -> Memo<SearchParams> {
     let query = use_query_map();
     Memo::new(move |_| {
         let q = query.read();
-        let get = |k: &str| q.get(k).filter(|v| !v.trim().is_empty());
-        SearchParams {
-            q: get("q"),
-            kind: get("kind"),
-            draft: get("draft"),
-            article: get("article"),
-            stance: get("stance"),
-            channel: get("channel"),
-            level: get("level"),
-            county: get("county"),
-            disposition: get("disposition"),
-            status: get("status"),
-            day: get("day"),
-            from: get("from"),
-            to: get("to"),
-            sort: get("sort"),
-            page: get("page").and_then(|p| p.trim().parse().ok()),
-        }
+        SearchParams::from_query(|k| q.get(k))
     })
 }
 

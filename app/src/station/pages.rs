@@ -81,14 +81,7 @@ pub fn StationsPage() -> impl IntoView {
 /// (de)activate. A plain form.
 #[component]
 pub fn StationEditPage() -> impl IntoView {
-    let params = leptos_router::hooks::use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = crate::components::use_id_param("id");
     let data = Resource::new(id, super::get_station);
     view! {
         <Title text="修改联系点 · 意见"/>

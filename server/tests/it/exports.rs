@@ -27,19 +27,13 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
         .count(&format!("select count(*) from comment where draft_id = (select id from draft where slug = '{SLUG}')"))
         .await;
 
-    let csv = app
-        .get(
-            &format!("/committee/export.csv?draft={SLUG}"),
-            Some(&committee),
-        )
-        .await;
+    let (csv, records) = export_csv(&app, &committee, "").await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(
         csv.body.starts_with("\u{feff}查询编号,条款,稿次,态度,意见"),
         "{}",
         &csv.body[..80]
     );
-    let records = app::sheet::read_table(csv.body.as_bytes(), "", |_| true).unwrap();
     assert_eq!(records.len() as i64, all + 1);
     let mine = records.iter().find(|r| r.1[0] == "YJ-TEST-EXP1").unwrap();
     assert_eq!(mine.1[4], "请打我电话13812345678，供热\"太差\"，\n第二行");
@@ -53,24 +47,13 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
     let opposed = app
         .count(&format!("select count(*) from comment where stance = 'oppose' and draft_id = (select id from draft where slug = '{SLUG}')"))
         .await;
-    let csv = app
-        .get(
-            &format!("/committee/export.csv?draft={SLUG}&stance=oppose"),
-            Some(&committee),
-        )
-        .await;
-    let records = app::sheet::read_table(csv.body.as_bytes(), "", |_| true).unwrap();
+    let (_, records) = export_csv(&app, &committee, "&stance=oppose").await;
     assert_eq!(records.len() as i64, opposed + 1);
     assert!(records[1..].iter().all(|r| r.1[3] == "反对"));
     let mut found = Vec::new();
     for _ in 0..50 {
-        let csv = app
-            .get(
-                &format!("/committee/export.csv?draft={SLUG}&q=%E5%A4%AA%E5%B7%AE"),
-                Some(&committee),
-            )
-            .await;
-        found = app::sheet::read_table(csv.body.as_bytes(), "", |_| true).unwrap();
+        let (_, records) = export_csv(&app, &committee, "&q=%E5%A4%AA%E5%B7%AE").await;
+        found = records;
         if found.len() > 1 {
             break;
         }
@@ -94,12 +77,7 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
         ("&disposition=perhaps", "处理意见"),
         ("&day=2026-02-30", "日期"),
     ] {
-        let res = app
-            .get(
-                &format!("/committee/export.csv?draft={SLUG}{query}"),
-                Some(&committee),
-            )
-            .await;
+        let (res, _) = export_csv(&app, &committee, query).await;
         assert_eq!(
             res.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -114,13 +92,7 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
     let of_today = app
         .count(&format!("select count(*) from comment where created_at >= {start} and created_at < {} and draft_id = (select id from draft where slug = '{SLUG}')", start + 86_400_000))
         .await;
-    let csv = app
-        .get(
-            &format!("/committee/export.csv?draft={SLUG}&day={today}"),
-            Some(&committee),
-        )
-        .await;
-    let records = app::sheet::read_table(csv.body.as_bytes(), "", |_| true).unwrap();
+    let (_, records) = export_csv(&app, &committee, &format!("&day={today}")).await;
     assert_eq!(records.len() as i64, of_today + 1);
     let res = app
         .get(
@@ -130,12 +102,7 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     let station = app.login(Role::Station).await;
-    let res = app
-        .get(
-            &format!("/committee/export.csv?draft={SLUG}"),
-            Some(&station),
-        )
-        .await;
+    let (res, _) = export_csv(&app, &station, "").await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
 
     // XLSX: a summary and a sheet per article; or one flat sheet with every row.
@@ -230,4 +197,25 @@ fn with_ip(mut req: http::Request<axum::body::Body>) -> http::Request<axum::body
         "203.0.113.7:50000".parse::<std::net::SocketAddr>().unwrap(),
     ));
     req
+}
+
+/// `/committee/export.csv?draft=SLUG` with more filters: the response and its records (none
+/// unless it succeeded).
+async fn export_csv(
+    app: &TestApp,
+    cookie: &str,
+    filters: &str,
+) -> (TestResponse, app::sheet::Records) {
+    let res = app
+        .get(
+            &format!("/committee/export.csv?draft={SLUG}{filters}"),
+            Some(cookie),
+        )
+        .await;
+    let records = if res.status == StatusCode::OK {
+        app::sheet::read_table(res.bytes.as_slice(), "", |_| true).unwrap()
+    } else {
+        Default::default()
+    };
+    (res, records)
 }

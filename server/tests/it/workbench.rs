@@ -712,6 +712,27 @@ async fn assigned_work_is_only_for_its_assignees_and_administrators() {
         .unwrap();
     let res = assign(&zhang, station_id).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    // Unknown work: an article the draft does not have, a cluster that does not exist.
+    let res = app
+        .post_form(
+            "/api/workbench/assign",
+            &[
+                ("slug", SLUG),
+                ("article", "art-999"),
+                ("account", &zhang_id.to_string()),
+            ],
+            Some(&zhang),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    let res = app
+        .post_form(
+            "/api/workbench/assign-cluster",
+            &[("cluster", "999999"), ("account", &zhang_id.to_string())],
+            Some(&zhang),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
     assert_eq!(
         app.count("select count(*) from audit_event where action = 'assign'")
             .await,
