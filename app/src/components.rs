@@ -100,6 +100,37 @@ pub fn Flash() -> impl IntoView {
     }
 }
 
+/// A page whose content could not be loaded: the message, a way on (log in, or home), and —
+/// rendered on the server — the error's real HTTP status, so a refused or missing page does not
+/// answer 200.
+pub fn page_error(e: AppError) -> AnyView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = http::StatusCode::from_u16(e.status()) {
+            res.set_status(code);
+        }
+    }
+    let login = matches!(e, AppError::Unauthorized { .. }).then(|| {
+        let here = leptos_router::hooks::use_location();
+        let next = format!(
+            "{}{}",
+            here.pathname.get_untracked(),
+            here.search.get_untracked()
+        );
+        format!("/login?next={}", urlencode(&next))
+    });
+    view! {
+        <div class="page-error">
+            <p class="alert alert-error" role="alert">{e.message()}</p>
+            <p>
+                {login.map(|href| view! { <a class="button primary" href=href>"登录"</a> " " })}
+                <a href="/">"返回首页"</a>
+            </p>
+        </div>
+    }
+    .into_any()
+}
+
 /// The error of the last submission of `action`, shown next to its form.
 #[component]
 pub fn ActionError<S>(action: ServerAction<S>) -> impl IntoView

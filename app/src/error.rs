@@ -171,8 +171,32 @@ mod ssr_conversions {
 
     impl From<sqlx::Error> for AppError {
         fn from(e: sqlx::Error) -> Self {
+            if is_contention(&e) {
+                // Another writer held the database longer than we wait: the request can be
+                // repeated, and nothing the person typed is lost.
+                tracing::warn!(error = ?e, "database busy");
+                return AppError::Unavailable { retry_after_s: 2 };
+            }
             tracing::error!(error = ?e, "database error");
             AppError::Internal
+        }
+    }
+
+    /// A lock or load condition that passes: SQLite busy or locked (any extended code), a
+    /// PostgreSQL serialization failure, deadlock or lock timeout, or no pooled connection
+    /// free in time.
+    pub fn is_contention(e: &sqlx::Error) -> bool {
+        match e {
+            sqlx::Error::PoolTimedOut => true,
+            sqlx::Error::Database(d) => {
+                let code = d.code().unwrap_or_default();
+                match code.parse::<i32>() {
+                    // SQLite result codes: the primary code is the low byte.
+                    Ok(n) => matches!(n & 0xff, 5 | 6),
+                    Err(_) => matches!(code.as_ref(), "40001" | "40P01" | "55P03"),
+                }
+            }
+            _ => false,
         }
     }
 

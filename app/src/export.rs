@@ -427,7 +427,14 @@ fn case_sql(column: &str, labels: &[(&str, &str)], other: &str) -> String {
 /// The CSV line of a comment, built by the database: decoding one text column per row instead
 /// of eighteen is what makes a million rows fit the time budget. Text fields are always quoted.
 fn csv_line_sql() -> String {
-    let q = |c: &str| format!("'\"' || replace({c}, '\"', '\"\"') || '\"'");
+    // A cell a spreadsheet would run as a formula gets a leading ' (see `sheet::csv_quote`);
+    // the tab and carriage return go into the SQL literal as themselves.
+    let q = |c: &str| {
+        format!(
+            "'\"' || replace(case when substr({c}, 1, 1) in ('=', '+', '-', '@', '\t', '\r') \
+             then '''' || {c} else {c} end, '\"', '\"\"') || '\"'"
+        )
+    };
     let stances: Vec<(&str, &str)> = crate::comment::Stance::ALL
         .iter()
         .map(|s| (s.as_str(), s.label()))

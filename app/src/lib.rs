@@ -106,10 +106,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=pages::HomePage ssr=SsrMode::Async/>
                         <Route path=path!("login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("drafts") view=draft::pages::DraftsPage ssr=SsrMode::Async/>
-                        <Route path=path!("drafts/:slug") view=draft::pages::DraftPage ssr=SsrMode::Async/>
-                        <Route path=path!("drafts/:slug/compare") view=draft::pages::ComparePage ssr=SsrMode::Async/>
+                        <Route path=path!("drafts/:slug") view=comment::reading::DraftPage ssr=SsrMode::Async/>
+                        <Route path=path!("drafts/:slug/compare") view=feedback::pages::ComparePage ssr=SsrMode::Async/>
                         <Route path=path!("drafts/:slug/feedback") view=feedback::pages::FeedbackPage ssr=SsrMode::Async/>
-                        <Route path=path!("drafts/:slug/v/:n") view=draft::pages::DraftPage ssr=SsrMode::Async/>
+                        <Route path=path!("drafts/:slug/v/:n") view=comment::reading::DraftPage ssr=SsrMode::Async/>
                         <Route path=path!("drafts/:slug/comment/:uid") view=comment::pages::CommentPage ssr=SsrMode::Async/>
                         <Route path=path!("receipt/:tracking") view=comment::pages::ReceiptPage ssr=SsrMode::Async/>
                         <Route path=path!("track") view=comment::pages::TrackPage ssr=SsrMode::Async/>

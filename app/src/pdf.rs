@@ -269,7 +269,7 @@ mod tests {
                 article_uids: vec![],
             }],
             versions: vec![],
-            counts: vec![],
+            withheld: false,
         };
         let html = handout(&v, "https://yj.cn/");
         assert!(html.contains("<title>供热条例（二审稿）</title>"));

@@ -8,35 +8,117 @@ use crate::station::RowError;
 /// Rows of a table: (1-based line or spreadsheet row, cells as text), blank rows left out.
 pub type Records = Vec<(usize, Vec<String>)>;
 
-/// Reads a CSV or XLSX file. In a workbook, the sheet named `sheet` is read; failing that, the
-/// first sheet if `is_header` accepts its first row (people rename sheets); otherwise the error
-/// names the sheets found.
+/// What an uploaded table may hold. Checked while reading, before anything proportional to a
+/// hostile file's claims is allocated: a workbook's parts are decompressed and counted first
+/// (a few MB can claim gigabytes), cells are streamed one by one (a sheet can declare a million
+/// rows by sixteen thousand columns with two cells in it), and reading stops at the first row
+/// over the limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Rows with content, the header row included.
+    pub rows: usize,
+    /// The rightmost column that may hold content (1-based).
+    pub columns: usize,
+    /// The file's parts once decompressed (XLSX), or the text (CSV), in bytes.
+    pub bytes: u64,
+}
+
+impl Limits {
+    /// `rows` data rows plus a header, 64 columns, 64 MB decompressed.
+    pub const fn rows(rows: usize) -> Limits {
+        Limits {
+            rows: rows + 1,
+            columns: 64,
+            bytes: 64 << 20,
+        }
+    }
+
+    fn too_many_rows(&self) -> String {
+        format!(
+            "文件超过 {} 行数据（上限），未导入。请分成几个文件分别导入",
+            self.rows - 1
+        )
+    }
+}
+
+/// Reads a CSV or XLSX file within `limits`. In a workbook, the sheet named `sheet` is read;
+/// failing that, the first sheet if `is_header` accepts its first row (people rename sheets);
+/// otherwise the error names the sheets found. CPU-bound: call it off the async threads.
 pub fn read_table(
     bytes: &[u8],
     sheet: &str,
+    limits: Limits,
     is_header: impl Fn(&[String]) -> bool,
 ) -> Result<Records, RowError> {
     let file_error = |message: String| RowError { line: 0, message };
     if bytes.starts_with(b"PK\x03\x04") {
-        return read_xlsx(bytes, sheet, is_header);
+        return read_xlsx(bytes, sheet, limits, is_header);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(file_error(
             "不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV 后再上传".into(),
         ));
     }
+    if bytes.len() as u64 > limits.bytes {
+        return Err(file_error(format!(
+            "文件太大（上限 {} MB）",
+            limits.bytes >> 20
+        )));
+    }
     let text = crate::draft::parse::decode::decode(bytes)
         .map_err(|e| file_error(format!("文件无法读取：{e}")))?;
-    csv_records(&text)
+    let records = csv_records(&text, limits)?;
+    Ok(records)
+}
+
+/// Decompresses every part of a workbook into nothing, counting: refuses archives whose parts
+/// add up to more than `limit` bytes (whatever their headers claim) or that hold absurdly many
+/// parts.
+fn check_archive(bytes: &[u8], limit: u64) -> Result<(), String> {
+    use std::io::Read;
+    let unreadable =
+        |e: &dyn std::fmt::Display| format!("XLSX 文件无法读取（{e}），请用 Excel 或 WPS 重新保存");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    if zip.len() > 10_000 {
+        return Err(unreadable(&format_args!("包含 {} 个部件", zip.len())));
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|e| unreadable(&e))?;
+        let mut counted = entry.take(limit - total.min(limit) + 1);
+        let n = std::io::copy(&mut counted, &mut std::io::sink()).map_err(|e| unreadable(&e))?;
+        total += n;
+        if total > limit {
+            return Err(format!(
+                "XLSX 文件解压后超过 {} MB（上限），未导入。请删去无关的工作表、图片或格式后重新保存",
+                limit >> 20
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The column letters of a 1-based column number (1 → A, 16384 → XFD).
+fn column_letters(mut n: usize) -> String {
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn read_xlsx(
     bytes: &[u8],
     wanted: &str,
+    limits: Limits,
     is_header: impl Fn(&[String]) -> bool,
 ) -> Result<Records, RowError> {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{Reader, Xlsx};
     let file_error = |message: String| RowError { line: 0, message };
+    check_archive(bytes, limits.bytes).map_err(file_error)?;
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
             file_error(format!(
@@ -44,46 +126,99 @@ fn read_xlsx(
             ))
         })?;
     let names = book.sheet_names();
-    let read = |book: &mut Xlsx<_>, name: &str| -> Result<Records, RowError> {
-        let range = book
-            .worksheet_range(name)
-            .map_err(|e| file_error(format!("工作表“{name}”无法读取：{e}")))?;
-        let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-        let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-        let mut out = Vec::new();
-        for (i, row) in range.rows().enumerate() {
-            // Cells left of the used range (rare: an empty first column) keep their positions.
-            let mut cells = vec![String::new(); first_col];
-            cells.extend(row.iter().map(|c| match c {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Int(n) => n.to_string(),
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::Float(f) => f.to_string(),
-                Data::Bool(b) => if *b { "1" } else { "0" }.into(),
-                Data::DateTime(d) => crate::draft::time::excel_day(d.as_f64()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                Data::Error(e) => format!("#{e:?}"),
-            }));
-            if cells.iter().any(|c| !c.trim().is_empty()) {
-                out.push((first_row + i + 1, cells));
-            }
-        }
-        Ok(out)
-    };
     if names.iter().any(|n| n == wanted) {
-        return read(&mut book, wanted);
+        return stream_sheet(&mut book, wanted, limits, None);
     }
     if let Some(first) = names.first() {
-        let rows = read(&mut book, first)?;
-        if rows.first().is_some_and(|(_, h)| is_header(h)) {
-            return Ok(rows);
+        if let Ok(rows) = stream_sheet(&mut book, first, limits, Some(1)) {
+            if rows.first().is_some_and(|(_, h)| is_header(h)) {
+                return stream_sheet(&mut book, first, limits, None);
+            }
         }
     }
     Err(file_error(format!(
         "工作簿中没有名为“{wanted}”的工作表，第一个工作表的第一行也不是所需的列名（现有工作表：{}）",
         names.join("、")
     )))
+}
+
+/// The rows of one worksheet with content, cell by cell (never the sheet's declared range),
+/// stopping after `first` rows if given.
+fn stream_sheet<R: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<R>,
+    name: &str,
+    limits: Limits,
+    first: Option<usize>,
+) -> Result<Records, RowError> {
+    use calamine::DataRef;
+    let file_error = |message: String| RowError { line: 0, message };
+    let mut cells = book
+        .worksheet_cells_reader(name)
+        .map_err(|e| file_error(format!("工作表“{name}”无法读取：{e}")))?;
+    let mut out: Records = Vec::new();
+    let mut current: Option<(usize, Vec<String>)> = None;
+    let finish = |row: Option<(usize, Vec<String>)>, out: &mut Records| {
+        if let Some((line, cells)) = row {
+            if cells.iter().any(|c| !c.trim().is_empty()) {
+                out.push((line, cells));
+            }
+        }
+    };
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| file_error(format!("工作表“{name}”无法读取：{e}")))?
+    {
+        let (row, col) = cell.get_position();
+        let (line, col) = (row as usize + 1, col as usize);
+        let text = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::SharedString(s) => s.to_string(),
+            DataRef::Int(n) => n.to_string(),
+            DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Bool(b) => if *b { "1" } else { "0" }.into(),
+            DataRef::DateTime(d) => crate::draft::time::excel_day(d.as_f64()),
+            DataRef::Error(e) => format!("#{e:?}"),
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        if col >= limits.columns {
+            return Err(RowError {
+                line,
+                message: format!(
+                    "第 {line} 行的 {}{line} 单元格有内容：表格最多 {} 列（A–{}），请删去多余的列",
+                    column_letters(col + 1),
+                    limits.columns,
+                    column_letters(limits.columns)
+                ),
+            });
+        }
+        if current.as_ref().is_none_or(|(l, _)| *l != line) {
+            finish(current.take(), &mut out);
+            if first.is_some_and(|n| out.len() >= n) {
+                return Ok(out);
+            }
+            if out.len() >= limits.rows {
+                return Err(file_error(limits.too_many_rows()));
+            }
+            current = Some((line, Vec::new()));
+        }
+        if let Some((_, row)) = current.as_mut() {
+            if row.len() <= col {
+                row.resize(col + 1, String::new());
+            }
+            row[col] = text;
+        }
+    }
+    finish(current.take(), &mut out);
+    if out.len() > limits.rows {
+        return Err(file_error(limits.too_many_rows()));
+    }
+    // Cells come row by row in well-formed sheets; a hand-made one may list them out of order.
+    out.sort_by_key(|(line, _)| *line);
+    Ok(out)
 }
 
 /// One cell of a written sheet.
@@ -174,7 +309,7 @@ pub fn write_csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -
 }
 
 /// Splits CSV text into records (RFC 4180: quoted fields may hold commas, quotes and newlines).
-pub fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
+pub fn csv_records(text: &str, limits: Limits) -> Result<Records, RowError> {
     let mut out = Vec::new();
     let mut field = String::new();
     let mut record = Vec::new();
@@ -205,13 +340,19 @@ pub fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
                 at_field_start = false;
             }
             ',' => {
-                record.push(std::mem::take(&mut field));
+                push_field(&mut record, &mut field, start_line, limits)?;
                 at_field_start = true;
             }
             '\r' => {}
             '\n' => {
-                record.push(std::mem::take(&mut field));
+                push_field(&mut record, &mut field, start_line, limits)?;
                 if record.iter().any(|f| !f.trim().is_empty()) {
+                    if out.len() >= limits.rows {
+                        return Err(RowError {
+                            line: 0,
+                            message: limits.too_many_rows(),
+                        });
+                    }
                     out.push((start_line, std::mem::take(&mut record)));
                 }
                 record.clear();
@@ -231,19 +372,67 @@ pub fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
             message: "引号没有闭合".into(),
         });
     }
-    record.push(field);
+    push_field(&mut record, &mut field, start_line, limits)?;
     if record.iter().any(|f| !f.trim().is_empty()) {
+        if out.len() >= limits.rows {
+            return Err(RowError {
+                line: 0,
+                message: limits.too_many_rows(),
+            });
+        }
         out.push((start_line, record));
     }
     Ok(out)
 }
 
-/// A CSV field, quoted when it must be.
+/// Ends a CSV field: kept within the column limit; empty fields beyond it (Excel writes
+/// `,,,,`) are dropped, a filled one is refused with its line.
+fn push_field(
+    record: &mut Vec<String>,
+    field: &mut String,
+    line: usize,
+    limits: Limits,
+) -> Result<(), RowError> {
+    let value = std::mem::take(field);
+    if record.len() < limits.columns {
+        record.push(value);
+    } else if !value.trim().is_empty() {
+        return Err(RowError {
+            line,
+            message: format!(
+                "第 {line} 行超过 {} 列（上限），请删去多余的列",
+                limits.columns
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Characters that make Excel and WPS read a CSV cell as a formula (and run it: `=HYPERLINK(…)`,
+/// `@SUM(…)`, DDE through `+`/`-`), or hide one behind a tab or carriage return.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as written to any CSV the platform produces: a value a spreadsheet would run as a
+/// formula gets a leading `'` (shown as text, OWASP's advice), and it is quoted when it must be.
 pub fn csv_quote(v: &str) -> String {
+    let v = if v.starts_with(FORMULA_STARTS) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    };
     if v.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
-        v.to_string()
+        v
+    }
+}
+
+/// Undoes [`csv_quote`]'s guard when a file the platform wrote is read back (the station list
+/// round-trips).
+pub fn unguard_cell(v: &str) -> &str {
+    match v.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => v,
     }
 }
 
@@ -262,14 +451,14 @@ mod tests {
             ],
         };
         let book = write_xlsx(&[sheet("说明"), sheet("意见")]).unwrap();
-        let rows = read_table(&book, "意见", |_| false).unwrap();
+        let rows = read_table(&book, "意见", Limits::rows(10), |_| false).unwrap();
         assert_eq!(rows[0], (1, vec!["条款".to_string(), "人数".to_string()]));
         assert_eq!(rows[1], (2, vec!["第十二条".to_string(), "3".to_string()]));
         assert_eq!(rows[2].1[1], "1.5");
         // Renamed sheet: the first one is used when its header is right.
         let renamed = write_xlsx(&[sheet("Sheet1")]).unwrap();
-        assert!(read_table(&renamed, "意见", |h| h[0] == "条款").is_ok());
-        let e = read_table(&renamed, "意见", |_| false).unwrap_err();
+        assert!(read_table(&renamed, "意见", Limits::rows(10), |h| h[0] == "条款").is_ok());
+        let e = read_table(&renamed, "意见", Limits::rows(10), |_| false).unwrap_err();
         assert!(
             e.message.contains("没有名为“意见”的工作表") && e.message.contains("Sheet1"),
             "{e}"
@@ -282,15 +471,22 @@ mod tests {
             &["a", "b"],
             [vec!["x,y".into(), "say \"hi\"\nthere".into()]],
         );
-        let rows = read_table(text.as_bytes(), "any", |_| true).unwrap();
+        let rows = read_table(text.as_bytes(), "any", Limits::rows(10), |_| true).unwrap();
         assert_eq!(rows[1].1, vec!["x,y", "say \"hi\"\nthere"]);
-        assert!(read_table(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0], "x", |_| true)
-            .unwrap_err()
-            .message
-            .contains(".xls"));
-        assert!(read_table(b"PK\x03\x04garbage", "x", |_| true)
-            .unwrap_err()
-            .message
-            .contains("XLSX"));
+        assert!(read_table(
+            &[0xD0, 0xCF, 0x11, 0xE0, 0, 0],
+            "x",
+            Limits::rows(10),
+            |_| true
+        )
+        .unwrap_err()
+        .message
+        .contains(".xls"));
+        assert!(
+            read_table(b"PK\x03\x04garbage", "x", Limits::rows(10), |_| true)
+                .unwrap_err()
+                .message
+                .contains("XLSX")
+        );
     }
 }

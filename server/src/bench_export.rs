@@ -51,7 +51,7 @@ pub async fn run(args: ExportBenchArgs) -> Result<()> {
     // Generate the rows (not timed).
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(5);
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let mut sql = String::new();
     let mut in_statement = 0;
     for i in 0..args.rows {

@@ -115,6 +115,18 @@ pub struct DraftParseArgs {
 pub enum UserCommand {
     /// Create an account (this is how the first admin is made).
     Add(UserAddArgs),
+    /// Lift the login limits on an account from every client (for an owner who locked their
+    /// own computer out with wrong passwords).
+    Unlock(UserUnlockArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct UserUnlockArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Login name of the account (any case).
+    #[arg(long)]
+    pub name: String,
 }
 
 /// Where the data lives; shared by every command that touches data.

@@ -158,7 +158,7 @@ pub async fn seed_stations(db: &Db) -> Result<usize, AppError> {
     let plan = station_plan();
     let mut ids: Vec<i64> = Vec::with_capacity(plan.len());
     let mut created = 0;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let now = now_ms();
     for s in &plan {
         let parent_id = s.parent.map(|p| ids[p]);
@@ -574,15 +574,37 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
     if has_draft.is_none() {
         let v1 =
             app::draft::ssr::import_version(db, DEMO_DRAFT_SLUG, "征求意见稿", DEMO_DRAFT).await?;
+        let day = 86_400_000;
+        // The 征求意见稿 was published whole last month (its window is over), so the 一审稿
+        // can be compared with it in public.
+        let now = app::ssr::now_ms();
+        let uids: Vec<String> = v1
+            .parsed
+            .tree
+            .articles()
+            .iter()
+            .map(|a| a.uid.clone())
+            .collect();
+        sqlx::query(
+            "insert into publication (draft_id, version_number, part_label, article_uids, \
+             opens_at, closes_at, created_at, whole_text) \
+             select id, 1, '全文', $1, $2, $3, $2, 1 from draft where slug = $4",
+        )
+        .bind(serde_json::to_string(&uids).unwrap_or_default())
+        .bind(now - 60 * day)
+        .bind(now - 30 * day)
+        .bind(DEMO_DRAFT_SLUG)
+        .execute(&db.pool)
+        .await?;
         let v2 = demo_second_reading(v1.parsed.tree);
         app::draft::ssr::import_version(db, DEMO_DRAFT_SLUG, "一审稿", &v2).await?;
-        // Chapter 1 open for 30 days from the seed; chapter 2 opens in a week.
-        let day = 86_400_000;
+        // Chapter 1 open for 30 days from the seed, with the whole 一审稿 readable; chapter 2
+        // opens for comments in a week.
         let at = |offset: i64| app::draft::time::format_local(app::ssr::now_ms() + offset);
         let chapter = |n: u32| app::draft::ssr::PartSpec {
             chapter: Some(n),
-            articles: None,
-            recipients: Default::default(),
+            whole_text: n == 1,
+            ..Default::default()
         };
         app::draft::ssr::publish(
             db,
@@ -664,9 +686,7 @@ async fn seed_dispositions(db: &Db) -> Result<(), AppError> {
             "",
         ),
     ];
-    use sqlx::Connection;
-    let mut conn = db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = db.begin().await?;
     for (article, stance, disposition, reason, units) in handled {
         sqlx::query(
             "update comment set disposition = $1, disposition_reason = $2, disposition_units = $3, \
@@ -724,9 +744,7 @@ async fn seed_batches(db: &Db) -> Result<(), AppError> {
     .bind(draft_id)
     .fetch_all(&db.pool)
     .await?;
-    use sqlx::Connection;
-    let mut conn = db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = db.begin().await?;
     let mut k = 0u64;
     for group in rows.chunk_by(|a, b| a.1 == b.1) {
         k += 1;

@@ -132,10 +132,13 @@ pub async fn compilation_pdf(
     if let Err(e) = authorize(&viewer(&req), &[Role::Committee, Role::Admin]) {
         return fail(e);
     }
-    let report = match app::feedback::ssr::report(&state, &slug, true).await {
-        Ok(r) => r,
-        Err(e) => return fail(e),
-    };
+    let report =
+        match app::feedback::ssr::report(&state, &slug, app::feedback::ssr::Readers::Committee)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        };
     let html = app::pdf::compilation(&report);
     match app::pdf::print(&html, state.settings.pdf_browser.as_deref()).await {
         Ok(pdf) => attachment(
@@ -164,14 +167,12 @@ pub async fn handout_pdf(
             Err(_) => return fail(AppError::validation("v", "版本号无效")),
         },
     };
-    let v = match app::draft::ssr::version(&state.db, &slug, number).await {
+    // As on the reading page: only what the viewer may read, through the publication gate.
+    let audience = app::draft::gate::Audience::of(&viewer(&req));
+    let v = match app::draft::gate::readable(&state.db, &slug, number, audience).await {
         Ok(v) => v,
         Err(e) => return fail(e),
     };
-    // As on the reading page: nothing published yet, nothing public.
-    if v.windows.is_empty() && authorize(&viewer(&req), &[Role::Committee, Role::Admin]).is_err() {
-        return fail(AppError::NotFound);
-    }
     let html = app::pdf::handout(&v, state.intake.public_base());
     match app::pdf::print_cached(&html, state.settings.pdf_browser.as_deref()).await {
         Ok(pdf) => attachment(

@@ -12,6 +12,7 @@ pub mod cluster;
 pub mod demo;
 mod downloads;
 pub mod httpc;
+pub mod listen;
 pub mod metrics;
 pub mod middleware;
 pub mod run;
@@ -37,6 +38,12 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
         std::sync::OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// The path pattern of every page (`/drafts/:slug` …), for tests that check each page is
+/// covered by a rule.
+pub fn page_paths() -> Vec<String> {
+    route_list().iter().map(|r| r.path().to_string()).collect()
 }
 
 pub fn router(state: AppState) -> Router {
@@ -94,10 +101,18 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::cross_site_guard,
         ))
-        .layer(mw::from_fn(middleware::security_headers))
+        .layer(mw::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
         // Old phones on slow links: the wasm bundle shrinks about 3× with gzip.
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(mw::from_fn(middleware::request_limits))
         .layer(mw::from_fn(middleware::record_metrics))
+        // A panic in one request answers that request with 500 and leaves the server running.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            middleware::panic_response,
+        ))
         .with_state(state)
 }
 

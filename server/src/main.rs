@@ -25,6 +25,9 @@ async fn main() -> ExitCode {
         Command::User {
             command: UserCommand::Add(args),
         } => server::run::user_add(args).await,
+        Command::User {
+            command: UserCommand::Unlock(args),
+        } => server::run::user_unlock(args).await,
         Command::Draft {
             command: DraftCommand::Parse(args),
         } => server::run::draft_parse(args),

@@ -47,12 +47,38 @@ pub async fn record_metrics(req: Request, next: Next) -> Response {
     res
 }
 
-pub async fn security_headers(req: Request, next: Next) -> Response {
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // A response to someone logged in (or that logs someone in or out) is theirs alone: no
+    // shared cache or back button may keep it. The staff areas are never cached at all.
+    let personal = req
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| cookie_value(c, SESSION_COOKIE).is_some_and(|v| !v.is_empty()))
+        || PRIVATE_PREFIXES
+            .iter()
+            .any(|p| req.uri().path().starts_with(p));
     let mut res = next.run(req).await;
+    let sets_cookie = res.headers().contains_key(header::SET_COOKIE);
     let h = res.headers_mut();
     let set = |h: &mut http::HeaderMap, name: HeaderName, value: &'static str| {
         h.entry(name).or_insert(HeaderValue::from_static(value));
     };
+    if personal || sets_cookie {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state
+        .settings
+        .public_url
+        .as_ref()
+        .is_some_and(|u| u.scheme() == "https")
+    {
+        set(
+            h,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(
         h,
@@ -80,6 +106,33 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// Paths whose responses are never cached, with or without a session: the staff areas, the
+/// personal pages and the API.
+const PRIVATE_PREFIXES: &[&str] = &[
+    "/committee",
+    "/admin",
+    "/station",
+    "/account",
+    "/my/",
+    "/api/",
+    "/login",
+    "/receipt/",
+    "/track",
+    "/metrics",
+];
+
+/// The answer to a request whose handler panicked: logged, and a plain 500 that says nothing of
+/// the cause.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(panic = %what, "a request handler panicked");
+    error_response(&AppError::Internal, false)
+}
+
 fn wants_html(headers: &http::HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
@@ -90,23 +143,60 @@ fn wants_html(headers: &http::HeaderMap) -> bool {
 /// An error answered by a layer before any handler ran: a short Chinese page for browsers
 /// posting forms, the JSON-encoded [`AppError`] for script callers (which server-function
 /// clients decode like any other error).
+/// A short Chinese page for a request refused before any handler ran.
+fn refusal_page(status: StatusCode, message: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>请求未被接受 · 意见</title><link rel=\"stylesheet\" href=\"/pkg/yijian.css\"></head>\
+         <body><main id=\"main\" class=\"error-page\"><h1>请求未被接受</h1><p>{}</p>\
+         <p><a href=\"/\">返回首页</a></p></main></body></html>",
+        html_escape(message)
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// Longest URL (path and query) answered; longer ones get 414. Searches and exports put their
+/// filters in the query; 8 KB is far beyond any real one.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+/// Most header bytes (names and values, cookies included) answered; more get 431.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Answers over-long URLs (414) and header sets (431) with the Chinese page, whatever the
+/// session: nothing behind this layer sees them.
+pub async fn request_limits(req: Request, next: Next) -> Response {
+    let url = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if url > MAX_URL_BYTES {
+        return refusal_page(
+            StatusCode::URI_TOO_LONG,
+            &format!(
+                "网址太长（{url} 字节，上限 {MAX_URL_BYTES}）。检索词请控制在 200 字以内；如果是从别处复制的链接，请检查是否完整。"
+            ),
+        );
+    }
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    if headers > MAX_HEADER_BYTES {
+        return refusal_page(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "请求头太大（多半是浏览器中本站的 Cookie 过多）。请清除本站的 Cookie 后重新登录。",
+        );
+    }
+    next.run(req).await
+}
+
 pub fn error_response(err: &AppError, html: bool) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut res = if html {
-        let body = format!(
-            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>请求未被接受 · 意见</title><link rel=\"stylesheet\" href=\"/pkg/yijian.css\"></head>\
-             <body><main id=\"main\" class=\"error-page\"><h1>请求未被接受</h1><p>{}</p>\
-             <p><a href=\"/\">返回首页</a></p></main></body></html>",
-            html_escape(&err.message())
-        );
-        (
-            status,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            body,
-        )
-            .into_response()
+        refusal_page(status, &err.message())
     } else {
         let body = serde_json::to_string(err).unwrap_or_else(|_| "\"Internal\"".into());
         (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
@@ -239,7 +329,9 @@ pub async fn form_guard(State(state): State<AppState>, req: Request, next: Next)
         .unwrap_or_default();
     let err: AppError = serde_json::from_slice(&body).unwrap_or(AppError::Internal);
     if html {
-        let location = referer.unwrap_or_else(|| "/".into());
+        // Back to the form — only ever a path on this site (a forged `Referer: //evil.example`
+        // must not become an open redirect).
+        let location = app::ssr::web::location(referer.as_deref().unwrap_or("/"));
         let mut res = Response::new(Body::empty());
         *res.status_mut() = StatusCode::SEE_OTHER;
         let h = res.headers_mut();

@@ -239,13 +239,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     println!("意见 Yijian listening on http://{}", args.bind);
-    axum::serve(
-        listener,
-        crate::router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server stopped with an error")?;
+    crate::listen::serve(listener, crate::router(state), shutdown_signal())
+        .await
+        .context("server stopped with an error")?;
     Ok(())
 }
 
@@ -298,6 +294,18 @@ pub async fn user_add(args: UserAddArgs) -> Result<()> {
         "created {} account {:?} (id {id})",
         role.as_str(),
         account.name
+    );
+    Ok(())
+}
+
+pub async fn user_unlock(args: crate::cli::UserUnlockArgs) -> Result<()> {
+    let db = open_database(&args.data).await?;
+    let lifted = app::auth::ssr::unlock(&db, &args.name)
+        .await
+        .map_err(|e| anyhow!("cannot unlock the account: {}", e.message()))?;
+    println!(
+        "lifted {lifted} login limit(s) on {:?}; the account can log in again from every client",
+        args.name
     );
     Ok(())
 }

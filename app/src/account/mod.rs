@@ -143,7 +143,16 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
         return Err(AppError::validation("new_password", e));
     }
     let state = crate::ssr::app_state()?;
-    ssr::change_password(&state.db, user.id, &current, &new_password).await?;
+    let this_session = crate::ssr::web::request_cookie(crate::auth::ssr::SESSION_COOKIE)
+        .map(|t| crate::auth::ssr::token_hash(&t));
+    ssr::change_password(
+        &state.db,
+        user.id,
+        &current,
+        &new_password,
+        this_session.as_deref(),
+    )
+    .await?;
     crate::ssr::web::redirect_plain_form("/account?changed=1");
     Ok(())
 }

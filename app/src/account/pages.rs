@@ -5,18 +5,7 @@ use crate::auth::Role;
 use crate::components::{reload_on_success, use_session, ActionError};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
-
-#[component]
-fn LoginRequired() -> impl IntoView {
-    view! {
-        <section class="narrow">
-            <h1>"需要登录"</h1>
-            <p>"此页面仅对工作人员开放，请先 " <A href="/login">"登录"</A> "。"</p>
-        </section>
-    }
-}
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -30,7 +19,7 @@ pub fn AccountPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match session.await.ok().and_then(|s| s.user) {
-                    None => view! { <LoginRequired/> }.into_any(),
+                    None => crate::components::page_error(crate::error::AppError::Unauthorized { expired: false }),
                     Some(u) => view! {
                         <section class="narrow">
                             <h1>"我的账户"</h1>
@@ -72,13 +61,8 @@ pub fn UsersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let user = session.await.ok().and_then(|s| s.user);
                 match user {
-                    None => view! { <LoginRequired/> }.into_any(),
-                    Some(u) if u.role != Role::Admin => view! {
-                        <section class="narrow">
-                            <h1>"无权访问"</h1>
-                            <p>{crate::error::AppError::Forbidden.message()}</p>
-                        </section>
-                    }.into_any(),
+                    None => crate::components::page_error(crate::error::AppError::Unauthorized { expired: false }),
+                    Some(u) if u.role != Role::Admin => crate::components::page_error(crate::error::AppError::Forbidden),
                     Some(_) => {
                         let rows = accounts.await.unwrap_or_default();
                         view! {

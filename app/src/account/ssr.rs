@@ -35,14 +35,18 @@ pub async fn resolve_station(db: &Db, key: &str) -> Result<i64, AppError> {
 
 pub async fn create_account(db: &Db, a: &NewAccount) -> Result<i64, AppError> {
     validate_new_account(a)?;
+    if let Some(problem) = weak_password(&a.password, &[&a.name, &a.display_name]) {
+        return Err(AppError::validation("password", problem));
+    }
     let station_id = match (&a.role, &a.station) {
         (Role::Station, Some(key)) => Some(resolve_station(db, key).await?),
         _ => None,
     };
-    let taken: Option<i64> = sqlx::query_scalar("select id from account where name = $1")
-        .bind(&a.name)
-        .fetch_optional(&db.pool)
-        .await?;
+    let taken: Option<i64> =
+        sqlx::query_scalar("select id from account where lower(name) = lower($1)")
+            .bind(&a.name)
+            .fetch_optional(&db.pool)
+            .await?;
     if taken.is_some() {
         return Err(AppError::Conflict(format!("登录名“{}”已被使用", a.name)));
     }
@@ -93,7 +97,7 @@ pub async fn list_accounts(db: &Db) -> Result<Vec<AccountSummary>, AppError> {
 }
 
 pub async fn set_active(db: &Db, id: i64, active: bool) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let n = sqlx::query("update account set active = $1, updated_at = $2 where id = $3")
         .bind(i64::from(active))
         .bind(now_ms())
@@ -115,11 +119,33 @@ pub async fn set_active(db: &Db, id: i64, active: bool) -> Result<(), AppError> 
     Ok(())
 }
 
+/// Refuses a password a guesser would find quickly: too short, too long, or weak by zxcvbn's
+/// estimate (common passwords, keyboard walks, dates, repeats, the account's own name) — a
+/// well-kept estimator rather than a list of our own.
+pub fn weak_password(password: &str, user_inputs: &[&str]) -> Option<String> {
+    if let Some(problem) = super::password_problem(password) {
+        return Some(problem);
+    }
+    let inputs: Vec<&str> = user_inputs
+        .iter()
+        .copied()
+        .filter(|s| !s.is_empty())
+        .collect();
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    (estimate.score() < zxcvbn::Score::Three).then(|| {
+        "密码太容易被猜到（常见密码、键盘顺序、重复字符、日期或与登录名相近），请换一个更长、更不规则的密码，例如几个不相关的词加数字".into()
+    })
+}
+
+/// Changes an account's own password (the current one must be given) and ends every other
+/// session of the account: whoever knew the old password is logged out everywhere else.
+/// `keep_session`: the session-token hash the change was made from, which stays.
 pub async fn change_password(
     db: &Db,
     account_id: i64,
     current: &str,
     new_password: &str,
+    keep_session: Option<&str>,
 ) -> Result<(), AppError> {
     let hash: String = sqlx::query_scalar("select password_hash from account where id = $1")
         .bind(account_id)
@@ -128,23 +154,42 @@ pub async fn change_password(
     if !crate::auth::ssr::verify_password(current, &hash).await? {
         return Err(AppError::validation("current", "当前密码不正确"));
     }
+    let (name, display_name): (String, String) =
+        sqlx::query_as("select name, display_name from account where id = $1")
+            .bind(account_id)
+            .fetch_one(&db.pool)
+            .await?;
+    if let Some(problem) = weak_password(new_password, &[&name, &display_name]) {
+        return Err(AppError::validation("new_password", problem));
+    }
     let new_hash = crate::auth::ssr::hash_password(new_password).await?;
-    sqlx::query("update account set password_hash = $1, updated_at = $2 where id = $3")
-        .bind(new_hash)
-        .bind(now_ms())
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "update account set password_hash = $1, updated_at = $2, must_change_password = 0 \
+         where id = $3",
+    )
+    .bind(new_hash)
+    .bind(now_ms())
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("delete from session where account_id = $1 and id <> $2")
         .bind(account_id)
-        .execute(&db.pool)
+        .bind(keep_session.unwrap_or(""))
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(())
 }
 
 /// Creates the account unless one with that name exists; returns whether it was created.
 /// Used by the idempotent demo seed.
 pub async fn ensure_account(db: &Db, a: &NewAccount) -> Result<bool, AppError> {
-    let exists: Option<i64> = sqlx::query_scalar("select id from account where name = $1")
-        .bind(&a.name)
-        .fetch_optional(&db.pool)
-        .await?;
+    let exists: Option<i64> =
+        sqlx::query_scalar("select id from account where lower(name) = lower($1)")
+            .bind(&a.name)
+            .fetch_optional(&db.pool)
+            .await?;
     if exists.is_some() {
         return Ok(false);
     }

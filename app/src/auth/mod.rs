@@ -91,7 +91,7 @@ pub async fn login(
     use crate::ssr::web::{append_set_cookie, client_ip, redirect_plain_form, safe_next};
     let state = crate::ssr::app_state()?;
     let ip = client_ip()
-        .map(|ip| ip.to_string())
+        .map(crate::ssr::web::client_key)
         .unwrap_or_else(|| "unknown".into());
     let user = ssr::check_login(&state.db, &state.settings, name.trim(), &password, &ip).await?;
     let token = ssr::create_session(&state.db, user.id, state.settings.session_ttl_s).await?;

@@ -105,7 +105,8 @@ async fn dummy_hash() -> &'static str {
         .await
 }
 
-fn token_hash(token: &str) -> String {
+/// The stored form of a session token (the cookie's value is never stored).
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -180,8 +181,8 @@ async fn find_account(db: &Db, key: AccountKey<'_>) -> Result<Option<AccountRow>
                 .await?
         }
         AccountKey::Name(name) => {
-            sqlx::query_as::<_, AccountRow>(&format!("{select} where a.name = $1"))
-                .bind(name)
+            sqlx::query_as::<_, AccountRow>(&format!("{select} where lower(a.name) = lower($1)"))
+                .bind(name.trim())
                 .fetch_optional(&db.pool)
                 .await?
         }
@@ -227,35 +228,68 @@ pub async fn load_viewer(db: &Db, token: Option<&str>, ttl_s: i64) -> Result<Vie
     Ok(Viewer::User(account.into_user()?))
 }
 
-/// Checks a login: rate limit first (per account and per IP, counting recent failures), then the
-/// password. Every attempt is recorded. Unknown names and wrong passwords give the same error.
+/// Counts one failure against `key` before the password is checked, atomically (an upsert
+/// that returns the new count), so a hundred concurrent guesses cannot all pass a count taken
+/// before any of them was recorded. Returns (failures in the window including this one, when
+/// the window started).
+async fn reserve(db: &Db, key: &str, now: i64, window_ms: i64) -> Result<(i64, i64), AppError> {
+    let row: (i64, i64) = sqlx::query_as(
+        "insert into login_throttle (key, window_start, failures) values ($1, $2, 1) \
+         on conflict (key) do update set \
+           failures = case when login_throttle.window_start <= $3 then 1 \
+                      else login_throttle.failures + 1 end, \
+           window_start = case when login_throttle.window_start <= $3 then $2 \
+                          else login_throttle.window_start end \
+         returning failures, window_start",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(now - window_ms)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(row)
+}
+
+/// The throttle keys of a login: the account as typed (any case) from this client, and the
+/// client alone.
+fn throttle_keys(name: &str, client: &str) -> (String, String) {
+    (
+        format!("a:{}|{client}", name.trim().to_lowercase()),
+        format!("c:{client}"),
+    )
+}
+
+/// Checks a login. The limits apply to the failing client, not to the account: five wrong
+/// passwords for one account from one client (and thirty for any accounts from one client)
+/// within the window lock out that client only, so nobody can lock the real owner — the admin
+/// included — out of their account from elsewhere. Each attempt is reserved against both
+/// limits before the password is verified; a success gives its reservations back. Unknown
+/// names and wrong passwords give the same error. Every attempt is recorded for the audit.
 pub async fn check_login(
     db: &Db,
     settings: &Settings,
     name: &str,
     password: &str,
-    ip: &str,
+    client: &str,
 ) -> Result<SessionUser, AppError> {
     let now = now_ms();
-    let since = now - settings.login_window_s * 1000;
-    let failures = |column: &'static str, value: String| async move {
-        sqlx::query_scalar::<_, i64>(&format!(
-            "select count(*) from login_attempt where {column} = $1 and at > $2 and succeeded = 0"
-        ))
-        .bind(value)
-        .bind(since)
-        .fetch_one(&db.pool)
-        .await
-    };
-    let by_name = failures("name", name.to_string()).await?;
-    let by_ip = failures("ip", ip.to_string()).await?;
-    if by_name >= settings.login_max_per_account || by_ip >= settings.login_max_per_ip {
-        tracing::warn!(%name, %ip, by_name, by_ip, "login rate limit hit");
+    let window = settings.login_window_s * 1000;
+    let (account_key, client_key) = throttle_keys(name, client);
+    let (by_account, account_since) = reserve(db, &account_key, now, window).await?;
+    let (by_client, client_since) = reserve(db, &client_key, now, window).await?;
+    let over_account = by_account > settings.login_max_per_account;
+    let over_client = by_client > settings.login_max_per_ip;
+    if over_account || over_client {
+        let since = if over_account {
+            account_since
+        } else {
+            client_since
+        };
+        tracing::warn!(%name, %client, by_account, by_client, "login rate limit hit");
         return Err(AppError::RateLimited {
-            retry_after_s: settings.login_window_s as u64,
+            retry_after_s: ((since + window - now).max(1) as u64).div_ceil(1000),
         });
     }
-
     let account = find_account(db, AccountKey::Name(name)).await?;
     let ok = match &account {
         Some(a) => verify_password(password, &a.password_hash).await? && a.active == 1,
@@ -266,15 +300,53 @@ pub async fn check_login(
     };
     sqlx::query("insert into login_attempt (name, ip, at, succeeded) values ($1, $2, $3, $4)")
         .bind(name)
-        .bind(ip)
+        .bind(client)
         .bind(now)
         .bind(i64::from(ok))
         .execute(&db.pool)
         .await?;
+    if ok {
+        // A success is not a failure: its reservations are given back, and the account's
+        // earlier failures from this client are forgotten.
+        sqlx::query("delete from login_throttle where key = $1")
+            .bind(&account_key)
+            .execute(&db.pool)
+            .await?;
+        sqlx::query(
+            "update login_throttle set failures = failures - 1 where key = $1 and failures > 0",
+        )
+        .bind(&client_key)
+        .execute(&db.pool)
+        .await?;
+    }
     match account {
         Some(a) if ok => a.into_user(),
         _ => Err(AppError::BadCredentials),
     }
+}
+
+/// Lifts every login limit on account `name` (any client), for an owner locked out of their own
+/// client: `yijian user unlock`. Returns how many limits were lifted.
+pub async fn unlock(db: &Db, name: &str) -> Result<u64, AppError> {
+    let prefix = format!("a:{}|", name.trim().to_lowercase());
+    let keys: Vec<String> = sqlx::query_scalar("select key from login_throttle where key like $1")
+        .bind(format!("{prefix}%"))
+        .fetch_all(&db.pool)
+        .await?;
+    let mut lifted = 0;
+    for key in keys {
+        // The clients that failed on this account are let in again too (their own limit
+        // would otherwise keep the owner's computer out).
+        let client = format!("c:{}", key.trim_start_matches(&prefix));
+        for k in [key, client] {
+            lifted += sqlx::query("delete from login_throttle where key = $1")
+                .bind(k)
+                .execute(&db.pool)
+                .await?
+                .rows_affected();
+        }
+    }
+    Ok(lifted)
 }
 
 pub fn session_cookie(token: &str, settings: &Settings) -> String {

@@ -15,7 +15,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn error_view(e: crate::error::AppError) -> AnyView {
-    view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any()
+    crate::components::page_error(e)
 }
 
 /// The fields shared by the entry and the edit form. `o` pre-fills them.

@@ -8,7 +8,6 @@ use crate::comment::{screen, tracking, Moderation, Stance};
 use crate::draft::time::{format_day, format_local};
 use crate::error::{AppError, FieldError};
 use crate::ssr::{now_ms, AppState, Db};
-use sqlx::Connection;
 
 /// The fields of the entry form, as typed.
 pub struct Fields {
@@ -116,7 +115,8 @@ pub async fn intake_view(
     let now = now_ms();
     let drafts: Vec<(String, String)> = sqlx::query_as(
         "select d.slug, d.title from draft d where exists (select 1 from publication p \
-         where p.draft_id = d.id and p.opens_at <= $1 and p.closes_at > $1) \
+         where p.draft_id = d.id and p.opens_at <= $1 and p.closes_at > $1 \
+         and p.withdrawn_at is null) \
          or exists (select 1 from station_opinion o where o.draft_id = d.id \
          and o.station_id = $2 and o.batch_id is null) order by d.id desc",
     )
@@ -334,8 +334,18 @@ pub async fn import(
         return Err(AppError::validation("file", "请选择要导入的文件"));
     }
     let d = state.intake.units(slug).await?;
-    let records = crate::sheet::read_table(bytes, "意见", rows::is_header)
-        .map_err(|e| file_problems(&[e]))?;
+    // Reading a workbook is CPU work: off the async threads, within the import's limits.
+    let owned = bytes.to_vec();
+    let records = tokio::task::spawn_blocking(move || {
+        crate::sheet::read_table(
+            &owned,
+            "意见",
+            crate::sheet::Limits::rows(super::MAX_IMPORT_ROWS),
+            rows::is_header,
+        )
+    })
+    .await?
+    .map_err(|e| file_problems(&[e]))?;
     let (valid, errors) =
         rows::parse(records, &today(), &finder(&d)).map_err(|e| file_problems(&[e]))?;
     let mut report = ImportReport {
@@ -351,8 +361,7 @@ pub async fn import(
     if valid.is_empty() && report.errors.is_empty() {
         return Err(AppError::validation("file", "文件中没有意见（只有列名）"));
     }
-    let mut conn = state.db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = state.db.begin().await?;
     for r in &valid {
         let stored = insert(
             &mut tx,
@@ -430,8 +439,7 @@ pub async fn forward(
     let last_id = pending.last().map(|p| p.0).unwrap_or(0);
     let now = now_ms();
 
-    let mut conn = state.db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = state.db.begin().await?;
     let mut receipt = String::new();
     let mut batch_id = 0;
     for _ in 0..5 {

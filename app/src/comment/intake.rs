@@ -29,9 +29,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
-/// Bumped whenever this process changes a draft's versions or publications, so cached units
-/// are reloaded at once. Other servers of the deployment see the change after [`UNIT_TTL`].
-pub static DRAFTS_CHANGED: AtomicU64 = AtomicU64::new(0);
+/// Cached units are reloaded at once when this process changes a draft's versions or
+/// publications (`draft::ssr::GENERATION`); other servers of the deployment, and a scheduled
+/// publication opening, are seen after this long.
 const UNIT_TTL: Duration = Duration::from_secs(2);
 /// Most comments written in one transaction.
 const MAX_BATCH: usize = 512;
@@ -75,13 +75,19 @@ struct UnitInfo {
     label: String,
     article_uid: String,
     text: String,
+    /// The version whose text of the unit the public reads (and comments are made on).
+    version: i64,
 }
 
-/// What the intake needs to know about a draft's newest version.
+/// What the intake needs to know about a draft: each unit the public may read, in the newest
+/// released version that lets it read the unit's article (the publication gate), and the
+/// comment windows.
 #[derive(Debug)]
 pub struct DraftUnits {
     pub draft_id: i64,
+    /// The newest released version.
     pub version: i64,
+    /// Its title.
     pub title: String,
     units: HashMap<String, UnitInfo>,
     /// Unit uids in document order.
@@ -220,7 +226,7 @@ impl Intake {
 
     /// The draft's newest version as the intake sees it (cached for a moment).
     pub async fn units(&self, slug: &str) -> Result<Arc<DraftUnits>, AppError> {
-        let generation = DRAFTS_CHANGED.load(Ordering::Acquire);
+        let generation = crate::draft::ssr::GENERATION.load(Ordering::Acquire);
         if let Ok(cache) = self.units.lock() {
             if let Some((at, g, u)) = cache.get(slug) {
                 if *g == generation && at.elapsed() < UNIT_TTL {
@@ -484,7 +490,7 @@ impl Intake {
         });
         let row = Row {
             draft_id: d.draft_id,
-            version: d.version,
+            version: unit.version,
             uid: c.uid.clone(),
             label: unit.label.clone(),
             stance,
@@ -509,6 +515,25 @@ impl Intake {
                 mpsc::error::TrySendError::Closed(_) => AppError::Internal,
             })?;
         answer.await.map_err(|_| AppError::Internal)?
+    }
+
+    /// Counts one tracking-number lookup by a client and refuses more than 30 a minute: a
+    /// receipt number is a weak secret (a person's own comment), so it must not be guessable
+    /// by trying hundreds a second.
+    pub fn check_lookup_rate(&self, ip: Option<IpAddr>) -> Result<(), AppError> {
+        const PER_MINUTE: f64 = 30.0;
+        let key = format!("t:{}", ip.map(ip_key).unwrap_or_default());
+        let (rate, retry) =
+            self.limiter
+                .lock()
+                .map_err(|_| AppError::Internal)?
+                .hit(&key, MINUTE, now_ms());
+        if rate > PER_MINUTE {
+            return Err(AppError::RateLimited {
+                retry_after_s: retry,
+            });
+        }
+        Ok(())
     }
 
     /// Base URL for links in e-mails.
@@ -562,25 +587,66 @@ pub(crate) fn random_key() -> String {
 }
 
 async fn load_units(db: &Db, slug: &str) -> Result<DraftUnits, AppError> {
-    let row: Option<(i64, String, i64, String)> = sqlx::query_as(
-        "select d.id, d.title, v.number, v.tree_json from draft d \
-         join draft_version v on v.draft_id = d.id \
-         where d.slug = $1 and v.number = (select max(number) from draft_version where draft_id = d.id)",
-    )
-    .bind(slug)
-    .fetch_optional(&db.pool)
-    .await?;
-    let (draft_id, title, version, tree_json) = row.ok_or(AppError::NotFound)?;
-    let tree: crate::draft::DraftTree = serde_json::from_str(&tree_json).map_err(|e| {
-        tracing::error!(error = %e, %slug, "stored draft tree does not parse");
-        AppError::Internal
-    })?;
+    use crate::draft::gate;
+    let draft_id = gate::draft_id(db, slug).await?;
+    let released = gate::released(db, draft_id).await?;
+    // Nothing released: no unit can be read or commented on (0: no version).
+    let newest = released.newest().unwrap_or(0);
     let mut units = HashMap::new();
-    /// Labels follow the unit's position in this version (第十二条第2款第3项); the uid may
+    let mut order = Vec::new();
+    let mut title = String::new();
+    let mut taken: std::collections::HashSet<String> = Default::default();
+    // Newest first: an article is read (and commented on) in the newest released version
+    // that releases it; older versions fill in articles released only there.
+    for number in released.numbers().collect::<Vec<_>>().into_iter().rev() {
+        let Some(scope) = released.scope(number) else {
+            continue;
+        };
+        let row: Option<(String, String)> = sqlx::query_as(
+            "select title, tree_json from draft_version where draft_id = $1 and number = $2",
+        )
+        .bind(draft_id)
+        .bind(number)
+        .fetch_optional(&db.pool)
+        .await?;
+        let Some((version_title, tree_json)) = row else {
+            continue;
+        };
+        let tree: crate::draft::DraftTree = serde_json::from_str(&tree_json).map_err(|e| {
+            tracing::error!(error = %e, %slug, "stored draft tree does not parse");
+            AppError::Internal
+        })?;
+        if number == newest {
+            title = if version_title.is_empty() {
+                tree.title.clone()
+            } else {
+                version_title
+            };
+        }
+        let mut found = HashMap::new();
+        let mut found_order = Vec::new();
+        walk(&tree.nodes, None, number, &mut found, &mut found_order);
+        let articles: std::collections::HashSet<String> = found
+            .values()
+            .map(|u: &UnitInfo| u.article_uid.clone())
+            .filter(|a| scope.article(a) && !taken.contains(a))
+            .collect();
+        for uid in found_order {
+            if let Some(u) = found.remove(&uid) {
+                if articles.contains(&u.article_uid) {
+                    order.push(uid.clone());
+                    units.insert(uid, u);
+                }
+            }
+        }
+        taken.extend(articles);
+    }
+    /// Labels follow the unit's position in its version (第十二条第2款第3项); the uid may
     /// carry an older numbering.
     fn walk(
         nodes: &[Node],
         ctx: Option<(&str, &str)>,
+        version: i64,
         units: &mut HashMap<String, UnitInfo>,
         order: &mut Vec<String>,
     ) {
@@ -617,21 +683,26 @@ async fn load_units(db: &Db, slug: &str) -> Result<DraftUnits, AppError> {
                                 label: label.clone(),
                                 article_uid: article_uid.to_string(),
                                 text: unit_text(n),
+                                version,
                             },
                         );
                     }
-                    walk(&n.children, Some((&label, article_uid)), units, order);
+                    walk(
+                        &n.children,
+                        Some((&label, article_uid)),
+                        version,
+                        units,
+                        order,
+                    );
                 }
-                _ => walk(&n.children, None, units, order),
+                _ => walk(&n.children, None, version, units, order),
             }
         }
     }
-    let mut order = Vec::new();
-    walk(&tree.nodes, None, &mut units, &mut order);
     let windows = crate::draft::ssr::windows(db, draft_id).await?;
     Ok(DraftUnits {
         draft_id,
-        version,
+        version: newest,
         title,
         units,
         order,
@@ -659,14 +730,7 @@ const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
 
 fn ip_key(ip: IpAddr) -> String {
-    // IPv6 clients get a /64 each, as one household or phone usually does.
-    match ip {
-        IpAddr::V4(v4) => format!("ip:{v4}"),
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-    }
+    crate::ssr::web::client_key(ip)
 }
 
 /// Approximate sliding-window counters: the current fixed window plus the previous one weighted
@@ -751,6 +815,7 @@ impl Limiter {
 /// committer's transactions; idle seconds cost nothing, and the task ends with the committer.
 async fn checkpointer(db: Db, batches: Arc<AtomicU64>) {
     let mut seen = 0;
+    let mut idle = 0u32;
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
         if Arc::strong_count(&batches) == 1 {
@@ -758,9 +823,21 @@ async fn checkpointer(db: Db, batches: Arc<AtomicU64>) {
         }
         let now = batches.load(Ordering::Relaxed);
         if now == seen {
+            idle += 1;
+            // After half a minute without comments the log is copied and emptied (TRUNCATE),
+            // so a burst's log does not stay on disk; busy moments keep the passive mode.
+            if idle == 30 {
+                if let Err(e) = sqlx::query("pragma wal_checkpoint(truncate)")
+                    .execute(&db.pool)
+                    .await
+                {
+                    tracing::debug!(error = %e, "WAL truncation deferred");
+                }
+            }
             continue;
         }
         seen = now;
+        idle = 0;
         if let Err(e) = sqlx::query("pragma wal_checkpoint(passive)")
             .execute(&db.pool)
             .await

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod moderation;
 pub mod moderation_page;
 pub mod pages;
+pub mod reading;
 #[cfg(feature = "ssr")]
 pub mod screen;
 #[cfg(feature = "ssr")]
@@ -54,15 +55,7 @@ impl Stance {
     }
 }
 
-/// Comment counts of one unit, as the reading page shows them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UnitCounts {
-    pub support: i64,
-    pub oppose: i64,
-    pub amend: i64,
-    /// Public comments made on this unit in earlier versions.
-    pub earlier: i64,
-}
+pub use crate::draft::view::UnitCounts;
 
 /// What the comment form needs to know about its unit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +214,9 @@ pub async fn submit_comment(
 #[server(prefix = "/api", endpoint = "comments/receipt")]
 pub async fn get_receipt(tracking: String) -> Result<Receipt, AppError> {
     let state = crate::ssr::app_state()?;
+    state
+        .intake
+        .check_lookup_rate(crate::ssr::web::client_ip())?;
     ssr::receipt(&state.db, &tracking).await
 }
 
@@ -232,7 +228,42 @@ pub async fn list_public_comments(
     page: Option<i64>,
 ) -> Result<PublicPage, AppError> {
     let state = crate::ssr::app_state()?;
+    // Opinions on text the public may not read are not public either (the publication gate).
+    let draft_id = crate::draft::gate::draft_id(&state.db, &slug).await?;
+    if crate::draft::gate::Audience::current() == crate::draft::gate::Audience::Public
+        && !crate::draft::gate::unit_readable(&state.db, draft_id, &uid).await?
+    {
+        return Err(AppError::NotFound);
+    }
     ssr::public_page(&state.db, &slug, &uid, page.unwrap_or(1)).await
+}
+
+/// Public: published-opinion counts per unit of a draft (`version`: the reading shown; opinions
+/// on earlier readings count as `earlier`), for the units the viewer may read.
+#[server(prefix = "/api", endpoint = "comments/counts")]
+pub async fn get_unit_counts(
+    slug: String,
+    version: i64,
+) -> Result<Vec<(String, UnitCounts)>, AppError> {
+    let state = crate::ssr::app_state()?;
+    let draft_id = crate::draft::gate::draft_id(&state.db, &slug).await?;
+    let audience = crate::draft::gate::Audience::current();
+    let released = crate::draft::gate::released(&state.db, draft_id).await?;
+    if audience == crate::draft::gate::Audience::Public && !released.any() {
+        return Err(AppError::NotFound);
+    }
+    let mut counts: Vec<_> = ssr::counts(&state.db, &slug, version)
+        .await?
+        .into_iter()
+        .filter(|(uid, _)| {
+            audience == crate::draft::gate::Audience::Staff
+                || released
+                    .newest_with_article(crate::draft::gate::article_of(uid))
+                    .is_some()
+        })
+        .collect();
+    counts.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(counts)
 }
 
 /// A logged-in citizen's own comments (any role may list what it submitted while logged in).

@@ -283,7 +283,7 @@ pub mod ssr {
         if reason.chars().count() > 500 {
             return Err(AppError::validation("reason", "理由不能超过 500 字"));
         }
-        let mut tx = db.pool.begin().await?;
+        let mut tx = db.begin().await?;
         let mut changed = 0;
         let now = now_ms();
         for id in ids {

@@ -39,7 +39,7 @@ pub fn ModerationPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let f = filter();
                 match queue.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => crate::components::page_error(e),
                     Ok(q) => queue_view(q, f, decide).into_any(),
                 }
             })}

@@ -40,7 +40,7 @@ pub fn CommentPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match target.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => crate::components::page_error(e),
                     Ok(t) => {
                         let back = format!("/drafts/{}#{}", t.slug, t.uid);
                         let (slug, uid) = (t.slug.clone(), t.uid.clone());
@@ -246,7 +246,7 @@ pub fn MyCommentsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match mine.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => crate::components::page_error(e),
                     Ok(list) if list.is_empty() => view! { <p>"您还没有提交过意见。"</p> }.into_any(),
                     Ok(list) => view! {
                         <div class="table-wrap"><table class="data">
@@ -288,7 +288,7 @@ pub fn ReceiptPage() -> impl IntoView {
 
 fn receipt_view(r: Result<super::Receipt, crate::error::AppError>) -> AnyView {
     match r {
-        Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+        Err(e) => crate::components::page_error(e),
         Ok(r) => view! {
             <section class="receipt">
                 <h1>"意见回执"</h1>

@@ -72,24 +72,36 @@ pub fn flags_from_str(s: &str) -> Vec<Flag> {
     s.split(',').filter_map(Flag::parse).collect()
 }
 
+// Every pattern runs on the *folded* text (see [`Folded`]): full-width digits and letters,
+// `＠`, `：／／` are their ASCII selves there and invisible characters are gone, so a number
+// typed as １３８… or with zero-width spaces inside is found like any other.
+//
 // `(?-u:\b)` is an ASCII word boundary: a digit right after a Chinese character (号13800138000)
 // still starts a number, which the Unicode `\b` would not allow.
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?-u:\b)")
-        .expect("static regex")
+    Regex::new(
+        r"(?-u:\b)[A-Za-z0-9._%+-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?-u:\b)",
+    )
+    .expect("static regex")
 });
 static URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+",
-        r"|(?-u:\b)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|top|xyz|info|vip|cc|io)(?:/[A-Za-z0-9\-._~/?#=&%]*)?(?-u:\b)",
+        // A bare domain with a path is a link whatever its ending (t.me/x, bit.ly/x) …
+        r"|(?-u:\b)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/[A-Za-z0-9\-._~/?#=&%]+",
+        // … and a bare domain alone when its ending is one spam uses.
+        r"|(?-u:\b)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|top|xyz|info|vip|cc|io|me|ly|tv|co|site|shop|app|link|club|online)(?-u:\b)",
     ))
     .expect("static regex")
 });
+/// Candidates for identity card numbers: 18 (or the old 15) digits, spaces or hyphens allowed
+/// between any of them (people group them as they read them out); [`is_id_number`] checks the
+/// region and birth date.
 static ID_CARD: LazyLock<Regex> = LazyLock::new(|| {
-    // 6-digit region, birth date 18xx–20xx, 3-digit sequence, check digit; also the old
-    // 15-digit form.
-    Regex::new(r"(?-u:\b)(?:[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]|[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?-u:\b)")
-        .expect("static regex")
+    Regex::new(
+        r"(?-u:\b)[1-9](?:[ -]?\d){16}[ -]?[\dXx](?-u:\b)|(?-u:\b)[1-9](?:[ -]?\d){14}(?-u:\b)",
+    )
+    .expect("static regex")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -100,18 +112,119 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+fn is_id_number(candidate: &str) -> bool {
+    let d: Vec<u8> = candidate
+        .bytes()
+        .filter(|b| b.is_ascii_digit() || *b == b'X' || *b == b'x')
+        .collect();
+    let num = |r: std::ops::Range<usize>| {
+        std::str::from_utf8(&d[r])
+            .ok()
+            .and_then(|s| s.parse::<u32>().ok())
+    };
+    let (year, month, day) = match d.len() {
+        18 => (num(6..10), num(10..12), num(12..14)),
+        15 => (num(6..8).map(|y| 1900 + y), num(8..10), num(10..12)),
+        _ => return false,
+    };
+    matches!((year, month, day), (Some(y), Some(m), Some(dd))
+        if (1800..=2099).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&dd))
+}
+
+/// A text folded for matching, with the way back to the original: each folded character knows
+/// the byte range of the original character it came from.
+struct Folded {
+    text: String,
+    /// (byte offset in `text`, original start, original end), one per folded character.
+    map: Vec<(usize, usize, usize)>,
+}
+
+/// Characters with no width that people (and spammers) slip into numbers and addresses.
+pub(crate) fn invisible(c: char) -> bool {
+    matches!(c, '\u{00ad}' | '\u{180e}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{feff}')
+}
+
+fn fold(text: &str) -> Folded {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = Folded {
+        text: String::with_capacity(text.len()),
+        map: Vec::with_capacity(text.len()),
+    };
+    for (i, c) in text.char_indices() {
+        if invisible(c) {
+            continue;
+        }
+        let end = i + c.len_utf8();
+        // Compatibility forms only where they are ASCII: full-width letters, digits and
+        // signs. Other characters (Chinese, ①, ㎡) stay as written.
+        let folded: String = std::iter::once(c).nfkc().collect();
+        if folded.is_ascii() && !folded.is_empty() {
+            for f in folded.chars() {
+                out.map.push((out.text.len(), i, end));
+                out.text.push(f);
+            }
+        } else {
+            out.map.push((out.text.len(), i, end));
+            out.text.push(c);
+        }
+    }
+    out
+}
+
+impl Folded {
+    /// The original byte range of the folded range `start..end`.
+    fn original(&self, start: usize, end: usize) -> (usize, usize) {
+        let first = self.map.partition_point(|m| m.0 < start);
+        let last = self.map.partition_point(|m| m.0 < end).saturating_sub(1);
+        match (self.map.get(first), self.map.get(last)) {
+            (Some(a), Some(b)) => (a.1, b.2),
+            _ => (0, 0),
+        }
+    }
+}
+
+/// Personal data and links found in a text: (flag, original byte range), earlier kinds first
+/// and no two ranges overlapping. E-mail before link (an address contains a domain), identity
+/// card before phone (an ID number contains phone-like digit runs).
+fn findings(text: &str) -> Vec<(Flag, usize, usize)> {
+    let f = fold(text);
+    let mut found: Vec<(Flag, usize, usize)> = Vec::new();
+    let mut add = |flag: Flag, start: usize, end: usize| {
+        if !found.iter().any(|(_, s, e)| start < *e && *s < end) {
+            found.push((flag, start, end));
+        }
+    };
+    for m in EMAIL.find_iter(&f.text) {
+        add(Flag::Email, m.start(), m.end());
+    }
+    for m in URL.find_iter(&f.text) {
+        add(Flag::Url, m.start(), m.end());
+    }
+    for m in ID_CARD.find_iter(&f.text) {
+        if is_id_number(m.as_str()) {
+            add(Flag::IdCard, m.start(), m.end());
+        }
+    }
+    for m in PHONE.find_iter(&f.text) {
+        add(Flag::Phone, m.start(), m.end());
+    }
+    found
+        .into_iter()
+        .map(|(flag, s, e)| {
+            let (a, b) = f.original(s, e);
+            (flag, a, b)
+        })
+        .collect()
+}
+
 /// The flags a comment's texts raise.
 pub fn screen(texts: &[&str]) -> Vec<Flag> {
     let mut flags = Vec::new();
     for t in texts {
-        for (flag, found) in [
-            (Flag::Email, EMAIL.is_match(t)),
-            (Flag::Url, URL.is_match(&EMAIL.replace_all(t, ""))),
-            (Flag::IdCard, ID_CARD.is_match(t)),
-            (Flag::Phone, PHONE.is_match(&ID_CARD.replace_all(t, ""))),
-            (Flag::Repeat, is_repetitive(t)),
-        ] {
-            if found && !flags.contains(&flag) {
+        let found = findings(t).into_iter().map(|(f, _, _)| f);
+        for flag in found.chain(is_repetitive(t).then_some(Flag::Repeat)) {
+            if !flags.contains(&flag) {
                 flags.push(flag);
             }
         }
@@ -120,14 +233,28 @@ pub fn screen(texts: &[&str]) -> Vec<Flag> {
     flags
 }
 
-/// The text as the public sees it: personal data and links replaced by a note.
+/// The text as the public sees it: personal data and links replaced by a note (found on the
+/// folded text, replaced in the text as written).
 pub fn mask(text: &str) -> String {
-    // E-mail before URL (an address contains a domain), identity card before phone (an ID
-    // number contains phone-like digit runs).
-    let t = EMAIL.replace_all(text, "［邮箱已隐去］");
-    let t = URL.replace_all(&t, "［链接已隐去］");
-    let t = ID_CARD.replace_all(&t, "［身份证号已隐去］");
-    PHONE.replace_all(&t, "［电话已隐去］").into_owned()
+    let mut found = findings(text);
+    found.sort_by_key(|(_, s, _)| *s);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (flag, s, e) in found {
+        if s < at {
+            continue;
+        }
+        out.push_str(&text[at..s]);
+        out.push_str(match flag {
+            Flag::Email => "［邮箱已隐去］",
+            Flag::Url => "［链接已隐去］",
+            Flag::IdCard => "［身份证号已隐去］",
+            _ => "［电话已隐去］",
+        });
+        at = e;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// A text made mostly of one repeated character or short phrase (灌水): ten or more of the same
@@ -204,6 +331,53 @@ mod tests {
             assert_eq!(screen(&[text]), vec![flag], "{text}");
             assert_eq!(mask(text), masked, "{text}");
         }
+    }
+
+    #[test]
+    fn folded_forms_are_found_and_masked_where_they_stand() {
+        let cases = [
+            (
+                "电话１３８００１３８０００。",
+                Flag::Phone,
+                "电话［电话已隐去］。",
+            ),
+            (
+                "电话138\u{200b}0013\u{200b}8000",
+                Flag::Phone,
+                "电话［电话已隐去］",
+            ),
+            (
+                "邮箱 zhang＠example．com 谢谢",
+                Flag::Email,
+                "邮箱 ［邮箱已隐去］ 谢谢",
+            ),
+            (
+                "身份证 6523 0119 9001 0112 34 。",
+                Flag::IdCard,
+                "身份证 ［身份证号已隐去］ 。",
+            ),
+            (
+                "身份证652301-19900101-1234",
+                Flag::IdCard,
+                "身份证［身份证号已隐去］",
+            ),
+            (
+                "进群看 t.me/fuli888 领取",
+                Flag::Url,
+                "进群看 ［链接已隐去］ 领取",
+            ),
+            (
+                "见 ｈｔｔｐ：／／ｅｘａｍｐｌｅ．ｃｏｍ／ａ",
+                Flag::Url,
+                "见 ［链接已隐去］",
+            ),
+        ];
+        for (text, flag, masked) in cases {
+            assert_eq!(screen(&[text]), vec![flag], "{text}");
+            assert_eq!(mask(text), masked, "{text}");
+        }
+        // Eighteen digits that are no birth date are not an ID number.
+        assert_eq!(screen(&["编号 123456789012345678"]), vec![]);
     }
 
     #[test]

@@ -6,32 +6,49 @@ use crate::ssr::Db;
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
-/// Unicode NFC, control characters removed (line breaks kept), trimmed — and nothing else.
+/// Unicode NFC, control characters removed (line breaks kept), invisible formatting characters
+/// removed (zero-width spaces and joiners, direction overrides, BOM, soft hyphen: text made of
+/// them only is empty), trimmed — and nothing else.
 pub fn normalize(s: &str) -> String {
     s.nfc()
-        .filter(|c| !c.is_control() || *c == '\n')
+        .filter(|c| (!c.is_control() || *c == '\n') && !super::screen::invisible(*c))
         .collect::<String>()
         .replace("\r", "")
         .trim()
         .to_string()
 }
 
+/// A contact a committee can use to answer: an e-mail address of plain letters, digits and
+/// `._%+-` at a dotted domain, or a Chinese mobile (with or without +86), landline (area code
+/// and number) or 400 number, or an international number in E.164 form. Full-width digits,
+/// spaces, hyphens and brackets are allowed in numbers.
 pub(crate) fn valid_contact(c: &str) -> bool {
-    if c.contains('@') {
-        let mut parts = c.split('@');
-        let (user, domain) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        parts.next().is_none()
-            && !user.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !c.contains(char::is_whitespace)
-    } else {
-        let digits = c.chars().filter(|c| c.is_ascii_digit()).count();
-        c.chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'))
-            && (7..=20).contains(&digits)
+    static EMAIL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}$",
+        )
+        .expect("static regex")
+    });
+    static PHONE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:(?:\+?86)?1[3-9]\d{9}|0\d{2,3}\d{7,8}|400\d{7}|\+[1-9]\d{7,14})$")
+            .expect("static regex")
+    });
+    if c.contains(['@', '＠']) {
+        let folded: String = c.nfkc().collect();
+        return folded.len() <= 254 && EMAIL.is_match(&folded);
     }
+    let folded: String = c.nfkc().collect();
+    if !folded
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'))
+    {
+        return false;
+    }
+    let compact: String = folded
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    PHONE.is_match(&compact)
 }
 
 pub struct NewComment {
@@ -277,11 +294,40 @@ mod tests {
 
     #[test]
     fn contacts() {
-        for ok in ["13800138000", "+86 138-0013-8000", "zhang@example.cn"] {
+        for ok in [
+            "13800138000",
+            "+86 138-0013-8000",
+            "１３８００１３８０００",
+            "0994-2345678",
+            "(0994) 2345678",
+            "400 123 4567",
+            "+44 20 7946 0958",
+            "zhang@example.cn",
+            "zhang.san+yj@mail.example.com.cn",
+            "zhang＠example.cn",
+        ] {
             assert!(valid_contact(ok), "{ok}");
         }
-        for bad in ["abc", "123", "zhang@", "a@b", "a b@c.cn", "a@b@c.cn"] {
+        for bad in [
+            "abc",
+            "123",
+            "1234567",
+            "12345678901",
+            "zhang@",
+            "a@b",
+            "a b@c.cn",
+            "a@b@c.cn",
+            "<script>alert(1)</script>@evil.cn",
+            "a@evil.cn<script>",
+            "\"a\"@b.cn",
+        ] {
             assert!(!valid_contact(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn invisible_characters_are_no_text() {
+        assert_eq!(normalize("\u{200b}\u{200c}\u{200d}\u{feff}\u{2060}"), "");
+        assert_eq!(normalize("供\u{200b}热\u{202e}"), "供热");
     }
 }

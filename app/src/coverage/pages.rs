@@ -197,7 +197,7 @@ pub fn CoveragePage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => crate::components::page_error(e),
                     Ok(c) => report_view(c, remind),
                 }
             })}

@@ -7,7 +7,6 @@ use crate::draft::time::{format_day, format_local};
 use crate::draft::{Window, WindowState};
 use crate::error::AppError;
 use crate::ssr::{now_ms, Db};
-use sqlx::Connection;
 use std::collections::{HashMap, HashSet};
 
 #[derive(sqlx::FromRow)]
@@ -204,8 +203,7 @@ pub async fn remind(
         .filter(|l| l.facts.has_email)
         .map(|l| (l.facts.id, l.facts.name.clone()))
         .collect();
-    let mut conn = db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = db.begin().await?;
     for (station, name) in &silent {
         queue_reminder(
             &mut tx,
@@ -295,8 +293,7 @@ pub async fn send_deadline_reminders(db: &Db, days: i64, base: &str) -> Result<u
         if silent.is_empty() {
             continue;
         }
-        let mut conn = db.pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        let mut tx = db.begin().await?;
         for (station, name) in silent {
             let claimed = sqlx::query(
                 "insert into station_reminder (publication_id, station_id, kind, sent_at) \
@@ -375,8 +372,7 @@ pub async fn send_digest(db: &Db, day: &str, to: &[String], base: &str) -> Resul
         });
     }
     let (subject, text) = crate::outbox::templates::daily_digest(day, &lines, base);
-    let mut conn = db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = db.begin().await?;
     let claimed = sqlx::query(
         "insert into job_run (name, period, done_at) values ('digest', $1, $2) on conflict do nothing",
     )

@@ -59,10 +59,10 @@ pub fn ImportPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let user = session.await.ok().and_then(|s| s.user);
                 let Some(user) = user else {
-                    return view! { <p>"请先 " <a href="/login?next=/committee/drafts/new">"登录"</a> "。"</p> }.into_any();
+                    return crate::components::page_error(crate::error::AppError::Unauthorized { expired: false });
                 };
                 if !matches!(user.role, Role::Committee | Role::Admin) {
-                    return view! { <p class="alert alert-error" role="alert">{crate::error::AppError::Forbidden.message()}</p> }.into_any();
+                    return crate::components::page_error(crate::error::AppError::Forbidden);
                 }
                 let stored = stored.await;
                 let (slug, label, source) = stored

@@ -4,7 +4,13 @@
 //! builds them from Markdown or official plain text lives in [`parse`] and is pure: no web, no
 //! database.
 
+// The publish server function mirrors its form field by field (a plain HTML form posts to it);
+// the macro's generated client function inherits the long argument list.
+#![allow(clippy::too_many_arguments)]
+
 pub mod align;
+#[cfg(feature = "ssr")]
+pub mod gate;
 pub mod import_page;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -254,10 +260,11 @@ pub struct DraftVersionView {
     pub tree: DraftTree,
     /// The comment windows of the draft's published parts.
     pub windows: Vec<Window>,
-    /// Every version of the draft: (number, label), oldest first.
+    /// Every version of the draft the viewer may read: (number, label), oldest first.
     pub versions: Vec<(i64, String)>,
-    /// Public comment counts by unit uid.
-    pub counts: Vec<(String, crate::comment::UnitCounts)>,
+    /// Parts of this version are not public yet and were left out (see [`gate`]).
+    #[serde(default)]
+    pub withheld: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -304,30 +311,19 @@ impl Window {
     }
 }
 
-/// Public: drafts are published for everyone to read.
+/// Public: the drafts the viewer may read (the committee also sees those not published yet).
 #[server(prefix = "/api", endpoint = "drafts/list")]
 pub async fn list_drafts() -> Result<Vec<DraftSummary>, AppError> {
     let state = crate::ssr::app_state()?;
-    ssr::list(&state.db, is_staff()).await
+    ssr::list(&state.db, gate::Audience::current()).await
 }
 
-/// Committee members and admins also see drafts that are not published yet.
-#[cfg(feature = "ssr")]
-fn is_staff() -> bool {
-    use crate::auth::Role;
-    crate::auth::ssr::require(&[Role::Committee, Role::Admin]).is_ok()
-}
-
-/// Public: the newest version of a draft (or version `number`).
+/// Public: the newest version of a draft the viewer may read (or version `number`), with only
+/// what the viewer may read of it (see [`gate`]).
 #[server(prefix = "/api", endpoint = "drafts/get")]
 pub async fn get_draft(slug: String, number: Option<i64>) -> Result<DraftVersionView, AppError> {
     let state = crate::ssr::app_state()?;
-    let v = ssr::version(&state.db, &slug, number).await?;
-    // A draft nothing of which is published yet is not public.
-    if v.windows.is_empty() && !is_staff() {
-        return Err(AppError::NotFound);
-    }
-    Ok(v)
+    gate::readable(&state.db, &slug, number, gate::Audience::current()).await
 }
 
 /// A run of text in a comparison; `changed` runs are deleted (old side) or inserted (new side).
@@ -369,21 +365,6 @@ pub struct Comparison {
     pub rows: Vec<CompareRow>,
 }
 
-/// Public: the 对照表 of version `to` (default: the newest) against version `from` (default:
-/// the one before it).
-#[server(prefix = "/api", endpoint = "drafts/compare")]
-pub async fn compare_versions(
-    slug: String,
-    from: Option<i64>,
-    to: Option<i64>,
-) -> Result<Comparison, AppError> {
-    let state = crate::ssr::app_state()?;
-    if get_draft(slug.clone(), to).await?.windows.is_empty() && !is_staff() {
-        return Err(AppError::NotFound);
-    }
-    ssr::compare(&state.db, &slug, from, to).await
-}
-
 /// Committee: publish a chapter (by number) or a set of articles (e.g. `3-8,12`) of a version
 /// for comment between two times (China time, `YYYY-MM-DDTHH:MM`). A future opening schedules it.
 #[server(prefix = "/api", endpoint = "drafts/publish")]
@@ -395,6 +376,7 @@ pub async fn publish_part(
     closes_at: String,
     levels: Option<Vec<i64>>,
     county: Option<String>,
+    whole_text: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::Role;
     let user = crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
@@ -412,6 +394,7 @@ pub async fn publish_part(
         ssr::PartSpec {
             chapter,
             articles: articles.filter(|a| !a.trim().is_empty()),
+            whole_text: whole_text.is_some_and(|w| !w.is_empty()),
             recipients: ssr::Recipients {
                 levels: levels.unwrap_or_default(),
                 county,
@@ -544,6 +527,6 @@ pub async fn upload_draft(data: leptos::server_fn::codec::MultipartData) -> Resu
         parse::decode::decode(&bytes).map_err(|e| AppError::validation("file", e.message_zh()))?;
     ssr::preview(&slug, &label, &source)?;
     let id = ssr::store_preview(&state.db, user.id, &slug, &label, &source).await?;
-    leptos_axum::redirect(&format!("/committee/drafts/new?preview={id}"));
+    crate::ssr::web::redirect(&format!("/committee/drafts/new?preview={id}"));
     Ok(())
 }

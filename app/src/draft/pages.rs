@@ -1,15 +1,12 @@
-//! Public pages: the list of drafts and the reading page.
+//! Public pages of drafts: the list of drafts, and the committee's forms shown on the reading
+//! page and the 对照表 (the pages themselves compose comments and feedback, so they live with
+//! those features: `comment::reading`, `feedback::pages`).
 
-use super::view::{article_anchor, DraftText};
-use super::{
-    compare_versions, get_draft, list_drafts, NodeKind, PublishPart, RelinkArticle, Segment,
-    WindowState,
-};
+use super::{list_drafts, PublishPart, RelinkArticle, Segment, WindowState};
 use crate::components::{reload_on_success, use_session, ActionError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn DraftsPage() -> impl IntoView {
@@ -20,7 +17,7 @@ pub fn DraftsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match drafts.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => crate::components::page_error(e),
                     Ok(list) if list.is_empty() => view! { <p class="muted">"目前没有公布的草案。"</p> }.into_any(),
                     Ok(list) => {
                         let group = |state: WindowState, heading: &'static str| {
@@ -49,168 +46,9 @@ pub fn DraftsPage() -> impl IntoView {
     }
 }
 
-#[component]
-pub fn DraftPage() -> impl IntoView {
-    let params = use_params_map();
-    let key = move || {
-        let p = params.read();
-        (
-            p.get("slug").unwrap_or_default(),
-            p.get("n").and_then(|n| n.parse::<i64>().ok()),
-        )
-    };
-    let draft = Resource::new(key, |(slug, n)| get_draft(slug, n));
-    view! {
-        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
-            {move || Suspend::new(async move {
-                match draft.await {
-                    Err(e) => {
-                        #[cfg(feature = "ssr")]
-                        if e == crate::error::AppError::NotFound {
-                            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                                res.set_status(http::StatusCode::NOT_FOUND);
-                            }
-                        }
-                        view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any()
-                    }
-                    Ok(d) => {
-                        let toc = d.tree.nodes.iter().filter(|n| matches!(n.kind, NodeKind::Zhang | NodeKind::Bian)).map(|n| {
-                            let first = n.children.iter().find(|c| c.kind == NodeKind::Tiao).map(article_anchor).unwrap_or_default();
-                            let label = format!("{} {}", n.label, n.title);
-                            view! { <li><a href=format!("#{first}")>{label}</a></li> }
-                        }).collect_view();
-                        let parts = d.windows.iter().map(|w| {
-                            let text = format!("{}：{}", w.part_label, w.describe());
-                            view! { <li>{text}</li> }
-                        }).collect_view();
-                        // The busiest articles of this version (their paragraphs and items
-                        // included), so the committee and the public see where debate is.
-                        let counts: std::collections::HashMap<&str, i64> = d.counts.iter()
-                            .map(|(uid, c)| (uid.as_str(), c.support + c.oppose + c.amend))
-                            .collect();
-                        let mut busiest: Vec<(i64, String, String)> = d.tree.articles().into_iter().map(|a| {
-                            let mut n = 0;
-                            a.walk(&mut |u| n += counts.get(u.uid.as_str()).copied().unwrap_or(0));
-                            (n, a.label.clone(), a.uid.clone())
-                        }).filter(|(n, _, _)| *n > 0).collect();
-                        busiest.sort_by_key(|x| std::cmp::Reverse(x.0));
-                        busiest.truncate(5);
-                        let slug_for_form = d.slug.clone();
-                        let chapters: Vec<(u32, String)> = d.tree.nodes.iter()
-                            .filter(|n| n.kind == NodeKind::Zhang)
-                            .map(|n| (n.number.unwrap_or(0), format!("{} {}", n.label, n.title)))
-                            .collect();
-                        view! {
-                            <Title text=format!("{} · 意见", d.title)/>
-                            {(!d.windows.is_empty()).then(|| view! {
-                                <section class="parts" aria-label="征求意见的部分"><ul>{parts}</ul></section>
-                            })}
-                            <PublishForm slug=slug_for_form chapters/>
-                            <nav class="versions muted" aria-label="各稿">
-                                {d.versions.iter().map(|(n, label)| {
-                                    let current = *n == d.number;
-                                    let href = format!("/drafts/{}/v/{n}", d.slug);
-                                    view! {
-                                        <a href=href aria-current=current.then_some("page")>{label.clone()}</a>
-                                        " "
-                                    }
-                                }).collect_view()}
-                                {(d.number > 1).then(|| view! {
-                                    " · " <A href=format!("/drafts/{}/compare?from={}&to={}", d.slug, d.number - 1, d.number)>"与上一稿对照"</A>
-                                })}
-                                " · " <a href=format!("/drafts/{}/handout.pdf?v={}", d.slug, d.number) rel="external">"打印版（PDF，附意见反馈表）"</a>
-                            </nav>
-                            <nav class="draft-toc" aria-label="目录"><h2>"目录"</h2><ol>{toc}</ol></nav>
-                            {(!busiest.is_empty()).then(|| view! {
-                                <section class="busiest" aria-labelledby="busiest-h">
-                                    <h2 id="busiest-h">"意见最多的条款"</h2>
-                                    <ol>{busiest.into_iter().map(|(n, label, uid)| view! {
-                                        <li><a href=format!("#{uid}")>{label}</a>{format!("（{n} 条公开意见）")}</li>
-                                    }).collect_view()}</ol>
-                                </section>
-                            })}
-                            <DraftText tree=d.tree windows=d.windows counts=d.counts slug=d.slug.clone()/>
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
-    }
-}
-
-fn segments(segs: Vec<Segment>, inserted: bool) -> impl IntoView {
-    segs.into_iter()
-        .map(|s| match (s.changed, inserted) {
-            (false, _) => view! { <span>{s.text}</span> }.into_any(),
-            (true, true) => view! { <ins>{s.text}</ins> }.into_any(),
-            (true, false) => view! { <del>{s.text}</del> }.into_any(),
-        })
-        .collect_view()
-}
-
-/// The 对照表: changed articles side by side, with character-level changes marked.
-#[component]
-pub fn ComparePage() -> impl IntoView {
-    let params = use_params_map();
-    let query = leptos_router::hooks::use_query_map();
-    let key = move || {
-        let q = query.read();
-        let num = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
-        (
-            params.read().get("slug").unwrap_or_default(),
-            num("from"),
-            num("to"),
-        )
-    };
-    let cmp = Resource::new(key, |(slug, from, to)| compare_versions(slug, from, to));
-    view! {
-        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
-            {move || Suspend::new(async move {
-                match cmp.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
-                    Ok(c) => {
-                        let relink = (c.to == c.from + 1).then(|| view! { <RelinkForm slug=c.slug.clone() version=c.to/> });
-                        let summary = c.summary.iter().map(|(ch, n)| format!("{}{n}条", ch.label())).collect::<Vec<_>>().join("，");
-                        view! {
-                            <Title text=format!("{} 对照表 · 意见", c.title)/>
-                            <h1>{c.title.clone()} " 修改对照表"</h1>
-                            <p class="muted">{format!("{} → {}：{summary}", c.old_version, c.new_version)}</p>
-                            <div class="table-wrap">
-                                <table class="data compare">
-                                    <caption>"仅列出修改、新增和删除的条文；删除的文字以删除线标出，新增的文字以下划线标出。"</caption>
-                                    <thead><tr>
-                                        <th scope="col">{format!("原条文（{}）", c.old_version)}</th>
-                                        <th scope="col">{format!("修改后条文（{}）", c.new_version)}</th>
-                                        <th scope="col">"修改说明"</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {c.rows.into_iter().map(|r| view! {
-                                            <tr>
-                                                <td><strong>{r.old_label}</strong>" "{segments(r.old, false)}</td>
-                                                <td><strong>{r.new_label}</strong>" "{segments(r.new, true)}</td>
-                                                <td>
-                                                    {r.change.label()}
-                                                    {(!r.because.is_empty()).then(|| view! {
-                                                        <p class="muted because">{format!("据意见修改：{}", r.because.join("、"))}</p>
-                                                    })}
-                                                </td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            {relink}
-                        }.into_any()
-                    }
-                }
-            })}
-        </Suspense>
-    }
-}
-
 /// The committee's form to publish a chapter or a set of articles with a comment window.
 #[component]
-fn PublishForm(slug: String, chapters: Vec<(u32, String)>) -> impl IntoView {
+pub fn PublishForm(slug: String, chapters: Vec<(u32, String)>) -> impl IntoView {
     use crate::auth::Role;
     let session = use_session();
     let publish = ServerAction::<PublishPart>::new();
@@ -241,6 +79,8 @@ fn PublishForm(slug: String, chapters: Vec<(u32, String)>) -> impl IntoView {
                                 <input id="pub-opens" type="datetime-local" name="opens_at" required/>
                                 <label for="pub-closes">"截止时间（北京时间）"</label>
                                 <input id="pub-closes" type="datetime-local" name="closes_at" required/>
+                                <label class="inline"><input type="checkbox" name="whole_text" value="1"/>"开始时同时公开本稿全文供阅读（只有所选部分接受意见）"</label>
+                                <p class="muted">"不勾选时，公众只能看到已发布部分的条文；本稿其他条文在发布前不公开。"</p>
                                 <fieldset>
                                     <legend>"通知哪些联系点（不选则通知全部启用的联系点）"</legend>
                                     {[(1, "州"), (2, "县市"), (3, "乡镇街道"), (4, "村社区")].into_iter().map(|(n, l)| view! {
@@ -261,7 +101,7 @@ fn PublishForm(slug: String, chapters: Vec<(u32, String)>) -> impl IntoView {
 
 /// The committee's correction of an article pairing, under the 对照表.
 #[component]
-fn RelinkForm(slug: String, version: i64) -> impl IntoView {
+pub fn RelinkForm(slug: String, version: i64) -> impl IntoView {
     use crate::auth::Role;
     let session = use_session();
     let relink = ServerAction::<RelinkArticle>::new();
@@ -294,4 +134,15 @@ fn RelinkForm(slug: String, version: i64) -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+/// A comparison's text runs: changed runs marked as deleted (old side) or inserted (new side).
+pub fn segments(segs: Vec<Segment>, inserted: bool) -> impl IntoView {
+    segs.into_iter()
+        .map(|s| match (s.changed, inserted) {
+            (false, _) => view! { <span>{s.text}</span> }.into_any(),
+            (true, true) => view! { <ins>{s.text}</ins> }.into_any(),
+            (true, false) => view! { <del>{s.text}</del> }.into_any(),
+        })
+        .collect_view()
 }

@@ -40,7 +40,7 @@ pub async fn import_version(
     let mut parsed =
         parse_text(source).map_err(|e| AppError::validation("source", e.message_zh()))?;
     let now = now_ms();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let existing: Option<i64> = sqlx::query_scalar("select id from draft where slug = $1")
         .bind(slug)
         .fetch_optional(&mut *tx)
@@ -96,7 +96,7 @@ pub async fn import_version(
     };
     sqlx::query(
         "insert into draft_version (draft_id, number, label, source, tree_json, mapping_json, \
-         warnings_json, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+         warnings_json, created_at, title) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(draft_id)
     .bind(number)
@@ -106,10 +106,12 @@ pub async fn import_version(
     .bind(to_json(&mappings)?)
     .bind(to_json(&parsed.warnings)?)
     .bind(now)
+    .bind(&parsed.tree.title)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("update draft set title = $1, updated_at = $2 where id = $3")
-        .bind(&parsed.tree.title)
+    // The draft keeps the title of its published text: a saved version's new title shows only
+    // once a part of it is published (see `publish`).
+    sqlx::query("update draft set updated_at = $1 where id = $2")
         .bind(now)
         .bind(draft_id)
         .execute(&mut *tx)
@@ -156,22 +158,34 @@ pub fn article_changes(mappings: &[Mapping]) -> Vec<(Change, usize)> {
     counts
 }
 
-/// Drafts with at least one published part (the public list); with `staff`, every draft.
-pub async fn list(db: &Db, staff: bool) -> Result<Vec<DraftSummary>, AppError> {
-    let rows: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
-        "select d.id, d.slug, d.title, v.number, v.label from draft d \
-         join draft_version v on v.draft_id = d.id \
-         where v.number = (select max(number) from draft_version where draft_id = d.id) \
-         order by d.updated_at desc",
-    )
-    .fetch_all(&db.pool)
-    .await?;
+/// The drafts `audience` may read, newest change first: for the public those with a released
+/// version, named by the newest of them; for the committee every draft at its newest version.
+pub async fn list(db: &Db, audience: super::gate::Audience) -> Result<Vec<DraftSummary>, AppError> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("select id, slug from draft order by updated_at desc, id desc")
+            .fetch_all(&db.pool)
+            .await?;
     let mut out = Vec::new();
-    for (id, slug, title, version, version_label) in rows {
-        let windows = windows(db, id).await?;
-        if windows.is_empty() && !staff {
+    for (id, slug) in rows {
+        let number = match audience {
+            super::gate::Audience::Staff => None,
+            super::gate::Audience::Public => match super::gate::released(db, id).await?.newest() {
+                Some(n) => Some(n),
+                None => continue,
+            },
+        };
+        let row: Option<(String, i64, String)> = sqlx::query_as(
+            "select title, number, label from draft_version where draft_id = $1 \
+             and number = coalesce($2, (select max(number) from draft_version where draft_id = $1))",
+        )
+        .bind(id)
+        .bind(number)
+        .fetch_optional(&db.pool)
+        .await?;
+        let Some((title, version, version_label)) = row else {
             continue;
-        }
+        };
+        let windows = windows(db, id).await?;
         let state = if windows.iter().any(|w| w.state == WindowState::Open) {
             WindowState::Open
         } else if windows.iter().any(|w| w.state == WindowState::Upcoming) {
@@ -193,7 +207,7 @@ pub async fn list(db: &Db, staff: bool) -> Result<Vec<DraftSummary>, AppError> {
 pub(crate) async fn windows(db: &Db, draft_id: i64) -> Result<Vec<Window>, AppError> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "select part_label, article_uids, opens_at, closes_at from publication \
-         where draft_id = $1 order by opens_at, id",
+         where draft_id = $1 and withdrawn_at is null order by opens_at, id",
     )
     .bind(draft_id)
     .fetch_all(&db.pool)
@@ -212,9 +226,13 @@ pub(crate) async fn windows(db: &Db, draft_id: i64) -> Result<Vec<Window>, AppEr
 }
 
 /// What to publish: a chapter by number, or articles by number ranges (`3-8,12`).
+#[derive(Default)]
 pub struct PartSpec {
     pub chapter: Option<u32>,
     pub articles: Option<String>,
+    /// Also release the version's whole text for reading when the part opens (only the part
+    /// takes comments).
+    pub whole_text: bool,
     /// The stations notified.
     pub recipients: Recipients,
 }
@@ -341,6 +359,27 @@ pub async fn publish(
         .bind(slug)
         .fetch_one(&db.pool)
         .await?;
+    // A part already under consultation is not silently given a second window: overlapping
+    // windows on the same articles are refused, naming the existing one.
+    let current: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "select part_label, article_uids, opens_at, closes_at from publication \
+         where draft_id = $1 and withdrawn_at is null and closes_at > $2 and opens_at < $3",
+    )
+    .bind(draft_id)
+    .bind(opens)
+    .bind(closes)
+    .fetch_all(&db.pool)
+    .await?;
+    for (label, existing, o, c) in current {
+        let existing: Vec<String> = serde_json::from_str(&existing).unwrap_or_default();
+        if existing.iter().any(|u| uids.contains(u)) {
+            return Err(AppError::Conflict(format!(
+                "所选条文已在“{label}”的征求意见期内（{} 至 {}），时间重叠，未发布。如需调整，请先撤回或改期原发布。",
+                super::time::format_local(o),
+                super::time::format_local(c)
+            )));
+        }
+    }
     let county = recipients
         .county
         .as_deref()
@@ -367,10 +406,11 @@ pub async fn publish(
     let (with, cond) = recipients.sql(3)?;
     let now = now_ms();
     // The publication, a notice to every chosen station and their e-mails: all or nothing.
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let publication_id: i64 = sqlx::query_scalar(
         "insert into publication (draft_id, version_number, part_label, article_uids, opens_at, \
-         closes_at, created_by, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+         closes_at, created_by, created_at, whole_text) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         returning id",
     )
     .bind(draft_id)
     .bind(v.number)
@@ -380,8 +420,16 @@ pub async fn publish(
     .bind(closes)
     .bind(by)
     .bind(now)
+    .bind(i64::from(part.whole_text))
     .fetch_one(&mut *tx)
     .await?;
+    // The draft is named by its published text from now on.
+    sqlx::query("update draft set title = $1, updated_at = $2 where id = $3")
+        .bind(&v.title)
+        .bind(now)
+        .bind(draft_id)
+        .execute(&mut *tx)
+        .await?;
     let sql = format!(
         "{with}insert into notice (publication_id, station_id, created_at) \
          select $1, id, $2 from station where {cond}"
@@ -423,9 +471,13 @@ pub async fn publish(
     Ok(())
 }
 
-/// Tells the comment intake to reload cached units of drafts.
+/// Bumped whenever this process changes a draft's versions or publications, so caches of what
+/// is readable and commentable (the comment intake's) reload at once. Other servers of the
+/// deployment see the change when their caches expire.
+pub static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 fn drafts_changed() {
-    crate::comment::intake::DRAFTS_CHANGED.fetch_add(1, std::sync::atomic::Ordering::Release);
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Release);
 }
 
 /// The newest version of a draft, or the numbered one.
@@ -435,7 +487,7 @@ pub async fn version(
     number: Option<i64>,
 ) -> Result<DraftVersionView, AppError> {
     let row: Option<(String, i64, String, String)> = sqlx::query_as(
-        "select d.title, v.number, v.label, v.tree_json from draft d \
+        "select v.title, v.number, v.label, v.tree_json from draft d \
          join draft_version v on v.draft_id = d.id \
          where d.slug = $1 and v.number = coalesce($2, \
            (select max(number) from draft_version where draft_id = d.id))",
@@ -460,20 +512,19 @@ pub async fn version(
     .bind(draft_id)
     .fetch_all(&db.pool)
     .await?;
-    let mut counts: Vec<_> = crate::comment::ssr::counts(db, slug, number)
-        .await?
-        .into_iter()
-        .collect();
-    counts.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(DraftVersionView {
         slug: slug.into(),
-        title,
+        title: if title.is_empty() {
+            tree.title.clone()
+        } else {
+            title
+        },
         number,
         label,
         tree,
         windows,
         versions,
-        counts,
+        withheld: false,
     })
 }
 
@@ -554,25 +605,10 @@ pub(crate) fn article_texts(tree: &DraftTree) -> std::collections::HashMap<Strin
         .collect()
 }
 
-/// Compares any two versions article by article, following stable identities (a renumbered
-/// article is compared with itself). Defaults: the newest version against the one before it.
-pub async fn compare(
-    db: &Db,
-    slug: &str,
-    from: Option<i64>,
-    to: Option<i64>,
-) -> Result<Comparison, AppError> {
-    let new = version(db, slug, to).await?;
-    let from = from.unwrap_or(new.number - 1);
-    if new.number < 2 && from < 1 {
-        return Err(AppError::Conflict(
-            "该草案只有一稿，没有可对照的上一稿".into(),
-        ));
-    }
-    if from >= new.number {
-        return Err(AppError::validation("from", "原稿必须早于修改稿"));
-    }
-    let old = version(db, slug, Some(from)).await?;
+/// Compares two versions article by article, following stable identities (a renumbered article
+/// is compared with itself). Pure: the caller decides which versions (and which of their
+/// articles, through the publication gate) may be compared.
+pub fn compare(old: &DraftVersionView, new: &DraftVersionView) -> Comparison {
     let index = |t: &DraftTree| -> Vec<(String, String, String, Option<u32>)> {
         let texts = article_texts(t);
         t.articles()
@@ -626,6 +662,9 @@ pub async fn compare(
             } else {
                 Change::Renumbered
             }),
+            // Absent from an old text the viewer sees only part of: it may have been there, so
+            // nothing is claimed.
+            None if old.withheld => {}
             None => {
                 count(Change::New);
                 rows.push(row(Change::New, uid, "", label, "", text));
@@ -633,51 +672,22 @@ pub async fn compare(
         }
     }
     for (uid, label, text, _) in &old_arts {
-        if !new_uids.contains(uid.as_str()) {
+        // Likewise an article missing from a partly readable new text may only be unreleased.
+        if !new_uids.contains(uid.as_str()) && !new.withheld {
             count(Change::Deleted);
             rows.push(row(Change::Deleted, uid, label, "", text, ""));
         }
     }
-    // Comment → change traceability: the opinions whose disposition names units of an article
-    // as changed because of them; public once the feedback report is.
-    let traced: Vec<(String, String, String)> = sqlx::query_as(
-        "select c.tracking, c.disposition, c.disposition_units from comment c \
-         join draft d on d.id = c.draft_id join feedback_publication f on f.draft_id = d.id \
-         where d.slug = $1 and c.disposition_units <> '' order by c.id",
-    )
-    .bind(slug)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut by_article: std::collections::HashMap<String, Vec<String>> = Default::default();
-    for (tracking, disposition, units) in traced {
-        let units: Vec<String> = serde_json::from_str(&units).unwrap_or_default();
-        let mut articles: Vec<&str> = units
-            .iter()
-            .map(|u| crate::search::index::article_of(u))
-            .collect();
-        articles.dedup();
-        for a in articles {
-            by_article.entry(a.to_string()).or_default().push(format!(
-                "{tracking}（{}）",
-                crate::workbench::disposition_label(&disposition)
-            ));
-        }
-    }
-    for r in &mut rows {
-        if let Some(list) = by_article.get(&r.uid) {
-            r.because = list.clone();
-        }
-    }
-    Ok(Comparison {
-        slug: slug.into(),
-        from,
+    Comparison {
+        slug: new.slug.clone(),
+        from: old.number,
         to: new.number,
-        title: new.title,
-        old_version: old.label,
-        new_version: new.label,
+        title: new.title.clone(),
+        old_version: old.label.clone(),
+        new_version: new.label.clone(),
         summary,
         rows,
-    })
+    }
 }
 
 /// A draft slug: lower-case letters, digits and hyphens, as it appears in the URL.
@@ -797,7 +807,7 @@ pub async fn relink(
         ));
     }
     let old = version(db, slug, Some(number - 1)).await?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let row: Option<(i64, String, String)> = sqlx::query_as(
         "select v.id, v.source, v.pins_json from draft_version v join draft d on d.id = v.draft_id \
          where d.slug = $1 and v.number = $2",

@@ -5,16 +5,41 @@
 
 use super::{DraftTree, Node, NodeKind, Window, WindowState};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// Published-opinion counts of one unit, shown beside it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitCounts {
+    pub support: i64,
+    pub oppose: i64,
+    pub amend: i64,
+    /// Published opinions made on this unit in earlier versions.
+    pub earlier: i64,
+}
+
+impl UnitCounts {
+    /// Opinions on this version's text.
+    pub fn current(&self) -> i64 {
+        self.support + self.oppose + self.amend
+    }
+}
+
+/// What a page puts beside a unit open for comments, given (slug, unit uid, link, label) — the
+/// reading page puts the inline comment form there. The draft text itself knows nothing of
+/// comments.
+#[derive(Clone)]
+pub struct CommentSlot(pub Arc<dyn Fn(String, String, String, String) -> AnyView + Send + Sync>);
+
 /// Each article's comment-window status, by uid, for the badges beside the articles; the
-/// public comment counts; and the draft's slug for the comment links.
+/// public comment counts; the draft's slug for the comment links; and the comment slot.
 #[derive(Clone, Default)]
 struct Statuses(
     Arc<HashMap<String, (WindowState, String)>>,
-    Arc<HashMap<String, crate::comment::UnitCounts>>,
+    Arc<HashMap<String, UnitCounts>>,
     Arc<str>,
+    Option<CommentSlot>,
 );
 
 /// The id a unit has on the page: its stable identity when it has one, so a link to an article
@@ -40,8 +65,9 @@ pub fn article_anchor(n: &Node) -> String {
 pub fn DraftText(
     tree: DraftTree,
     #[prop(optional)] windows: Vec<Window>,
-    #[prop(optional)] counts: Vec<(String, crate::comment::UnitCounts)>,
+    #[prop(optional)] counts: Vec<(String, UnitCounts)>,
     #[prop(optional, into)] slug: String,
+    #[prop(optional)] comment: Option<CommentSlot>,
 ) -> impl IntoView {
     let mut statuses = HashMap::new();
     for w in &windows {
@@ -54,6 +80,7 @@ pub fn DraftText(
         Arc::new(statuses),
         Arc::new(counts.into_iter().collect()),
         slug.into(),
+        comment,
     ));
     let nodes = tree.nodes.clone();
     view! {
@@ -66,11 +93,8 @@ pub fn DraftText(
 }
 
 /// Public counts of a unit and everything under it, so an article shows its paragraphs' too.
-fn subtree_counts(
-    n: &Node,
-    counts: &HashMap<String, crate::comment::UnitCounts>,
-) -> Option<crate::comment::UnitCounts> {
-    let mut total = crate::comment::UnitCounts::default();
+fn subtree_counts(n: &Node, counts: &HashMap<String, UnitCounts>) -> Option<UnitCounts> {
+    let mut total = UnitCounts::default();
     let mut any = false;
     n.walk(&mut |d| {
         if let Some(c) = counts.get(&d.uid) {
@@ -120,6 +144,7 @@ fn Unit(
             let open = status.as_ref().is_some_and(|s| s.0 == WindowState::Open);
             let comment_link = (open && !node.uid.is_empty())
                 .then(|| format!("/drafts/{}/comment/{}", ctx.2, node.uid));
+            let slot = ctx.3.clone();
             let (slug, uid) = (ctx.2.to_string(), node.uid.clone());
             let label = node.label.clone();
             let text = node.text.clone();
@@ -141,8 +166,9 @@ fn Unit(
                         });
                         view! { <span class=class>{text}</span> }
                     })}
-                    {comment_link.map(|href| view! {
-                        <crate::comment::pages::InlineComment slug=slug uid=uid href=href label="发表意见".into()/>
+                    {comment_link.map(|href| match slot {
+                        Some(slot) => (slot.0)(slug, uid, href, "发表意见".into()),
+                        None => view! { <a class="comment-link" href=href>"发表意见"</a> }.into_any(),
                     })}
                     {counts.map(|c| {
                         let mut parts = vec![format!("赞成 {} · 反对 {} · 修改建议 {}", c.support, c.oppose, c.amend)];
@@ -167,9 +193,9 @@ fn Unit(
                 } else {
                     "对本项提意见"
                 };
-                view! {
-                    <crate::comment::pages::InlineComment
-                        slug=ctx.2.to_string() uid=node.uid.clone() href=href label=label.into()/>
+                match &ctx.3 {
+                    Some(slot) => (slot.0)(ctx.2.to_string(), node.uid.clone(), href, label.into()),
+                    None => view! { <a class="comment-link" href=href>{label}</a> }.into_any(),
                 }
             });
             let prefix = if node.kind == NodeKind::Kuan {

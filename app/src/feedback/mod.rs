@@ -49,17 +49,43 @@ pub struct FeedbackReport {
     pub versions: (String, String),
 }
 
+/// Public: the 对照表 of version `to` (default: the newest readable) against version `from`
+/// (default: the one before it), both restricted to what the viewer may read.
+#[server(prefix = "/api", endpoint = "drafts/compare")]
+pub async fn compare_versions(
+    slug: String,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> Result<crate::draft::Comparison, AppError> {
+    let state = crate::ssr::app_state()?;
+    let audience = crate::draft::gate::Audience::current();
+    let new = crate::draft::gate::readable(&state.db, &slug, to, audience).await?;
+    let from = match from {
+        Some(f) => f,
+        // The readable version before `to`.
+        None => new
+            .versions
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| *n < new.number)
+            .max()
+            .ok_or_else(|| AppError::Conflict("该草案只有一稿，没有可对照的上一稿".into()))?,
+    };
+    if from >= new.number {
+        return Err(AppError::validation("from", "原稿必须早于修改稿"));
+    }
+    let old = crate::draft::gate::readable(&state.db, &slug, Some(from), audience).await?;
+    let mut c = crate::draft::ssr::compare(&old, &new);
+    ssr::trace_changes(&state.db, &slug, &mut c).await?;
+    Ok(c)
+}
+
 /// Public once published (the committee may preview it before).
 #[server(prefix = "/api", endpoint = "feedback/report")]
 pub async fn load_feedback(slug: String) -> Result<FeedbackReport, AppError> {
     let state = crate::ssr::app_state()?;
-    let staff = crate::auth::ssr::viewer().user().is_some_and(|u| {
-        matches!(
-            u.role,
-            crate::auth::Role::Committee | crate::auth::Role::Admin
-        )
-    });
-    ssr::report(&state, &slug, staff).await
+    let preview = crate::draft::gate::Audience::current() == crate::draft::gate::Audience::Staff;
+    ssr::report(&state, &slug, ssr::Readers::Public { preview }).await
 }
 
 /// Committee: the printable 意见汇编 with the 对照表 (available before publication).
@@ -68,7 +94,7 @@ pub async fn load_compilation(slug: String) -> Result<FeedbackReport, AppError> 
     use crate::auth::Role;
     crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
     let state = crate::ssr::app_state()?;
-    ssr::report(&state, &slug, true).await
+    ssr::report(&state, &slug, ssr::Readers::Committee).await
 }
 
 /// Committee: publish (or re-publish) the report. The first publication notifies submitters who

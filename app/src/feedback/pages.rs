@@ -1,6 +1,8 @@
-//! `/drafts/:slug/feedback`: the public 意见采纳情况说明.
+//! `/drafts/:slug/feedback`: the public 意见采纳情况说明; `/drafts/:slug/compare`: the 对照表
+//! (with the opinions behind each change once the feedback is published).
 
 use super::{load_feedback, FeedbackReport};
+use crate::draft::pages::{segments, RelinkForm};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -15,7 +17,7 @@ pub fn FeedbackPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 let r = match data.await {
-                    Err(e) => return view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => return crate::components::page_error(e),
                     Ok(r) => r,
                 };
                 view! {
@@ -67,7 +69,7 @@ pub fn CompilationPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => crate::components::page_error(e),
                     Ok(r) => view! { <Compilation report=r/> }.into_any(),
                 }
             })}
@@ -164,5 +166,67 @@ mod tests {
             super::brief_sources("网上 3、甲 1、乙 2、丙 1、丁 1"),
             "网上 3、甲 1、乙 2等 5 处"
         );
+    }
+}
+
+/// The 对照表: changed articles side by side, with character-level changes marked.
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = leptos_router::hooks::use_query_map();
+    let key = move || {
+        let q = query.read();
+        let num = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
+        (
+            params.read().get("slug").unwrap_or_default(),
+            num("from"),
+            num("to"),
+        )
+    };
+    let cmp = Resource::new(key, |(slug, from, to)| {
+        super::compare_versions(slug, from, to)
+    });
+    view! {
+        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match cmp.await {
+                    Err(e) => crate::components::page_error(e),
+                    Ok(c) => {
+                        let relink = (c.to == c.from + 1).then(|| view! { <RelinkForm slug=c.slug.clone() version=c.to/> });
+                        let summary = c.summary.iter().map(|(ch, n)| format!("{}{n}条", ch.label())).collect::<Vec<_>>().join("，");
+                        view! {
+                            <Title text=format!("{} 对照表 · 意见", c.title)/>
+                            <h1>{c.title.clone()} " 修改对照表"</h1>
+                            <p class="muted">{format!("{} → {}：{summary}", c.old_version, c.new_version)}</p>
+                            <div class="table-wrap">
+                                <table class="data compare">
+                                    <caption>"仅列出修改、新增和删除的条文；删除的文字以删除线标出，新增的文字以下划线标出。"</caption>
+                                    <thead><tr>
+                                        <th scope="col">{format!("原条文（{}）", c.old_version)}</th>
+                                        <th scope="col">{format!("修改后条文（{}）", c.new_version)}</th>
+                                        <th scope="col">"修改说明"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {c.rows.into_iter().map(|r| view! {
+                                            <tr>
+                                                <td><strong>{r.old_label}</strong>" "{segments(r.old, false)}</td>
+                                                <td><strong>{r.new_label}</strong>" "{segments(r.new, true)}</td>
+                                                <td>
+                                                    {r.change.label()}
+                                                    {(!r.because.is_empty()).then(|| view! {
+                                                        <p class="muted because">{format!("据意见修改：{}", r.because.join("、"))}</p>
+                                                    })}
+                                                </td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {relink}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
     }
 }

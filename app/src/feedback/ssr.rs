@@ -1,13 +1,12 @@
 //! Building the feedback report and publishing it.
 
 use super::{FeedbackArticle, FeedbackGroup, FeedbackReport};
+use crate::draft::gate::article_of;
 use crate::draft::time::format_local;
 use crate::error::AppError;
-use crate::search::index::article_of;
 use crate::ssr::{now_ms, AppState};
 use crate::workbench::disposition_label;
 use crate::workbench::ssr::{draft_of, Row, ROW_COLUMNS};
-use sqlx::Connection;
 use std::collections::{BTreeMap, HashMap};
 
 fn most_common<'a>(items: impl Iterator<Item = &'a str>) -> String {
@@ -21,8 +20,24 @@ fn most_common<'a>(items: impl Iterator<Item = &'a str>) -> String {
         .unwrap_or_default()
 }
 
-/// The report; before publication only the committee (`staff`) may see it.
-pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<FeedbackReport, AppError> {
+/// Who a report is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Readers {
+    /// The public 意见采纳情况说明: opinions made public by moderation only, draft text only as
+    /// far as the publication gate releases it; empty until published unless `preview` (the
+    /// committee checking what the public will see).
+    Public { preview: bool },
+    /// The committee's 意见汇编: every opinion not rejected, every version's text.
+    Committee,
+}
+
+/// The report for `readers`.
+pub async fn report(
+    state: &AppState,
+    slug: &str,
+    readers: Readers,
+) -> Result<FeedbackReport, AppError> {
+    let staff = readers == Readers::Committee;
     let db = &state.db;
     let (draft_id, title) = draft_of(db, slug).await?;
     let published: Option<i64> =
@@ -36,34 +51,39 @@ pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<Feedbac
         published_at: published.map(format_local),
         ..Default::default()
     };
-    if published.is_none() && !staff {
+    if published.is_none() && readers == (Readers::Public { preview: false }) {
         return Ok(out);
     }
     if staff {
         // The committee's preview and compilation group every opinion, as the workbench would.
         crate::workbench::ssr::cluster_stale(state, slug).await?;
     }
-    let versions: Vec<(String, String)> = sqlx::query_as(
-        "select label, tree_json from draft_version where draft_id = $1 order by number",
-    )
-    .bind(draft_id)
-    .fetch_all(&db.pool)
-    .await?;
-    let texts = |tree_json: &str| {
-        serde_json::from_str::<crate::draft::DraftTree>(tree_json)
-            .map(|t| crate::draft::ssr::article_texts(&t))
-            .unwrap_or_default()
+    // The first and the newest text the readers may see, as far as they may see them.
+    let audience = if staff {
+        crate::draft::gate::Audience::Staff
+    } else {
+        crate::draft::gate::Audience::Public
     };
-    let (first_texts, last_texts) = match (versions.first(), versions.last()) {
-        (Some(f), Some(l)) => {
-            out.versions = (f.0.clone(), l.0.clone());
-            (texts(&f.1), texts(&l.1))
+    let newest = crate::draft::gate::readable(db, slug, None, audience).await?;
+    let first = match newest.versions.first() {
+        Some((n, _)) if *n != newest.number => {
+            crate::draft::gate::readable(db, slug, Some(*n), audience).await?
         }
-        _ => Default::default(),
+        _ => newest.clone(),
     };
+    out.versions = (first.label.clone(), newest.label.clone());
+    let (first_texts, last_texts) = (
+        crate::draft::ssr::article_texts(&first.tree),
+        crate::draft::ssr::article_texts(&newest.tree),
+    );
     let stations = crate::workbench::ssr::stations(db).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "select {ROW_COLUMNS} from comment c where c.draft_id = $1 and c.status <> 'rejected' order by c.id"
+        "select {ROW_COLUMNS} from comment c where c.draft_id = $1 and {} order by c.id",
+        if staff {
+            "c.status <> 'rejected'"
+        } else {
+            "c.status = 'published'"
+        }
     ))
     .bind(draft_id)
     .fetch_all(&db.pool)
@@ -195,6 +215,42 @@ pub async fn report(state: &AppState, slug: &str, staff: bool) -> Result<Feedbac
     Ok(out)
 }
 
+/// Comment → change traceability in a 对照表: each amended article lists the opinions whose
+/// disposition names one of its units as changed because of them — once the committee has
+/// published its feedback (before that, dispositions are not public).
+pub async fn trace_changes(
+    db: &crate::ssr::Db,
+    slug: &str,
+    c: &mut crate::draft::Comparison,
+) -> Result<(), AppError> {
+    let traced: Vec<(String, String, String)> = sqlx::query_as(
+        "select c.tracking, c.disposition, c.disposition_units from comment c \
+         join draft d on d.id = c.draft_id join feedback_publication f on f.draft_id = d.id \
+         where d.slug = $1 and c.disposition_units <> '' and c.status = 'published' order by c.id",
+    )
+    .bind(slug)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut by_article: HashMap<String, Vec<String>> = HashMap::new();
+    for (tracking, disposition, units) in traced {
+        let units: Vec<String> = serde_json::from_str(&units).unwrap_or_default();
+        let mut articles: Vec<&str> = units.iter().map(|u| article_of(u)).collect();
+        articles.dedup();
+        for a in articles {
+            by_article
+                .entry(a.to_string())
+                .or_default()
+                .push(format!("{tracking}（{}）", disposition_label(&disposition)));
+        }
+    }
+    for r in &mut c.rows {
+        if let Some(list) = by_article.get(&r.uid) {
+            r.because = list.clone();
+        }
+    }
+    Ok(())
+}
+
 /// Publishes the report. The first time, each e-mail address that submitted opinions gets one
 /// message listing its opinions and how each was handled, and each station that forwarded
 /// batches gets one; all queued in the publishing transaction. Returns the messages queued.
@@ -204,8 +260,7 @@ pub async fn publish(state: &AppState, by: i64, slug: &str) -> Result<usize, App
     // What is published groups every opinion received so far.
     crate::workbench::ssr::cluster_stale(state, slug).await?;
     let base = state.intake.public_base().to_string();
-    let mut conn = db.pool.acquire().await?;
-    let mut tx = conn.begin().await?;
+    let mut tx = db.begin().await?;
     let now = now_ms();
     let first = sqlx::query(
         "insert into feedback_publication (draft_id, published_at, published_by) values ($1, $2, $3) \

@@ -127,7 +127,7 @@ pub fn NoticesPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => crate::components::page_error(e),
                     Ok(l) if l.is_empty() => view! { <p>"暂无通知。"</p> }.into_any(),
                     Ok(l) => view! {
                         <ul class="notices">

@@ -17,7 +17,7 @@ pub fn OutboxPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match items.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => crate::components::page_error(e),
                     Ok(list) if list.is_empty() => view! { <p>"所有邮件均已送达。"</p> }.into_any(),
                     Ok(list) => view! {
                         <div class="table-wrap"><table class="data">

@@ -284,6 +284,7 @@ fn generation(
 /// new, empty generation (which then fills from the feed).
 fn open_current(dir: &Path, heap_bytes: usize) -> Result<Generation, AppError> {
     std::fs::create_dir_all(dir).map_err(|e| index_error("create directory", e))?;
+    let unusable = read_current(dir);
     let problem = match read_current(dir) {
         None => "none yet".to_string(),
         Some(name) => match try_open(&dir.join(&name)) {
@@ -300,6 +301,13 @@ fn open_current(dir: &Path, heap_bytes: usize) -> Result<Generation, AppError> {
     let gen = new_generation(Some(dir), heap_bytes)?;
     if let Some(name) = &gen.name {
         write_current(dir, name).map_err(|e| index_error("switch", e))?;
+    }
+    // The generation `CURRENT` named could not be used (corrupt, or of another schema): it is
+    // replaced now, so it goes at once, whatever its age.
+    if let Some(old) = unusable.filter(|o| Some(o) != gen.name.as_ref()) {
+        if old.starts_with("g-") {
+            let _ = std::fs::remove_dir_all(dir.join(&old));
+        }
     }
     // Left-over generations (an interrupted rebuild) go; a rebuild running right now in
     // another process is younger than an hour and stays.
@@ -375,16 +383,25 @@ pub async fn rebuild(db: &Db, dir: &Path, heap_bytes: usize) -> Result<(String, 
 }
 
 /// Everything that decides the indexed draft text: versions and publications.
+/// Changes whenever what the draft documents say may change: a version saved or realigned, a
+/// publication made, withdrawn or opened (the publication gate depends on the time).
 async fn drafts_fingerprint(db: &Db) -> Result<String, AppError> {
     let (v, n): (i64, i64) =
         sqlx::query_as("select coalesce(max(id), 0), count(*) from draft_version")
             .fetch_one(&db.pool)
             .await?;
-    let (p, m): (i64, i64) =
-        sqlx::query_as("select coalesce(max(id), 0), count(*) from publication")
-            .fetch_one(&db.pool)
-            .await?;
-    Ok(format!("v{v}.{n}/p{p}.{m}"))
+    let (p, m, opened, withdrawn): (i64, i64, i64, i64) = sqlx::query_as(
+        "select coalesce(max(id), 0), count(*), \
+         coalesce(sum(case when opens_at <= $1 then 1 else 0 end), 0), \
+         coalesce(sum(case when withdrawn_at is null then 0 else 1 end), 0) from publication",
+    )
+    .bind(crate::ssr::now_ms())
+    .fetch_one(&db.pool)
+    .await?;
+    let generation = crate::draft::ssr::GENERATION.load(std::sync::atomic::Ordering::Acquire);
+    Ok(format!(
+        "v{v}.{n}/p{p}.{m}.{opened}.{withdrawn}/g{generation}"
+    ))
 }
 
 /// A feed row: id, seq, slug, title, version, uid, label, reason, suggested, channel, stance,
@@ -464,18 +481,24 @@ async fn load_comments(
         .collect())
 }
 
-/// Every article (with its paragraphs' text) of every version of every draft.
+/// Every article (with its paragraphs' text) of every version of every draft. An article is
+/// public in the newest version that the publication gate lets the public read it in, and
+/// nowhere else.
 async fn load_draft_docs(db: &Db) -> Result<Vec<DraftDoc>, AppError> {
-    let rows: Vec<(i64, String, String, i64, String, i64)> = sqlx::query_as(
-        "select v.id, d.slug, d.title, v.number, v.tree_json, \
-         case when v.number = (select max(number) from draft_version w where w.draft_id = d.id) \
-         then (select count(*) from publication p where p.draft_id = d.id) else 0 end \
+    let rows: Vec<(i64, i64, String, String, i64, String)> = sqlx::query_as(
+        "select v.id, d.id, d.slug, v.title, v.number, v.tree_json \
          from draft_version v join draft d on d.id = v.draft_id order by v.id",
     )
     .fetch_all(&db.pool)
     .await?;
     let mut out = Vec::new();
-    for (version_id, slug, title, number, tree_json, publications) in rows {
+    let mut released: std::collections::HashMap<i64, crate::draft::gate::Released> =
+        Default::default();
+    for (version_id, draft_id, slug, title, number, tree_json) in rows {
+        if let std::collections::hash_map::Entry::Vacant(e) = released.entry(draft_id) {
+            e.insert(crate::draft::gate::released(db, draft_id).await?);
+        }
+        let gate = &released[&draft_id];
         let tree: crate::draft::DraftTree = match serde_json::from_str(&tree_json) {
             Ok(t) => t,
             Err(e) => {
@@ -483,37 +506,29 @@ async fn load_draft_docs(db: &Db) -> Result<Vec<DraftDoc>, AppError> {
                 continue;
             }
         };
-        fn walk(nodes: &[crate::draft::Node], f: &mut dyn FnMut(&crate::draft::Node)) {
-            for n in nodes {
-                f(n);
-                walk(&n.children, f);
-            }
-        }
-        walk(&tree.nodes, &mut |n| {
-            if n.kind == crate::draft::NodeKind::Tiao {
-                let mut text = String::new();
-                fn collect(n: &crate::draft::Node, text: &mut String) {
-                    if !n.text.is_empty() {
-                        text.push_str(&n.text);
-                        text.push('\n');
-                    }
-                    for c in &n.children {
-                        collect(c, text);
-                    }
+        for a in tree.articles() {
+            let mut text = String::new();
+            a.walk(&mut |n| {
+                if !n.text.is_empty() {
+                    text.push_str(&n.text);
+                    text.push('\n');
                 }
-                collect(n, &mut text);
-                out.push(DraftDoc {
-                    version_id,
-                    slug: slug.clone(),
-                    draft_title: title.clone(),
-                    version: number,
-                    uid: n.uid.clone(),
-                    label: n.label.clone(),
-                    text,
-                    public: publications > 0,
-                });
-            }
-        });
+            });
+            out.push(DraftDoc {
+                version_id,
+                slug: slug.clone(),
+                draft_title: if title.is_empty() {
+                    tree.title.clone()
+                } else {
+                    title.clone()
+                },
+                version: number,
+                uid: a.uid.clone(),
+                label: a.label.clone(),
+                text,
+                public: gate.newest_with_article(&a.uid) == Some(number),
+            });
+        }
     }
     Ok(out)
 }

@@ -20,7 +20,7 @@ use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 /// Bumped whenever the schema or the analyzer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -141,14 +141,7 @@ pub struct DraftDoc {
 }
 
 /// The article a unit belongs to: `art-12-p-2-i-1` → `art-12`.
-pub fn article_of(uid: &str) -> &str {
-    let cut = [uid.find("-p-"), uid.find("-i-")]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(uid.len());
-    &uid[..cut]
-}
+pub use crate::draft::gate::article_of;
 
 /// The fields every document has: its key and kind, text, and the unit of the draft it is on.
 #[allow(clippy::too_many_arguments)]
@@ -176,19 +169,22 @@ fn unit_document(
     d
 }
 
+/// A comment's document. Personal data in the text (phone and ID numbers, addresses, links) is
+/// masked before it is indexed: a search for an exact ID number must not find — and so confirm
+/// — the comment that shows it masked.
 pub fn comment_document(f: &Fields, c: &CommentDoc) -> TantivyDocument {
     let mut d = unit_document(
         f,
         format!("c{}", c.id),
         "comment",
-        &c.reason,
+        &crate::comment::screen::mask(&c.reason),
         &c.slug,
         &c.draft_title,
         c.version,
         &c.unit_uid,
         &c.unit_label,
     );
-    d.add_text(f.wording, &c.suggested);
+    d.add_text(f.wording, crate::comment::screen::mask(&c.suggested));
     d.add_text(f.station, &c.station);
     d.add_text(f.level, &c.level);
     d.add_text(f.county, &c.county);
@@ -371,6 +367,9 @@ impl Searchable {
             _ => {}
         }
         for (name, value) in p.filters() {
+            if public && matches!(name, "status" | "disposition") {
+                continue;
+            }
             if let Some(field) = facet_field(f, name) {
                 clauses.push((Occur::Must, term(field, value)));
             }
@@ -567,7 +566,17 @@ impl Searchable {
                 status: s(f.status),
                 channel: s(f.channel),
                 station: s(f.station),
-                disposition: s(f.disposition),
+                // Dispositions are public only in the feedback report, once published.
+                disposition: if public {
+                    String::new()
+                } else {
+                    let d = s(f.disposition);
+                    if d.is_empty() {
+                        d
+                    } else {
+                        value_label("disposition", &d, articles)
+                    }
+                },
                 day: if is_comment {
                     crate::draft::time::format_day(submitted)
                 } else {
@@ -582,7 +591,9 @@ impl Searchable {
         let active: HashMap<&str, &str> = p.filters().collect();
         let mut facets = Vec::new();
         for (name, heading) in FACETS {
-            if public && name == "status" {
+            // The public sees neither moderation states nor (before the feedback report, and
+            // then only there) the committee's dispositions.
+            if public && matches!(name, "status" | "disposition") {
                 continue;
             }
             let mut values: Vec<FacetCount> = aggs[name]["buckets"]

@@ -6,11 +6,18 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-fn params_from_query() -> Memo<SearchParams> {
+/// The search in the URL; the public search takes no moderation or disposition filters (they
+/// are the committee's), so a URL carrying them neither filters nor echoes them.
+fn params_from_query(public: bool) -> Memo<SearchParams> {
     let query = use_query_map();
     Memo::new(move |_| {
         let q = query.read();
-        SearchParams::from_query(|k| q.get(k))
+        let mut p = SearchParams::from_query(|k| q.get(k));
+        if public {
+            p.status = None;
+            p.disposition = None;
+        }
+        p
     })
 }
 
@@ -26,13 +33,14 @@ pub fn CommitteeSearchPage() -> impl IntoView {
 
 #[component]
 fn SearchPage(public: bool) -> impl IntoView {
-    let params = params_from_query();
+    let params = params_from_query(public);
     let results = Resource::new(
         move || params.get(),
         move |p| async move {
             if public {
                 search_public(
-                    p.q, p.kind, p.draft, p.article, p.stance, p.day, p.from, p.to, p.sort, p.page,
+                    p.q, p.kind, p.draft, p.article, p.stance, p.channel, p.level, p.county, p.day,
+                    p.from, p.to, p.sort, p.page,
                 )
                 .await
             } else {
@@ -136,7 +144,7 @@ fn SearchPage(public: bool) -> impl IntoView {
             {move || Suspend::new(async move {
                 let p = params.get();
                 match results.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => crate::components::page_error(e),
                     Ok(r) => results_view(r, p, base, public).into_any(),
                 }
             })}

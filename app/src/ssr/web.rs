@@ -26,8 +26,29 @@ pub fn is_plain_form_post() -> bool {
 /// JavaScript callers get the data and navigate themselves.
 pub fn redirect_plain_form(path: &str) {
     if is_plain_form_post() {
-        leptos_axum::redirect(path);
+        redirect(path);
     }
+}
+
+/// Redirects to `path` if it is a path on this site (see [`safe_next`]), else to the home page;
+/// never panics on what a request put into it.
+pub fn redirect(path: &str) {
+    leptos_axum::redirect(&location(path));
+}
+
+/// The `Location` value for a redirect to `path`: [`safe_next`]'s path, with anything outside
+/// visible ASCII percent-encoded so it is always a valid header.
+pub fn location(path: &str) -> String {
+    let safe = safe_next(Some(path));
+    let mut out = String::with_capacity(safe.len());
+    for b in safe.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// After a successful plain form post, go back to the page the form was on (its `Referer`,
@@ -44,16 +65,26 @@ pub fn redirect_plain_form_back() {
             None => u.path().to_string(),
         })
     });
-    leptos_axum::redirect(&safe_next(back.as_deref()));
+    redirect(back.as_deref().unwrap_or("/"));
 }
 
-/// Only same-site relative paths are followed after login, so `?next=` cannot send a user
-/// to another site.
+/// The one rule for every redirect target (after login, after a form, back to a `Referer`):
+/// a path on this site. Anything else — another origin, a scheme-relative `//host`, a
+/// backslash (`/\\host`), control characters or white space (`/%09/host`: browsers drop the
+/// tab and read `//host`), or an absurd length — becomes the home page.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.into(),
+        Some(n) if is_local_path(n) => n.into(),
         _ => "/".into(),
     }
+}
+
+fn is_local_path(n: &str) -> bool {
+    n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.contains('\\')
+        && n.len() <= 4096
+        && !n.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
 pub fn append_set_cookie(value: &str) {
@@ -91,6 +122,18 @@ pub fn client_ip() -> Option<IpAddr> {
         .map(|c| c.0.ip())
 }
 
+/// The key limits count a client under: its IPv4 address, or its IPv6 /64 (one household or
+/// phone usually has a whole /64, so counting single IPv6 addresses would count nothing).
+pub fn client_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => format!("ip:{v4}"),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
 /// The client IP after proxy handling, inserted by the server when it trusts a proxy header.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub IpAddr);
@@ -125,10 +168,35 @@ mod tests {
     #[test]
     fn next_is_kept_on_site() {
         assert_eq!(safe_next(Some("/admin/users")), "/admin/users");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some("/search?q=a&b=c")), "/search?q=a&b=c");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\u{b}/evil.example",
+            "/\r\nSet-Cookie: a=b",
+            " //evil.example",
+            "/\u{3000}/evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn locations_are_always_valid_headers() {
+        assert_eq!(
+            location("/drafts/a?q=供热"),
+            "/drafts/a?q=%E4%BE%9B%E7%83%AD"
+        );
+        assert_eq!(location("/a\nb"), "/");
+        for s in ["/x\u{7f}", "/é", "/%0a", "/\u{feff}"] {
+            assert!(http::HeaderValue::from_str(&location(s)).is_ok(), "{s:?}");
+        }
     }
 
     #[test]

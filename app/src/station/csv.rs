@@ -53,9 +53,12 @@ pub(crate) fn plausible_email(e: &str) -> bool {
 /// is usable only if there is none.
 pub fn parse(bytes: &[u8]) -> Result<Vec<StationRow>, Vec<RowError>> {
     let file_error = |message: String| vec![RowError { line: 0, message }];
-    let recs = crate::sheet::read_table(bytes, "联系点", |h| {
-        h.iter().filter(|c| column_of(c).is_some()).count() >= 3
-    })
+    let recs = crate::sheet::read_table(
+        bytes,
+        "联系点",
+        crate::sheet::Limits::rows(MAX_ROWS),
+        |h| h.iter().filter(|c| column_of(c).is_some()).count() >= 3,
+    )
     .map_err(|e| vec![e])?;
     let Some(((_, header), rows)) = recs.split_first() else {
         return Err(file_error("文件是空的".into()));
@@ -82,7 +85,8 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<StationRow>, Vec<RowError>> {
                 .iter()
                 .position(|c| *c == Some(col))
                 .and_then(|i| rec.get(i))
-                .map(|v| v.trim().to_string())
+                // A cell our own export guarded against formulas reads back as written.
+                .map(|v| crate::sheet::unguard_cell(v.trim()).to_string())
                 .unwrap_or_default()
         };
         let mut err = |m: String| {

@@ -146,14 +146,17 @@ pub async fn upload_stations(
         }
         AppError::validation("file", format!("未导入任何数据。{}", lines.join("；")))
     };
-    let rows = csv::parse(&bytes).map_err(report)?;
+    // Reading a workbook is CPU work: off the async threads.
+    let rows = tokio::task::spawn_blocking(move || csv::parse(&bytes))
+        .await?
+        .map_err(report)?;
     let summary = if dry_run {
         ssr::check(&state.db, &rows).await
     } else {
         ssr::import(&state.db, &rows).await
     }
     .map_err(report)?;
-    leptos_axum::redirect(&format!(
+    crate::ssr::web::redirect(&format!(
         "/admin/stations?{}created={}&updated={}&unchanged={}",
         if dry_run { "checked=1&" } else { "" },
         summary.created,

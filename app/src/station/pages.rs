@@ -47,7 +47,7 @@ pub fn StationsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match stations.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => crate::components::page_error(e),
                     Ok(list) => {
                         let total = list.len();
                         let active = list.iter().filter(|s| s.active).count();
@@ -89,7 +89,7 @@ pub fn StationEditPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any(),
+                    Err(e) => crate::components::page_error(e),
                     Ok(s) => view! {
                         <form method="post" action="/api/stations/update" class="stack-form">
                             <input type="hidden" name="id" value=s.id.to_string()/>

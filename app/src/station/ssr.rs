@@ -86,7 +86,7 @@ async fn apply(db: &Db, rows: &[StationRow], commit: bool) -> Result<ImportSumma
             message: "数据库错误，未导入任何数据".into(),
         }]
     };
-    let mut tx = db.pool.begin().await.map_err(internal)?;
+    let mut tx = db.begin().await.map_err(internal)?;
     let existing = known(&mut tx).await.map_err(|_| {
         vec![RowError {
             line: 0,
@@ -264,7 +264,7 @@ pub async fn update(db: &Db, e: &super::StationEdit) -> Result<(), AppError> {
             format!("邮箱“{email}”格式不正确"),
         ));
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let all = known(&mut tx).await?;
     let me = all
         .iter()

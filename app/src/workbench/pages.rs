@@ -12,7 +12,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 fn error_view(e: crate::error::AppError) -> AnyView {
-    view! { <p class="alert alert-error" role="alert">{e.message()}</p> }.into_any()
+    crate::components::page_error(e)
 }
 
 fn stance_label(s: &str) -> &'static str {

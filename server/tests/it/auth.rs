@@ -111,7 +111,8 @@ async fn logout_ends_the_session_everywhere() {
     assert!(res.header("set-cookie").unwrap().contains("Max-Age=0"));
     assert_eq!(app.count("select count(*) from session").await, 0);
     let page = app.get("/account", Some(&cookie)).await;
-    assert!(page.body.contains("需要登录"));
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    assert!(page.body.contains("请先登录"));
 }
 
 #[tokio::test]

@@ -118,7 +118,13 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
     let bytes = axum::body::to_bytes(res.into_body(), 64 << 20)
         .await
         .unwrap();
-    let rows = app::sheet::read_table(&bytes, "意见", |_| false).unwrap();
+    let rows = app::sheet::read_table(
+        &bytes,
+        "意见",
+        app::sheet::Limits::rows(2_000_000),
+        |_| false,
+    )
+    .unwrap();
     assert_eq!(rows.len() as i64, all + 1);
     let req = http::Request::get(format!("/committee/export.xlsx?draft={SLUG}"))
         .header("host", HOST)
@@ -131,7 +137,13 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
     let bytes = axum::body::to_bytes(res.into_body(), 64 << 20)
         .await
         .unwrap();
-    let summary = app::sheet::read_table(&bytes, "汇总", |_| false).unwrap();
+    let summary = app::sheet::read_table(
+        &bytes,
+        "汇总",
+        app::sheet::Limits::rows(2_000_000),
+        |_| false,
+    )
+    .unwrap();
     assert_eq!(summary[0].1[0], "条文");
     let total: i64 = summary[1..]
         .iter()
@@ -146,7 +158,13 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
         )
         .await;
     assert_eq!(res.status, StatusCode::OK);
-    let summary = app::sheet::read_table(&res.bytes, "汇总", |_| false).unwrap();
+    let summary = app::sheet::read_table(
+        &res.bytes,
+        "汇总",
+        app::sheet::Limits::rows(2_000_000),
+        |_| false,
+    )
+    .unwrap();
     let counted: i64 = summary[1..]
         .iter()
         .map(|r| r.1[1].parse::<i64>().unwrap())
@@ -213,7 +231,13 @@ async fn export_csv(
         )
         .await;
     let records = if res.status == StatusCode::OK {
-        app::sheet::read_table(res.bytes.as_slice(), "", |_| true).unwrap()
+        app::sheet::read_table(
+            res.bytes.as_slice(),
+            "",
+            app::sheet::Limits::rows(2_000_000),
+            |_| true,
+        )
+        .unwrap()
     } else {
         Default::default()
     };

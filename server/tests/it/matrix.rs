@@ -110,6 +110,12 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
                 ("idempotency_key".into(), format!("matrix-key-{:08}", c.n)),
             ]
         }),
+        ("/api/comments/counts", EVERYONE, |_| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("version".into(), "2".into()),
+            ]
+        }),
         ("/api/comments/receipt", EVERYONE, |c| {
             vec![("tracking".into(), c.tracking.clone())]
         }),
@@ -150,12 +156,13 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
                 ("decision".into(), "approve".into()),
             ]
         }),
-        ("/api/drafts/publish", COMMITTEE, |_| {
+        // A window of its own per caller: overlapping windows on one part are refused.
+        ("/api/drafts/publish", COMMITTEE, |c| {
             vec![
                 ("slug".into(), "changji-urban-heating".into()),
                 ("chapter".into(), "3".into()),
-                ("opens_at".into(), "2030-01-01T09:00".into()),
-                ("closes_at".into(), "2030-02-01T18:00".into()),
+                ("opens_at".into(), format!("{}-01-01T09:00", 2030 + c.n)),
+                ("closes_at".into(), format!("{}-02-01T18:00", 2030 + c.n)),
             ]
         }),
         ("/api/auth/login", EVERYONE, |c| {
@@ -302,6 +309,21 @@ fn opinion_fields(c: &Ctx, key: &str, value: &str) -> Vec<(String, String)> {
         ("residents".into(), "12".into()),
         ("collected_on".into(), c.today.clone()),
     ]
+}
+
+/// The server functions someone without a committee or admin login may call: anonymous
+/// visitors, citizens and station operators (the publication gate's public).
+pub(crate) fn public_server_fns() -> Vec<String> {
+    let public = [
+        Who::Anonymous,
+        Who::User(Role::Citizen),
+        Who::User(Role::Station),
+    ];
+    server_fn_matrix()
+        .into_iter()
+        .filter(|(_, who, _)| who.iter().any(|w| public.contains(w)))
+        .map(|(p, _, _)| p.to_string())
+        .collect()
 }
 
 /// Plain routes with a guard: (path, who may GET it).

@@ -55,9 +55,11 @@ async fn admin_page_lists_accounts_only_for_admins() {
     assert!(res.body.contains("新建账户") && res.body.contains("测试系统管理员"));
     let committee = app.login(Role::Committee).await;
     let res = app.get("/admin/users", Some(&committee)).await;
-    assert!(res.body.contains("无权访问") && !res.body.contains("新建账户"));
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("没有执行此操作的权限") && !res.body.contains("新建账户"));
     let res = app.get("/admin/users", None).await;
-    assert!(res.body.contains("需要登录"));
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.body.contains("请先登录"));
 }
 
 #[tokio::test]

@@ -356,6 +356,10 @@ async fn the_index_catches_up_after_a_crash_and_rebuilds_a_corrupt_one() {
         generation,
         "a new generation"
     );
+    assert!(
+        !dir.join(generation.trim()).exists(),
+        "the corrupt generation is removed, not left on disk"
+    );
     let r = index
         .searchable()
         .search(&params("烟囱"), false, &none)

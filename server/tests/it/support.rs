@@ -323,7 +323,7 @@ impl TestApp {
 }
 
 /// A POST as a browser on this site sends it (same-origin `Origin`), with the session cookie.
-fn same_site_post(
+pub fn same_site_post(
     path: &str,
     accept: &str,
     content_type: impl AsRef<str>,
