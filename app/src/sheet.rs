@@ -489,4 +489,130 @@ mod tests {
                 .contains("XLSX")
         );
     }
+
+    /// Generated bad uploads, a few thousand per run: whatever arrives, reading it stays within
+    /// the limits, never panics, and a refusal says what is wrong in Chinese.
+    mod generated {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        const LIMITS: Limits = Limits {
+            rows: 51,
+            columns: 64,
+            bytes: 4 << 20,
+        };
+
+        fn check(result: Result<Records, RowError>) -> Result<(), TestCaseError> {
+            match result {
+                Ok(rows) => {
+                    prop_assert!(rows.len() <= LIMITS.rows, "{} rows", rows.len());
+                    for (_, cells) in &rows {
+                        prop_assert!(cells.len() <= LIMITS.columns, "{} cells", cells.len());
+                    }
+                }
+                Err(e) => {
+                    prop_assert!(
+                        e.message
+                            .chars()
+                            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                        "a Chinese message: {e}"
+                    );
+                }
+            }
+            Ok(())
+        }
+
+        fn workbook(cells: &[(u32, u16, String)]) -> Vec<u8> {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let ws = book.add_worksheet();
+            ws.set_name("意见").expect("sheet name");
+            for (r, c, v) in cells {
+                ws.write_string(*r, *c, v).expect("cell");
+            }
+            book.save_to_buffer().expect("workbook")
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(750))]
+
+            /// Sparse workbooks: a dozen cells anywhere in the sheet's 1,048,576 × 16,384.
+            #[test]
+            fn sparse_workbooks(cells in prop::collection::vec(
+                (0u32..1_048_576, 0u16..16_384, "[a-z0-9\u{4e00}-\u{4e80}]{1,8}"), 0..12))
+            {
+                check(read_table(&workbook(&cells), "意见", LIMITS, |_| true))?;
+            }
+
+            /// Real workbooks damaged: bytes changed and the file cut short.
+            #[test]
+            fn damaged_workbooks(
+                rows in 1u32..80,
+                flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..24),
+                cut in any::<prop::sample::Index>(),
+            ) {
+                let cells: Vec<(u32, u16, String)> =
+                    (0..rows).map(|r| (r, (r % 5) as u16, format!("第{r}条"))).collect();
+                let mut bytes = workbook(&cells);
+                for (at, b) in flips {
+                    let i = at.index(bytes.len());
+                    bytes[i] = b;
+                }
+                let keep = cut.index(bytes.len() + 1).max(4);
+                bytes.truncate(keep);
+                check(read_table(&bytes, "意见", LIMITS, |_| true))?;
+            }
+
+            /// Any bytes at all, as a CSV file or as something claiming to be a workbook.
+            #[test]
+            fn arbitrary_bytes(mut bytes in prop::collection::vec(any::<u8>(), 0..3000), zip in any::<bool>()) {
+                if zip {
+                    bytes.splice(0..0, *b"PK\x03\x04");
+                }
+                check(read_table(&bytes, "意见", LIMITS, |_| true))?;
+            }
+
+            /// CSV shapes that cost memory: long rows of empty or filled fields, many lines,
+            /// quotes left open, in UTF-8 or GB18030.
+            #[test]
+            fn csv_shapes(
+                fields in 0usize..1500,
+                lines in 0usize..80,
+                filled in any::<bool>(),
+                open_quote in any::<bool>(),
+                gbk in any::<bool>(),
+            ) {
+                let cell = if filled { "意见" } else { "" };
+                let row = vec![cell; fields].join(",");
+                let mut text: String = (0..lines).map(|i| format!("{i},{row}\n")).collect();
+                if open_quote {
+                    text.push_str("\"未闭合");
+                }
+                let bytes = if gbk {
+                    encoding_rs::GB18030.encode(&text).0.into_owned()
+                } else {
+                    text.into_bytes()
+                };
+                check(read_table(&bytes, "意见", LIMITS, |_| true))?;
+            }
+        }
+
+        /// Archives whose parts decompress past the limit, whatever their headers claim.
+        #[test]
+        fn zip_bombs_are_measured_not_trusted() {
+            use std::io::Write;
+            let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            out.start_file("xl/worksheets/sheet1.xml", opts)
+                .expect("entry");
+            let zeros = vec![0u8; 1 << 20];
+            for _ in 0..8 {
+                out.write_all(&zeros).expect("write");
+            }
+            let bytes = out.finish().expect("zip").into_inner();
+            assert!(bytes.len() < 64 * 1024, "{} bytes", bytes.len());
+            let e = read_table(&bytes, "意见", LIMITS, |_| true).unwrap_err();
+            assert!(e.message.contains("解压后超过 4 MB"), "{e}");
+        }
+    }
 }

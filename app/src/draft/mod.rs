@@ -530,3 +530,73 @@ pub async fn upload_draft(data: leptos::server_fn::codec::MultipartData) -> Resu
     crate::ssr::web::redirect(&format!("/committee/drafts/new?preview={id}"));
     Ok(())
 }
+
+/// Generated bad draft uploads: any bytes, and texts built from the parser's own structural
+/// labels in random order and size, are parsed or refused with a message — never a panic —
+/// and a tree that comes out only holds what the text held.
+#[cfg(all(test, feature = "ssr"))]
+mod generated_uploads {
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "第一条",
+        "第二十条",
+        "第一百零一条之一",
+        "第一章",
+        "第二节",
+        "第三编",
+        "（一）",
+        "（十二）",
+        "1.",
+        "一、",
+        "总则",
+        "附则",
+        "附件",
+        "目录",
+        "序言",
+        "**",
+        "#",
+        "## ",
+        "---",
+        "===",
+        "<div>",
+        "</div>",
+        "　",
+        " ",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\u{feff}",
+        "\u{200b}",
+        "。",
+        "，",
+        "供热单位应当",
+        "笫三条",
+        "第三十－条",
+        "條",
+        "第1条",
+        "（",
+        "）",
+        "* ",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(750))]
+
+        #[test]
+        fn any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..4000)) {
+            if let Ok(p) = super::parse::parse_bytes(&bytes) {
+                prop_assert!(p.tree.counts().tiao as usize <= bytes.len());
+            }
+        }
+
+        #[test]
+        fn structural_soup(parts in prop::collection::vec(prop::sample::select(PIECES), 0..400)) {
+            let text: String = parts.concat();
+            match super::parse::parse_text(&text) {
+                Ok(p) => prop_assert!(p.tree.articles().len() <= text.matches('条').count()),
+                Err(e) => prop_assert!(!e.message_zh().is_empty()),
+            }
+        }
+    }
+}

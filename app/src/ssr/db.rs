@@ -119,6 +119,9 @@ pub async fn connect(url: &str) -> Result<Db, OpenError> {
                     }
                     Backend::Postgres => {
                         conn.execute("SET synchronous_commit = on").await?;
+                        // A lock held elsewhere is waited for as long as SQLite's busy timeout,
+                        // then the request gets 503 (`AppError::Unavailable`), not a hang.
+                        conn.execute("SET lock_timeout = '10s'").await?;
                     }
                 }
                 Ok(())

@@ -641,3 +641,106 @@ async fn dispositions_and_unmoderated_opinions_stay_out_of_public_views() {
         "every public count counts published opinions only"
     );
 }
+
+#[tokio::test]
+async fn a_held_database_lock_answers_503_and_the_form_can_be_sent_again() {
+    use sqlx::Executor;
+    let app = TestApp::new().await;
+    let (name, password) = app.account(Role::Citizen).await;
+    // Another process holds the write lock for longer than a request waits (10 s).
+    let holder = app::ssr::db::connect(&app.url).await.unwrap();
+    let mut conn = holder.pool.acquire().await.unwrap();
+    if wants_postgres() {
+        conn.execute("begin").await.unwrap();
+        conn.execute("lock table login_throttle in access exclusive mode")
+            .await
+            .unwrap();
+    } else {
+        conn.execute("begin exclusive").await.unwrap();
+    }
+    let started = std::time::Instant::now();
+    let res = app
+        .post_form(
+            "/api/auth/login",
+            &[("name", &name), ("password", &password)],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
+    assert!(res.header("retry-after").is_some());
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(5),
+        "it waited first"
+    );
+    conn.execute("rollback").await.unwrap();
+    drop(conn);
+    let res = app
+        .post_form(
+            "/api/auth/login",
+            &[("name", &name), ("password", &password)],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_demo_takes_writes_at_once_without_a_500() {
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_yijian"));
+    let (url, dir) = fresh_database_url().await;
+    let data = dir.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("yijian-fresh-{:x}", rand::random::<u64>()))
+    });
+    let pg = wants_postgres().then_some(url.as_str());
+    let flags = [
+        "--comment-per-ip-per-min",
+        "1000000000",
+        "--comment-challenge-from-per-min",
+        "1000000000",
+    ];
+    let mut server = server::bench::ServerProcess::start(exe, &data, pg, &flags)
+        .await
+        .unwrap();
+    let addr = server.addr;
+    // Right after /healthz said ready, while the outbox mails 437 stations: logins and comments.
+    let tasks: Vec<_> = (0..12)
+        .map(|i| {
+            tokio::spawn(async move {
+                let mut c = server::httpc::Conn::connect(addr).await.unwrap();
+                let mut statuses = Vec::new();
+                for j in 0..5 {
+                    let (name, password) = [
+                        ("committee", "demo-committee-2026"),
+                        ("admin", "demo-admin-2026"),
+                        ("station", "demo-station-2026"),
+                        ("citizen", "demo-citizen-2026"),
+                    ][(i + j) % 4];
+                    let login =
+                        server::httpc::encode_form(&[("name", name), ("password", password)]);
+                    statuses.push(c.post_form("/api/auth/login", &login).await.unwrap().status);
+                    let comment = server::httpc::encode_form(&[
+                        ("slug", "changji-urban-heating"),
+                        ("uid", "art-1"),
+                        ("stance", "support"),
+                        ("reason", "赞成本条。"),
+                        ("idempotency_key", &format!("fresh-demo-{i:04}-{j:04}-key")),
+                    ]);
+                    statuses.push(
+                        c.post_form("/api/comments/submit", &comment)
+                            .await
+                            .unwrap()
+                            .status,
+                    );
+                }
+                statuses
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.unwrap());
+    }
+    server.kill();
+    assert!(all.iter().all(|s| *s != 500), "{all:?}");
+    assert!(all.iter().all(|s| *s == 200), "{all:?}");
+}
