@@ -498,6 +498,15 @@ pub async fn json(
     f: &Filter,
     out: &tokio::sync::mpsc::Sender<Vec<u8>>,
 ) -> Result<usize, AppError> {
+    // Open data is for publishing: the committee's dispositions go in only once its feedback
+    // report is public.
+    let decided: i64 = sqlx::query_scalar(
+        "select count(*) from feedback_publication p join draft d on d.id = p.draft_id \
+         where d.slug = $1",
+    )
+    .bind(&f.slug)
+    .fetch_one(&db.pool)
+    .await?;
     let head = format!(
         "{{\"draft\":{},\"title\":{},\"comments\":[",
         serde_json::Value::String(f.slug.clone()),
@@ -527,8 +536,8 @@ pub async fn json(
                 "channel": l.channel,
                 "station": l.station,
                 "residents": l.residents,
-                "disposition": l.disposition,
-                "disposition_reason": l.disposition_reason,
+                "disposition": if decided > 0 { l.disposition.as_str() } else { "" },
+                "disposition_reason": if decided > 0 { l.disposition_reason.as_str() } else { "" },
                 "submitted_at": format_local(l.created_at),
             });
             serde_json::to_writer(&mut *buf, &o).map_err(|_| AppError::Internal)

@@ -602,6 +602,19 @@ async fn dispositions_and_unmoderated_opinions_stay_out_of_public_views() {
             .await;
         assert!(!page.body.contains("处理结果") && !page.body.contains("not_adopted"));
     }
+    // The open-data export is for publishing: no dispositions before the report is public.
+    let open_data = app
+        .get(
+            &format!("/committee/export.json?draft={SLUG}"),
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(open_data.status, StatusCode::OK);
+    assert!(
+        !open_data.body.contains("\"disposition\":\"partly\"")
+            && !open_data.body.contains("\"disposition\":\"not_adopted\""),
+        "dispositions in open data before the report"
+    );
     // Fifteen unmoderated spam opinions, then the report is published.
     for i in 0..15 {
         sqlx::query(
