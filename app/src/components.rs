@@ -91,8 +91,9 @@ pub fn Flash() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let info = session.await.unwrap_or_default();
-                let message = info
-                    .flash
+                // A refused form shows its message beside itself.
+                let flash = info.flash.filter(|_| info.form.is_none());
+                let message = flash
                     .or_else(|| info.expired.then(|| AppError::Unauthorized { expired: true }.message()));
                 message.map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })
             })}
@@ -129,6 +130,97 @@ pub fn page_error(e: AppError) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// What a form posting to server function `S` shows again after a refusal without JavaScript
+/// (empty otherwise). Await the session first.
+pub fn form_memory<S: ServerFn>(info: Option<&SessionInfo>) -> crate::form::FormMemory {
+    crate::form::FormMemory::of(info.and_then(|i| i.form.as_ref()), S::PATH)
+}
+
+/// The session's stashed form, if any (for [`form_memory`]), from inside a `Suspend`.
+pub async fn session_info() -> Option<SessionInfo> {
+    use_session().await.ok()
+}
+
+/// One field's error, beside the field: from the action's last result (with JavaScript) or
+/// from the refused form shown again (without). `id` is the field's element id.
+#[component]
+pub fn FieldMsg<S>(
+    action: ServerAction<S>,
+    memory: crate::form::FormMemory,
+    name: &'static str,
+    #[prop(into)] id: String,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let error_id = format!("{id}-error");
+    move || {
+        let message = match action.value().get() {
+            Some(Err(e)) => crate::form::field_error(&crate::form::errors_of(&e), name),
+            Some(Ok(_)) => None,
+            None => memory.error(name),
+        };
+        message.map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })
+    }
+}
+
+/// The outcome of a form's last submission, beside its submit button (`id="form-error"`, where
+/// a refused no-JavaScript post lands). With JavaScript, a refusal moves the focus to the first
+/// field in error (ids are `prefix` + the field's name), or to this message, and scrolls there.
+#[component]
+pub fn FormErrors<S>(
+    action: ServerAction<S>,
+    memory: crate::form::FormMemory,
+    #[prop(optional, into)] prefix: String,
+) -> impl IntoView
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let summary_id = format!("{prefix}form-error");
+    let target = summary_id.clone();
+    Effect::new(move |_| {
+        if let Some(Err(e)) = action.value().get() {
+            let first = crate::form::errors_of(&e)
+                .first()
+                .map(|f| format!("{prefix}{}", f.field));
+            focus_and_show(first.as_deref().unwrap_or(&target));
+        }
+    });
+    let remembered = memory.message();
+    move || {
+        let message = match action.value().get() {
+            Some(Err(e)) => Some(e.message()),
+            Some(Ok(_)) => None,
+            None => remembered.clone(),
+        };
+        message.map(|m| {
+            view! {
+                <p class="alert alert-error form-error" id=summary_id.clone() role="alert" tabindex="-1">
+                    {format!("未能提交：{m}")}
+                </p>
+            }
+        })
+    }
+}
+
+/// Moves the focus to element `id` and scrolls it to the middle of the screen (hydrated only).
+pub fn focus_and_show(id: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document().get_element_by_id(id) {
+            if let Ok(h) = el.clone().dyn_into::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+            el.scroll_into_view_with_bool(false);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
 }
 
 /// The error of the last submission of `action`, shown next to its form.

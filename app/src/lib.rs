@@ -18,6 +18,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod feedback;
+pub mod form;
 pub mod outbox;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -317,6 +317,8 @@ pub async fn form_guard(State(state): State<AppState>, req: Request, next: Next)
             html,
         );
     }
+    let action = parts.uri.path().to_string();
+    let kept = is_form.then(|| bytes.clone());
     let res = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
@@ -329,14 +331,38 @@ pub async fn form_guard(State(state): State<AppState>, req: Request, next: Next)
         .unwrap_or_default();
     let err: AppError = serde_json::from_slice(&body).unwrap_or(AppError::Internal);
     if html {
+        // What was typed is kept for the form to show again (nothing is lost without
+        // JavaScript); the browser lands on the form's error summary.
+        let stashed = match &kept {
+            Some(body) => match app::form::ssr::stash(&state.db, &action, body, &err).await {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    tracing::warn!(error = ?e, "a refused form could not be kept");
+                    None
+                }
+            },
+            None => None,
+        };
         // Back to the form — only ever a path on this site (a forged `Referer: //evil.example`
         // must not become an open redirect).
-        let location = app::ssr::web::location(referer.as_deref().unwrap_or("/"));
+        let mut location = app::ssr::web::location(referer.as_deref().unwrap_or("/"));
+        if stashed.is_some() {
+            location.push_str("#form-error");
+        }
         let mut res = Response::new(Body::empty());
         *res.status_mut() = StatusCode::SEE_OTHER;
         let h = res.headers_mut();
         if let Ok(v) = HeaderValue::from_str(&location) {
             h.insert(header::LOCATION, v);
+        }
+        if let Some(id) = stashed {
+            let cookie = format!(
+                "{}={id}; Path=/; Max-Age=600; HttpOnly; SameSite=Lax",
+                app::form::FORM_COOKIE
+            );
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                h.append(header::SET_COOKIE, v);
+            }
         }
         let cookie = format!(
             "{FLASH_COOKIE}={}; Path=/; Max-Age=120; HttpOnly; SameSite=Lax",

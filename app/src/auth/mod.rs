@@ -65,6 +65,9 @@ pub struct SessionInfo {
     pub user: Option<SessionUser>,
     pub expired: bool,
     pub flash: Option<String>,
+    /// A form refused without JavaScript, to show again as it was typed (read once).
+    #[serde(default)]
+    pub form: Option<crate::form::StashedForm>,
 }
 
 #[server(prefix = "/api", endpoint = "session/info")]
@@ -75,10 +78,19 @@ pub async fn get_session_info() -> Result<SessionInfo, AppError> {
     if flash.is_some() {
         append_set_cookie(&ssr::expired_cookie(FLASH_COOKIE));
     }
+    let form = match request_cookie(crate::form::FORM_COOKIE) {
+        Some(id) => {
+            append_set_cookie(&ssr::expired_cookie(crate::form::FORM_COOKIE));
+            let state = crate::ssr::app_state()?;
+            crate::form::ssr::take(&state.db, &id).await?
+        }
+        None => None,
+    };
     Ok(SessionInfo {
         expired: matches!(viewer, ssr::Viewer::Expired),
         user: viewer.user().cloned(),
         flash,
+        form,
     })
 }
 

@@ -5,7 +5,8 @@ use super::{
     get_comment_target, get_receipt, list_my_comments, list_public_comments, CommentTarget,
     PublicPage, Stance, SubmitComment,
 };
-use crate::components::ActionError;
+use crate::components::{FieldMsg, FormErrors};
+use crate::form::FormMemory;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -39,6 +40,8 @@ pub fn CommentPage() -> impl IntoView {
         <Title text="发表意见 · 意见"/>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
+                let info = crate::components::session_info().await;
+                let memory = crate::components::form_memory::<SubmitComment>(info.as_ref());
                 match target.await {
                     Err(e) => crate::components::page_error(e),
                     Ok(t) => {
@@ -49,7 +52,7 @@ pub fn CommentPage() -> impl IntoView {
                             <h1>{format!("对{}发表意见", t.label)}</h1>
                             <blockquote class="unit-quote">{t.text.clone()}</blockquote>
                             {t.window.clone().map(|w| view! { <p class="muted">{w}</p> })}
-                            <CommentForm target=t action=submit/>
+                            <CommentForm target=t action=submit memory/>
                             <UnitComments slug=slug uid=uid page=Signal::derive(page)/>
                         }.into_any()
                     }
@@ -60,56 +63,124 @@ pub fn CommentPage() -> impl IntoView {
 }
 
 /// The comment form of one unit: a plain HTML form (posts without JavaScript) driven by a
-/// server action when hydrated. Shared by the comment page and the inline form.
+/// server action when hydrated. Shared by the comment page and the inline form. `memory`: what
+/// a refused no-JavaScript submission held (every field comes back as typed, each error beside
+/// its field, the first one focused).
 #[component]
-pub fn CommentForm(target: CommentTarget, action: ServerAction<SubmitComment>) -> impl IntoView {
+pub fn CommentForm(
+    target: CommentTarget,
+    action: ServerAction<SubmitComment>,
+    #[prop(optional)] memory: FormMemory,
+) -> impl IntoView {
     let t = target;
     if !t.open {
         return view! { <p class="alert alert-error" role="alert">"本条目前不接受意见。"</p> }
             .into_any();
     }
     // Ids must be unique when several inline forms are open on one page.
-    let p = format!("c-{}", t.uid);
-    let id = move |name: &str| format!("{p}-{name}");
+    let p = format!("c-{}-", t.uid);
+    let id = |name: &str| format!("{p}{name}");
+    let m = memory;
+    let focus = m.first_error();
+    let autofocus = |name: &str| focus.as_deref() == Some(name);
+    let msg = |name: &'static str| {
+        view! { <FieldMsg action=action memory=m.clone() name id=id(name)/> }.into_any()
+    };
+    let (stance_msg, suggested_msg, reason_msg, name_msg, contact_msg, challenge_msg) = (
+        msg("stance"),
+        msg("suggested"),
+        msg("reason"),
+        msg("name"),
+        msg("contact"),
+        msg("challenge_answer"),
+    );
+    let stances: Vec<_> = Stance::ALL
+        .into_iter()
+        .map(|s| {
+            let sid = id(&format!("stance-{}", s.as_str()));
+            let checked = m.checked("stance", s.as_str());
+            view! {
+                <span class="stance">
+                    <input type="radio" name="stance" id=sid.clone() value=s.as_str() required checked=checked/>
+                    <label for=sid>{s.label()}</label>
+                </span>
+            }
+        })
+        .collect();
+    let categories: Vec<_> = ["个人", "企业", "社会组织", "人大代表", "其他"]
+        .into_iter()
+        .map(|c| {
+            let selected = m.checked("category", c);
+            view! { <option value=c selected=selected>{c}</option> }
+        })
+        .collect();
+    let challenge = t.challenge.clone().map(|c| {
+        let cid = id("challenge_answer");
+        let af = autofocus("challenge_answer");
+        view! {
+            <input type="hidden" name="challenge_token" value=c.token/>
+            <label for=cid.clone()>{c.question}</label>
+            <input id=cid name="challenge_answer" required inputmode="numeric" maxlength="4"
+                autocomplete="off" autofocus=af/>
+            {challenge_msg}
+        }
+    });
+    let (id_stance, id_suggested, id_reason, id_name, id_region, id_category, id_contact) = (
+        id("stance"),
+        id("suggested"),
+        id("reason"),
+        id("name"),
+        id("region"),
+        id("category"),
+        id("contact"),
+    );
+    let (af_suggested, af_reason, af_name, af_contact) = (
+        autofocus("suggested"),
+        autofocus("reason"),
+        autofocus("name"),
+        autofocus("contact"),
+    );
+    let key = m.value_or("idempotency_key", t.idempotency_key.clone());
+    let (v_suggested, v_reason, v_name, v_region, v_contact) = (
+        m.value_or("suggested", t.text.clone()),
+        m.value_or("reason", ""),
+        m.value_or("name", ""),
+        m.value_or("region", ""),
+        m.value_or("contact", ""),
+    );
     view! {
-        <ActionError action=action/>
         <ActionForm action=action attr:class="stack-form wide comment-form">
             <input type="hidden" name="slug" value=t.slug.clone()/>
             <input type="hidden" name="uid" value=t.uid.clone()/>
-            <input type="hidden" name="idempotency_key" value=t.idempotency_key.clone()/>
-            <fieldset class="stances">
+            // A refused form keeps its key: a second try stores one comment, not two.
+            <input type="hidden" name="idempotency_key" value=key/>
+            <fieldset class="stances" id=id_stance tabindex="-1">
                 <legend>"您的态度"</legend>
-                {Stance::ALL.into_iter().map(|s| {
-                    let sid = id(&format!("stance-{}", s.as_str()));
-                    view! {
-                        <span class="stance">
-                            <input type="radio" name="stance" id=sid.clone() value=s.as_str() required/>
-                            <label for=sid>{s.label()}</label>
-                        </span>
-                    }
-                }).collect_view()}
+                {stances}
+                {stance_msg}
             </fieldset>
-            <label for=id("suggested")>"建议修改为（可选，可直接修改下面的条文）"</label>
-            <textarea id=id("suggested") name="suggested" rows="4" maxlength="5000">{t.text.clone()}</textarea>
-            <label for=id("reason")>"理由（必填，最多 5000 字）"</label>
-            <textarea id=id("reason") name="reason" rows="6" required maxlength="5000"></textarea>
-            <label for=id("name")>"姓名（可选，不公开）"</label>
-            <input id=id("name") name="name" maxlength="50" autocomplete="name"/>
-            <label for=id("region")>"地区（可选）"</label>
-            <input id=id("region") name="region" maxlength="50"/>
-            <label for=id("category")>"身份（可选）"</label>
-            <select id=id("category") name="category">
+            <label for=id_suggested.clone()>"建议修改为（可选，可直接修改下面的条文）"</label>
+            <textarea id=id_suggested name="suggested" rows="4" maxlength="5000" autofocus=af_suggested>{v_suggested}</textarea>
+            {suggested_msg}
+            <label for=id_reason.clone()>"理由（必填，最多 5000 字）"</label>
+            <textarea id=id_reason name="reason" rows="6" required maxlength="5000" autofocus=af_reason>{v_reason}</textarea>
+            {reason_msg}
+            <label for=id_name.clone()>"姓名（可选，不公开）"</label>
+            <input id=id_name name="name" maxlength="50" autocomplete="name" value=v_name autofocus=af_name/>
+            {name_msg}
+            <label for=id_region.clone()>"地区（可选）"</label>
+            <input id=id_region name="region" maxlength="50" value=v_region/>
+            <label for=id_category.clone()>"身份（可选）"</label>
+            <select id=id_category name="category">
                 <option value="">"（不填）"</option>
-                {["个人", "企业", "社会组织", "人大代表", "其他"].into_iter().map(|c| view! { <option value=c>{c}</option> }).collect_view()}
+                {categories}
             </select>
-            <label for=id("contact")>"联系方式（可选，手机或邮箱，不会公开；填写邮箱将收到回执邮件）"</label>
-            <input id=id("contact") name="contact" maxlength="100" autocomplete="email"/>
-            {t.challenge.clone().map(|c| view! {
-                <input type="hidden" name="challenge_token" value=c.token/>
-                <label for=id("challenge")>{c.question}</label>
-                <input id=id("challenge") name="challenge_answer" required inputmode="numeric" maxlength="4" autocomplete="off"/>
-            })}
+            <label for=id_contact.clone()>"联系方式（可选，手机或邮箱，不会公开；填写邮箱将收到回执邮件）"</label>
+            <input id=id_contact name="contact" maxlength="100" autocomplete="email" value=v_contact autofocus=af_contact/>
+            {contact_msg}
+            {challenge}
             <p class="muted">{t.moderation.notice()}</p>
+            <FormErrors action=action memory=m.clone() prefix=p.clone()/>
             <button type="submit" class="button primary">"提交意见"</button>
         </ActionForm>
     }
@@ -211,14 +282,11 @@ pub fn InlineComment(slug: String, uid: String, href: String, label: String) -> 
             }>{label}</a>
         <Show when=move || open.get()>
             <div class="inline-comment">
-                {move || match submit.value().get() {
-                    Some(Ok(t)) => view! {
-                        <p class="alert alert-ok" role="status">
-                            "意见已提交，回执编号 " <strong class="tracking-inline">{t.clone()}</strong>
-                            " · " <a href=format!("/receipt/{t}")>"查看回执"</a>
-                        </p>
-                    }.into_any(),
-                    _ => view! {
+                // The form stays as typed whatever the server answers; only a success replaces
+                // it, with the receipt number where the person is looking.
+                <Show
+                    when=move || matches!(submit.value().get(), Some(Ok(_)))
+                    fallback=move || view! {
                         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
                             {move || Suspend::new(async move {
                                 match target.await {
@@ -228,8 +296,20 @@ pub fn InlineComment(slug: String, uid: String, href: String, label: String) -> 
                                 }
                             })}
                         </Suspense>
-                    }.into_any(),
-                }}
+                    }
+                >
+                    {move || submit.value().get().and_then(Result::ok).map(|t| {
+                        let receipt_id = format!("receipt-{t}");
+                        let focus_id = receipt_id.clone();
+                        request_animation_frame(move || crate::components::focus_and_show(&focus_id));
+                        view! {
+                            <p class="alert alert-ok" role="status" id=receipt_id tabindex="-1">
+                                "意见已提交，回执编号 " <strong class="tracking-inline">{t.clone()}</strong>
+                                " · " <a href=format!("/receipt/{t}")>"查看回执"</a>
+                            </p>
+                        }
+                    })}
+                </Show>
             </div>
         </Show>
     }
