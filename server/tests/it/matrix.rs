@@ -402,6 +402,7 @@ async fn authorisation_matrix_holds() {
                     "matrix-preview",
                     "稿",
                     "第一条 甲。",
+                    &[],
                 )
                 .await
                 .unwrap();
