@@ -592,6 +592,17 @@ fn is_structural(text: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Tables of contents
 
+/// A heading title as the table of contents and the body both have it: without a dot leader,
+/// page number and whatever follows (a second column of entries).
+fn toc_title(title: &str) -> &str {
+    let cut = ['.', '…', '·', '．', '・', '⋯']
+        .iter()
+        .filter_map(|c| title.find(*c))
+        .min()
+        .unwrap_or(title.len());
+    title[..cut].trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace())
+}
+
 /// Marks the lines of tables of contents: after a 目录 line up to where the body repeats its
 /// first entry, and any run of headings that is repeated before any article appears (a table of
 /// contents written as headings).
@@ -603,7 +614,7 @@ fn tables_of_contents(toks: &[Tok]) -> Vec<bool> {
             number,
             title,
             ..
-        } => Some(format!("{kind:?}{number}{title}")),
+        } => Some(format!("{kind:?}{number}{}", toc_title(title))),
         Kind::Preamble => Some("preamble".into()),
         _ => None,
     };

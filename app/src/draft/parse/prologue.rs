@@ -88,7 +88,9 @@ pub fn is_law_title(text: &str) -> bool {
     let c = no_spaces(text);
     let n = c.chars().count();
     (4..=80).contains(&n)
-        && !c.contains(['。', '，', '；', '：', ',', ';', ':'])
+        && !c.contains([
+            '。', '，', '；', '：', ',', ';', ':', '>', '»', '›', '＞', '|',
+        ])
         && !c.starts_with(['（', '(', '第', '《'])
         && LAW_KINDS
             .iter()
@@ -188,6 +190,12 @@ const CHROME_ANYWHERE: &[&str] = &[
 
 fn is_page_chrome(l: &Line) -> bool {
     let t = l.text.as_str();
+    // A bare address (the page the text was copied from).
+    if (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www."))
+        && !t.contains(char::is_whitespace)
+    {
+        return true;
+    }
     if l.link || t.chars().count() > 80 || t.ends_with(['。', '；']) || is_structural(t) {
         return false;
     }
@@ -242,6 +250,35 @@ pub fn prologue(lines: &[Line]) -> Prologue {
             if lines[..k].iter().all(|l| l.link) {
                 start = k;
             }
+        }
+    }
+    // A site name or breadcrumb above the regulation's title (printed web pages): short lines
+    // that are not the title, right before one that is.
+    if lines.get(start).is_some_and(|l| !is_law_title(&l.text)) {
+        if let Some(k) = (1..5).find(|&k| {
+            lines.get(start + k).is_some_and(|l| {
+                is_law_title(&l.text)
+                    && lines[start..start + k].iter().all(|p| {
+                        p.text.chars().count() <= 40
+                            && !p.text.contains(['。', '；', '《'])
+                            && !is_structural(&p.text)
+                            && !p.text.starts_with(['（', '('])
+                    })
+            })
+        }) {
+            let (first, last) = (&lines[start], &lines[start + k - 1]);
+            if !first.link {
+                warnings.push(Warning {
+                    line: first.no,
+                    message: format!(
+                        "第{}–{}行（“{}”）在标题之前，不是草案文字，已略去",
+                        first.no,
+                        last.no,
+                        first.text.chars().take(20).collect::<String>()
+                    ),
+                });
+            }
+            start += k;
         }
     }
     let mut title = String::new();

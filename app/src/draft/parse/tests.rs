@@ -513,3 +513,145 @@ fn hard_wrapped_web_text_joins_its_paragraphs() {
     assert_eq!(arts[2].children.len(), 1);
     assert!(arts[2].children[0].text.ends_with("保持相对稳定。"));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Characters of ordinary legislative prose, without those of labels (第, 条, 章, numerals).
+    const PROSE: &str = "规定管理单位应当依法组织实施本市人民政府部门负责工作建设服务保护监督检查责任义务权利公民法人其他组织活动";
+
+    fn clause() -> impl Strategy<Value = String> {
+        proptest::collection::vec(0..PROSE.chars().count(), 3..9).prop_map(|idx| {
+            let chars: Vec<char> = PROSE.chars().collect();
+            idx.into_iter().map(|i| chars[i]).collect()
+        })
+    }
+
+    fn paragraph() -> impl Strategy<Value = String> {
+        proptest::collection::vec(clause(), 4..9).prop_map(|c| format!("{}。", c.join("，")))
+    }
+
+    fn articles() -> impl Strategy<Value = Vec<Vec<String>>> {
+        proptest::collection::vec(proptest::collection::vec(paragraph(), 1..3), 4..8)
+    }
+
+    fn wrap(line: &str, width: usize) -> Vec<String> {
+        let chars: Vec<char> = line.chars().collect();
+        chars.chunks(width).map(|c| c.iter().collect()).collect()
+    }
+
+    fn kuan_texts(p: &Parsed) -> Vec<Vec<String>> {
+        p.tree
+            .articles()
+            .iter()
+            .map(|a| a.children.iter().map(|k| k.text.clone()).collect())
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Text wrapped at any column width comes back as the paragraphs it was, with no
+        /// article, paragraph or character gained or lost.
+        #[test]
+        fn hard_wrapped_articles_come_back_whole(arts in articles(), width in 9usize..18) {
+            let mut text = String::from("某某条例\n\n");
+            for (i, paras) in arts.iter().enumerate() {
+                for (j, p) in paras.iter().enumerate() {
+                    let line = if j == 0 {
+                        format!("第{}条　{p}", numerals::to_chinese(i as u32 + 1))
+                    } else {
+                        p.clone()
+                    };
+                    for l in wrap(&line, width) {
+                        text.push_str(&l);
+                        text.push('\n');
+                    }
+                }
+            }
+            let p = parse(&text);
+            prop_assert_eq!(kuan_texts(&p), arts, "{}", text);
+        }
+
+        /// A draft written to Word with automatic numbering reads back to the same labels and
+        /// paragraphs.
+        #[test]
+        fn word_files_with_automatic_numbering_read_back(
+            arts in articles(),
+            items in proptest::collection::vec(0usize..4, 4..8),
+            first in 1u32..300,
+        ) {
+            let mut text = String::from("某某条例\n\n第一章 总则\n\n");
+            for (i, paras) in arts.iter().enumerate() {
+                let n = first + i as u32;
+                text.push_str(&format!("第{}条 {}\n\n", numerals::to_chinese(n), paras[0]));
+                for k in 0..items[i % items.len()] {
+                    text.push_str(&format!("（{}）{}；\n\n", numerals::to_chinese(k as u32 + 1), paras[0].trim_end_matches('。')));
+                }
+                for p in &paras[1..] {
+                    text.push_str(p);
+                    text.push_str("\n\n");
+                }
+            }
+            let original = parse(&text);
+            let file = crate::docx::draft_docx(&original.tree, crate::docx::Labels::Automatic)
+                .to_bytes()
+                .unwrap();
+            let back = parse(&docx::to_text(&file).unwrap().text);
+            prop_assert_eq!(back.counts, original.counts);
+            let labels = |p: &Parsed| -> Vec<String> {
+                let mut out = Vec::new();
+                for n in &p.tree.nodes {
+                    n.walk(&mut |n| out.push(format!("{}{}{}", n.label, n.title, n.text)));
+                }
+                out
+            };
+            prop_assert_eq!(labels(&back), labels(&original));
+        }
+    }
+}
+
+/// A law printed from a web page to PDF, as its text layer reads: the site's name and
+/// breadcrumb above the title, the source address, a table of contents in two columns with dot
+/// leaders and page numbers, then the text hard-wrapped at the page width.
+#[test]
+fn a_printed_web_page_with_a_two_column_table_of_contents() {
+    let mut text = String::from("Laosheng.top\n大萌法律读本   » 2020-某某法\n\n                中华人民共和国某某法\n                       https://flk.npc.gov.cn/\n\n目录\n");
+    text.push_str(
+        "第一章 总则..........................1             第三章 法律责任...................3\n",
+    );
+    text.push_str(
+        "第二章 管理..........................2             第四章 附则.......................4\n",
+    );
+    let body = [
+        ("第一章 总则", vec!["第一条   为了规范管理活动，保障公民、法人和其他组织的合法权益，根据宪法，制定本法。", "第二条   在中华人民共和国境内从事管理活动，适用本法；法律另有规定的，依照其规定执行。"]),
+        ("第二章 管理", vec!["第三条   国务院有关部门应当按照职责分工，负责全国的管理工作，并对地方人民政府进行指导。"]),
+        ("第三章 法律责任", vec!["第四条   违反本法规定的，由有关部门责令改正，给予警告；情节严重的，依法追究法律责任。"]),
+        ("第四章 附则", vec!["第五条   本法自公布之日起施行，国务院可以根据本法制定实施办法，报全国人大常委会备案。"]),
+    ];
+    for (heading, articles) in body {
+        text.push_str(heading);
+        text.push('\n');
+        for a in articles {
+            let chars: Vec<char> = a.chars().collect();
+            for line in chars.chunks(22) {
+                text.push_str(&line.iter().collect::<String>());
+                text.push('\n');
+            }
+            text.push('\n');
+        }
+    }
+    let p = parse(&text);
+    assert_eq!(p.tree.title, "中华人民共和国某某法");
+    assert_eq!((p.counts.zhang, p.counts.tiao), (4, 5));
+    assert_eq!(
+        p.tree.articles()[0].children[0].text,
+        "为了规范管理活动，保障公民、法人和其他组织的合法权益，根据宪法，制定本法。"
+    );
+    let text = all_text(&p);
+    assert!(
+        !text.contains("Laosheng") && !text.contains("https") && !text.contains(".."),
+        "{text}"
+    );
+}

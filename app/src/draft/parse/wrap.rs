@@ -24,6 +24,13 @@ fn terminated(text: &str) -> bool {
     t.ends_with(TERMINATORS)
 }
 
+/// A table-of-contents entry with its dot leader and page number (`总则……1`).
+pub fn has_leader(text: &str) -> bool {
+    ["....", "……", "····", "．．．", "・・・", "⋯⋯"]
+        .iter()
+        .any(|l| text.contains(l))
+}
+
 fn is_heading_like(text: &str) -> bool {
     matches!(
         classify_text(text),
@@ -82,6 +89,10 @@ pub fn rejoin(lines: Vec<Line>) -> (Vec<Line>, Vec<Warning>) {
     let mut warnings = Vec::new();
     for l in lines {
         let join = match out.last() {
+            // Table-of-contents entries with leaders, and lines much wider than the text (two
+            // columns side by side), are never wrapped paragraphs.
+            Some(prev) if has_leader(&prev.text) || has_leader(&l.text) => false,
+            Some(prev) if width.is_some_and(|w| prev.width > w + 4) => false,
             Some(prev) if l.soft && prev.heading.is_none() && l.heading.is_none() => {
                 if l.text.starts_with(CONTINUATION_STARTS) {
                     if width.is_none() {
