@@ -21,8 +21,12 @@ const PAGE_W: u32 = 11906;
 const PAGE_H: u32 = 16838;
 /// GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
 const MARGINS: (u32, u32, u32, u32) = (2098, 1984, 1588, 1474);
-/// The text width between the margins.
+/// Landscape pages (wide tables): 25 mm all round.
+const LANDSCAPE_MARGIN: u32 = 1418;
+/// The text width between the margins, in twips.
 pub const TEXT_WIDTH: u32 = PAGE_W - MARGINS.2 - MARGINS.3;
+/// The text width of a landscape page.
+pub const LANDSCAPE_TEXT_WIDTH: u32 = PAGE_H - 2 * LANDSCAPE_MARGIN;
 
 /// One block of the document body.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,10 +47,13 @@ pub enum Block {
         text: String,
     },
     /// A table with borders: column widths (twips), a header row repeated on every page, rows.
+    /// In the columns listed in `merged`, an empty cell continues the cell above it (one cell
+    /// spanning rows, as an article's text beside each of its opinion groups).
     Table {
         widths: Vec<u32>,
         header: Vec<String>,
         rows: Vec<Vec<String>>,
+        merged: Vec<usize>,
     },
     PageBreak,
 }
@@ -66,6 +73,8 @@ pub struct Document {
     pub title: String,
     pub blocks: Vec<Block>,
     pub lists: Vec<List>,
+    /// A4 turned sideways (wide tables such as the 对照表).
+    pub landscape: bool,
 }
 
 fn esc(s: &str) -> String {
@@ -146,16 +155,28 @@ impl Document {
                     widths,
                     header,
                     rows,
-                } => out.push_str(&table(widths, header, rows)),
+                    merged,
+                } => out.push_str(&table(widths, header, rows, merged)),
                 Block::PageBreak => out.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>"),
             }
         }
+        let (size, margins) = if self.landscape {
+            let m = LANDSCAPE_MARGIN;
+            (
+                format!("<w:pgSz w:w=\"{PAGE_H}\" w:h=\"{PAGE_W}\" w:orient=\"landscape\"/>"),
+                (m, m, m, m),
+            )
+        } else {
+            (
+                format!("<w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/>"),
+                MARGINS,
+            )
+        };
         out.push_str(&format!(
-            "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/>\
-             <w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/>\
+            "<w:sectPr><w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/>{size}\
              <w:pgMar w:top=\"{}\" w:right=\"{}\" w:bottom=\"{}\" w:left=\"{}\" w:header=\"851\" w:footer=\"992\" w:gutter=\"0\"/>\
              <w:docGrid w:type=\"lines\" w:linePitch=\"579\"/></w:sectPr>",
-            MARGINS.0, MARGINS.3, MARGINS.1, MARGINS.2
+            margins.0, margins.3, margins.1, margins.2
         ));
         (out, instances)
     }
@@ -221,7 +242,7 @@ impl Document {
     }
 }
 
-fn table(widths: &[u32], header: &[String], rows: &[Vec<String>]) -> String {
+fn table(widths: &[u32], header: &[String], rows: &[Vec<String>], merged: &[usize]) -> String {
     let grid: String = widths
         .iter()
         .map(|w| format!("<w:gridCol w:w=\"{w}\"/>"))
@@ -233,7 +254,7 @@ fn table(widths: &[u32], header: &[String], rows: &[Vec<String>]) -> String {
         .iter()
         .map(|s| border(s))
         .collect();
-    let row = |cells: &[String], head: bool| {
+    let row = |cells: &[String], head: bool, first: bool| {
         let mut r = String::from("<w:tr>");
         if head {
             r.push_str("<w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>");
@@ -241,10 +262,25 @@ fn table(widths: &[u32], header: &[String], rows: &[Vec<String>]) -> String {
         for (i, c) in cells.iter().enumerate() {
             let w = widths.get(i).copied().unwrap_or(1000);
             let props = if head { "<w:rPr><w:b/></w:rPr>" } else { "" };
+            let merge = if head || !merged.contains(&i) {
+                ""
+            } else if c.is_empty() && !first {
+                "<w:vMerge/>"
+            } else {
+                "<w:vMerge w:val=\"restart\"/>"
+            };
+            let paragraphs: String = c
+                .split('\n')
+                .map(|line| {
+                    format!(
+                        "<w:p><w:pPr><w:pStyle w:val=\"TableText\"/>{}</w:pPr>{}</w:p>",
+                        if head { "<w:jc w:val=\"center\"/>" } else { "" },
+                        runs(line, props)
+                    )
+                })
+                .collect();
             r.push_str(&format!(
-                "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>{}</w:pPr>{}</w:p></w:tc>",
-                if head { "<w:jc w:val=\"center\"/>" } else { "" },
-                runs(c, props)
+                "<w:tc><w:tcPr><w:tcW w:w=\"{w}\" w:type=\"dxa\"/>{merge}</w:tcPr>{paragraphs}</w:tc>"
             ));
         }
         r.push_str("</w:tr>");
@@ -256,10 +292,10 @@ fn table(widths: &[u32], header: &[String], rows: &[Vec<String>]) -> String {
         widths.iter().sum::<u32>()
     );
     if !header.is_empty() {
-        out.push_str(&row(header, true));
+        out.push_str(&row(header, true, false));
     }
-    for r in rows {
-        out.push_str(&row(r, false));
+    for (i, r) in rows.iter().enumerate() {
+        out.push_str(&row(r, false, i == 0));
     }
     out.push_str("</w:tbl><w:p/>");
     out
@@ -353,6 +389,7 @@ pub fn draft_docx(tree: &DraftTree, labels: Labels) -> Document {
     let mut doc = Document {
         title: tree.title.clone(),
         blocks: vec![Block::Title(tree.title.clone())],
+        landscape: false,
         lists: vec![
             List {
                 format: "chineseCounting",

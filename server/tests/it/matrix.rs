@@ -330,6 +330,14 @@ fn route_matrix() -> Vec<(&'static str, &'static [Who])> {
             "/committee/drafts/changji-urban-heating/compilation.pdf",
             COMMITTEE,
         ),
+        (
+            "/committee/drafts/changji-urban-heating/compilation.docx",
+            COMMITTEE,
+        ),
+        (
+            "/committee/drafts/changji-urban-heating/comparison.docx",
+            COMMITTEE,
+        ),
         ("/drafts/changji-urban-heating/handout.pdf", EVERYONE),
     ]
 }

@@ -700,6 +700,7 @@ async fn committee_uploads_a_word_file_and_sees_its_preview() {
         widths: vec![2000, 4000],
         header: vec!["序号".into(), "设施".into()],
         rows: vec![vec!["1".into(), "污水处理终端".into()]],
+        merged: vec![],
     });
     let docx = doc.to_bytes().unwrap();
     let fields = [("slug", "sewage-word"), ("label", "征求意见稿")];

@@ -67,6 +67,13 @@ fn read_part(
     Ok(Some(text))
 }
 
+/// One part of a `.docx` package as text (`word/styles.xml` …), `None` when absent.
+pub fn part(bytes: &[u8], name: &str) -> Result<Option<String>, ParseError> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ParseError::Docx(format!("not a zip package: {e}")))?;
+    read_part(&mut zip, name)
+}
+
 /// Reads a `.docx` package into text.
 pub fn to_text(bytes: &[u8]) -> Result<DocxText, ParseError> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
