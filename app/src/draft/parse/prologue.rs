@@ -196,13 +196,14 @@ fn is_page_chrome(l: &Line) -> bool {
     {
         return true;
     }
-    if l.link || t.chars().count() > 80 || t.ends_with(['。', '；']) || is_structural(t) {
+    if l.link || t.len() > 240 || t.ends_with(['。', '；']) {
         return false;
     }
     let breadcrumb = ["»", "›", "＞", ">>", " > "].iter().any(|s| t.contains(s));
-    (breadcrumb && CHROME_STARTS[..4].iter().any(|s| t.starts_with(s)))
+    let chrome = (breadcrumb && CHROME_STARTS[..4].iter().any(|s| t.starts_with(s)))
         || CHROME_STARTS.iter().any(|s| t.starts_with(s)) && t.chars().count() <= 40
-        || CHROME_ANYWHERE.iter().any(|s| t.contains(s))
+        || CHROME_ANYWHERE.iter().any(|s| t.contains(s));
+    chrome && t.chars().count() <= 80 && !is_structural(t)
 }
 
 /// Drops the navigation, print and share buttons, dates and counters of a copied web page,

@@ -45,13 +45,17 @@ fn wrap_width(lines: &[Line]) -> Option<u16> {
     if long.len() < 4 {
         return None;
     }
-    let mut widths: Vec<u16> = long.iter().map(|l| l.width).collect();
-    widths.sort_unstable();
-    widths.dedup();
+    let mut sorted: Vec<u16> = long.iter().map(|l| l.width).collect();
+    sorted.sort_unstable();
     let in_bucket = |w: u16, v: u16| w + 3 >= v && w <= v;
-    let (best, count) = widths
+    // For each width v, how many lines are between v - 3 and v wide.
+    let (best, count) = sorted
         .iter()
-        .map(|&v| (v, long.iter().filter(|l| in_bucket(l.width, v)).count()))
+        .map(|&v| {
+            let below = sorted.partition_point(|&w| w + 3 < v);
+            let upto = sorted.partition_point(|&w| w <= v);
+            (v, upto - below)
+        })
         .max_by_key(|&(v, c)| (c, v))?;
     let wider = long.iter().filter(|l| l.width > best + 2).count();
     let unterminated = long
@@ -69,20 +73,21 @@ fn wrap_width(lines: &[Line]) -> Option<u16> {
 pub fn rejoin(lines: Vec<Line>) -> (Vec<Line>, Vec<Warning>) {
     let width = wrap_width(&lines);
     // Paragraphs start indented and wrapped lines do not (web pages, PDF text with layout).
-    let starts: Vec<&Line> = lines
-        .iter()
-        .filter(|l| {
-            matches!(
-                classify_text(&l.text),
-                Kind::Article { .. } | Kind::Heading { .. }
-            )
-        })
-        .collect();
-    let indented_starts = starts.iter().filter(|l| l.indent > 0).count();
-    let indent_structured = width.is_some()
-        && starts.len() >= 2
-        && indented_starts * 10 >= starts.len() * 8
-        && lines.iter().filter(|l| l.soft && l.indent == 0).count() >= 2;
+    let indent_structured = width.is_some() && {
+        let starts: Vec<&Line> = lines
+            .iter()
+            .filter(|l| {
+                matches!(
+                    classify_text(&l.text),
+                    Kind::Article { .. } | Kind::Heading { .. }
+                )
+            })
+            .collect();
+        let indented_starts = starts.iter().filter(|l| l.indent > 0).count();
+        starts.len() >= 2
+            && indented_starts * 10 >= starts.len() * 8
+            && lines.iter().filter(|l| l.soft && l.indent == 0).count() >= 2
+    };
     let mut out: Vec<Line> = Vec::with_capacity(lines.len());
     let mut wrapped_joins = 0;
     let mut first_join = None;
@@ -164,7 +169,9 @@ pub fn split_long_lines(lines: Vec<Line>) -> (Vec<Line>, Vec<Warning>) {
     let mut warnings = Vec::new();
     let mut state = Numbering::default();
     for l in lines {
-        if l.text.chars().count() >= 60 {
+        // Only a line with several article labels can be a page (a cheap test first).
+        let labels = l.text.matches(['条', '條']).count();
+        if labels >= 3 && l.text.len() >= 180 {
             let mut trial = state.clone();
             let parts = split_page(&l.text, &mut trial, out.is_empty());
             if trial.articles_split >= 2 {
@@ -186,7 +193,9 @@ pub fn split_long_lines(lines: Vec<Line>) -> (Vec<Line>, Vec<Warning>) {
                 continue;
             }
         }
-        state.see(&l.text);
+        if l.text.starts_with(['第', '笫', '（', '(']) {
+            state.see(&l.text);
+        }
         out.push(l);
     }
     (out, warnings)
