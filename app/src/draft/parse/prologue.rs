@@ -186,6 +186,12 @@ const CHROME_ANYWHERE: &[&str] = &[
     "【打印",
     "【关闭",
     "收藏本页",
+    "版权所有",
+    "ICP备",
+    "网站标识码",
+    "技术支持：",
+    "网站地图",
+    "联系我们",
 ];
 
 fn is_page_chrome(l: &Line) -> bool {
@@ -286,8 +292,8 @@ pub fn prologue(lines: &[Line]) -> Prologue {
     let mut note = Vec::new();
     let mut i = start;
     // A notice around the draft.
-    if let Some(end) = body_begins(lines) {
-        let zone = &lines[start..end];
+    if let Some(end) = body_begins(&lines[start..]) {
+        let zone = &lines[start..start + end];
         let notice_at = zone
             .iter()
             .position(|l| is_notice_line(&l.text))
@@ -312,20 +318,33 @@ pub fn prologue(lines: &[Line]) -> Prologue {
                     None
                 }
             });
+            // The notice after the title (a note on how to comment, between the title and the
+            // text): the title stays, its 题注 too, the notice goes.
+            let title_first = first_notice > 0 && is_law_title(&zone[0].text);
             let set_aside = match (after_notice, named) {
                 (Some(k), _) => {
                     title = zone[k].text.clone();
-                    Some((k, k + 1))
+                    Some((0, k, k + 1))
+                }
+                (None, _) if title_first => {
+                    title = zone[0].text.clone();
+                    note.extend(
+                        zone[1..first_notice]
+                            .iter()
+                            .filter(|l| l.text.starts_with(['（', '(']))
+                            .map(|l| l.text.clone()),
+                    );
+                    Some((first_notice, zone.len(), zone.len()))
                 }
                 (None, Some(name)) => {
                     title = name;
-                    Some((zone.len(), zone.len()))
+                    Some((0, zone.len(), zone.len()))
                 }
                 (None, None) => None,
             };
-            if let Some((notice_end, next)) = set_aside {
-                let first = &zone[0];
-                let last = &zone[notice_end.max(1) - 1];
+            if let Some((notice_start, notice_end, next)) = set_aside {
+                let first = &zone[notice_start];
+                let last = &zone[notice_end.max(notice_start + 1) - 1];
                 warnings.push(Warning {
                     line: first.no,
                     message: format!(

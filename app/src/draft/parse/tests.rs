@@ -655,3 +655,22 @@ fn a_printed_web_page_with_a_two_column_table_of_contents() {
         "{text}"
     );
 }
+
+#[test]
+fn a_notice_between_the_title_and_the_text_is_set_aside() {
+    let p = parse("某市文明行为促进条例（草案）\n\n（征求意见稿）\n\n为广泛听取社会各界意见，现向社会公开征求意见。请于2023年3月1日前通过电子邮箱或者信函提出意见。\n\n电子邮箱：fzw@example.cn\n\n第一条 为了培育和践行社会主义核心价值观，制定本条例。\n\n第二条 本条例自公布之日起施行。\n");
+    assert_eq!(p.tree.title, "某市文明行为促进条例（草案）");
+    assert_eq!(p.tree.note, "（征求意见稿）");
+    assert_eq!(p.counts.tiao, 2);
+    assert!(
+        p.tree.nodes.iter().all(|n| n.kind == NodeKind::Tiao),
+        "no 序言 of the notice"
+    );
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.line == 5 && w.message.contains("第5–7行")),
+        "{:?}",
+        p.warnings
+    );
+}
