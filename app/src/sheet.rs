@@ -34,7 +34,7 @@ pub fn read_table(
 fn unreadable(e: &crate::draft::parse::ParseError) -> String {
     use crate::draft::parse::ParseError;
     match e {
-        ParseError::Empty => "文件是空的".into(),
+        ParseError::Empty => "文件无法读取：文件是空的".into(),
         ParseError::TooLarge { .. } => e.message_zh(),
         ParseError::UnknownEncoding => "文件无法读取：无法识别文字编码（不是 UTF-8、UTF-16、GBK 或 Big5）。请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再上传".into(),
         _ => "文件无法读取：它既不是 CSV 文本，也不是 .xlsx 工作簿。请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再上传".into(),

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 pub enum ParseError {
     #[error("the file is empty")]
     Empty,
-    #[error("the file is binary, not text")]
+    #[error("the file is binary: neither text nor a Word, WPS or PDF file")]
     Binary,
     #[error("the file is {bytes} bytes; drafts are limited to {limit} bytes")]
     TooLarge { bytes: usize, limit: usize },
@@ -66,7 +66,7 @@ impl ParseError {
     pub fn message_zh(&self) -> String {
         match self {
             ParseError::Empty => "文件为空。".into(),
-            ParseError::Binary => "这是二进制文件，不是文本文件，请上传 Markdown 或纯文本。".into(),
+            ParseError::Binary => "这是无法识别的二进制文件（不是文本，也不是 Word、WPS 或 PDF 文件），请上传 Word（.docx/.doc）、WPS、PDF、Markdown 或文本文件。".into(),
             ParseError::TooLarge { bytes, limit } => format!(
                 "文件过大（{:.1} MB），草案文件不能超过 {} MB。",
                 *bytes as f64 / 1_048_576.0,
