@@ -944,6 +944,56 @@ mod tests {
         assert_eq!((parsed.counts.zhang, parsed.counts.tiao), (2, 4));
     }
 
+    /// One multi-level list for chapters and articles, as drafters set it up in Word: the
+    /// article level never restarts (`lvlRestart` 0), so articles run on across chapters; a
+    /// third level without it restarts under each article.
+    #[test]
+    fn multi_level_lists_restart_as_word_restarts_them() {
+        let numbering = format!(
+            "<w:numbering {W}><w:abstractNum w:abstractNumId=\"7\">\
+             <w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"第%1章\"/></w:lvl>\
+             <w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:lvlRestart w:val=\"0\"/><w:numFmt w:val=\"chineseCountingThousand\"/><w:lvlText w:val=\"第%2条\"/></w:lvl>\
+             <w:lvl w:ilvl=\"2\"><w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"（%3）\"/><w:suff w:val=\"nothing\"/></w:lvl>\
+             </w:abstractNum><w:num w:numId=\"9\"><w:abstractNumId w:val=\"7\"/></w:num></w:numbering>"
+        );
+        let at = |level: u8, text: &str| {
+            p(
+                &format!("<w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"9\"/></w:numPr>"),
+                &r(text),
+            )
+        };
+        let body = [
+            at(0, "总则"),
+            at(1, "甲。"),
+            at(1, "乙："),
+            at(2, "子；"),
+            at(2, "丑。"),
+            at(0, "附则"),
+            at(1, "丙："),
+            at(2, "寅。"),
+        ]
+        .concat();
+        let document = format!("<w:document {W}><w:body>{body}</w:body></w:document>");
+        let bytes = package(&[
+            ("word/document.xml", &document),
+            ("word/numbering.xml", &numbering),
+        ]);
+        let text = to_text(&bytes).unwrap().text;
+        assert_eq!(
+            text.lines().collect::<Vec<_>>(),
+            [
+                "第一章 总则",
+                "第一条 甲。",
+                "第二条 乙：",
+                "（一）子；",
+                "（二）丑。",
+                "第二章 附则",
+                "第三条 丙：",
+                "（一）寅。",
+            ]
+        );
+    }
+
     #[test]
     fn a_zip_that_is_not_a_word_file_is_refused() {
         let bytes = package(&[("xl/workbook.xml", "<workbook/>")]);
