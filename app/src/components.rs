@@ -91,9 +91,9 @@ pub fn Flash() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let info = session.await.unwrap_or_default();
-                // A refused form shows its message beside itself.
-                let flash = info.flash.filter(|_| info.form.is_none());
-                let message = flash
+                // Also when a refused form shows its message beside itself: the browser lands
+                // there (`#form-error`), and this copy serves forms that do not.
+                let message = info.flash
                     .or_else(|| info.expired.then(|| AppError::Unauthorized { expired: true }.message()));
                 message.map(|m| view! { <p class="alert alert-error" role="alert">{m}</p> })
             })}

@@ -13,6 +13,8 @@ pub mod cluster;
 pub mod comment;
 pub mod components;
 pub mod coverage;
+#[cfg(feature = "ssr")]
+pub mod docx;
 pub mod draft;
 pub mod error;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,6 @@
 //! Tables people exchange with the platform: CSV (UTF-8 with or without BOM, or GB18030 as Excel
-//! and WPS write it in China) and XLSX, read into rows of text with their line numbers, and XLSX
-//! written for downloads. Station lists, opinion files and reports all go through here, so they
+//! and WPS write it in China; also Excel's "Unicode 文本", UTF-16 with tabs between the cells)
+//! and XLSX, read into rows of text with their line numbers, and XLSX written for downloads. Station lists, opinion files and reports all go through here, so they
 //! accept and produce the same formats.
 
 use crate::station::RowError;
@@ -65,10 +65,34 @@ pub fn read_table(
             limits.bytes >> 20
         )));
     }
-    let text = crate::draft::parse::decode::decode(bytes)
-        .map_err(|e| file_error(format!("文件无法读取：{e}")))?;
-    let records = csv_records(&text, limits)?;
-    Ok(records)
+    let text =
+        crate::draft::parse::decode::decode(bytes).map_err(|e| file_error(unreadable(&e)))?;
+    csv_records_with(&text, delimiter(&text), limits)
+}
+
+/// Why a table file cannot be read, in Chinese, with what to do.
+fn unreadable(e: &crate::draft::parse::ParseError) -> String {
+    use crate::draft::parse::ParseError;
+    match e {
+        ParseError::Empty => "文件无法读取：文件是空的".into(),
+        ParseError::TooLarge { .. } => e.message_zh(),
+        ParseError::UnknownEncoding => "文件无法读取：无法识别文字编码（不是 UTF-8、UTF-16、GBK 或 Big5）。请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再上传".into(),
+        _ => "文件无法读取：它既不是 CSV 文本，也不是 .xlsx 工作簿。请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后再上传".into(),
+    }
+}
+
+/// The cell separator: a tab when the first line has more tabs than commas (Excel's
+/// "Unicode 文本" and "文本文件（制表符分隔）"), else a comma.
+fn delimiter(text: &str) -> char {
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    if first.matches('\t').count() > first.matches(',').count() {
+        '\t'
+    } else {
+        ','
+    }
 }
 
 /// Decompresses every part of a workbook into nothing, counting: refuses archives whose parts
@@ -310,6 +334,11 @@ pub fn write_csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -
 
 /// Splits CSV text into records (RFC 4180: quoted fields may hold commas, quotes and newlines).
 pub fn csv_records(text: &str, limits: Limits) -> Result<Records, RowError> {
+    csv_records_with(text, ',', limits)
+}
+
+/// Splits delimited text (commas or tabs) into records, with CSV's quoting, within `limits`.
+pub fn csv_records_with(text: &str, delimiter: char, limits: Limits) -> Result<Records, RowError> {
     let mut out = Vec::new();
     let mut field = String::new();
     let mut record = Vec::new();
@@ -339,7 +368,7 @@ pub fn csv_records(text: &str, limits: Limits) -> Result<Records, RowError> {
                 quoted = true;
                 at_field_start = false;
             }
-            ',' => {
+            c if c == delimiter => {
                 push_field(&mut record, &mut field, start_line, limits)?;
                 at_field_start = true;
             }
@@ -463,6 +492,31 @@ mod tests {
             e.message.contains("没有名为“意见”的工作表") && e.message.contains("Sheet1"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn excel_unicode_text_is_read_as_tab_separated_utf16() {
+        let text =
+            "name\tlevel\tparent\r\n昌吉回族自治州\t1\t\r\n\"昌吉市\t城区\"\t2\t昌吉回族自治州\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let rows = read_table(&bytes, "any", Limits::rows(10), |_| true).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            rows[1],
+            (2, vec!["昌吉回族自治州".into(), "1".into(), "".into()])
+        );
+        assert_eq!(rows[2].1[0], "昌吉市\t城区");
+        // Binary that is not a workbook: the message says what to save as, in Chinese only.
+        let e = read_table(
+            b"\x00\x01\x02\x03\x04binary\x00\x00",
+            "x",
+            Limits::rows(10),
+            |_| true,
+        )
+        .unwrap_err();
+        assert!(e.message.contains("CSV UTF-8"), "{e}");
+        assert!(!e.message.contains("binary"), "{e}");
     }
 
     #[test]

@@ -70,6 +70,25 @@ pub fn parse(file: Option<PathBuf>, iterations: usize) -> Result<()> {
     );
     emit("parse", "render_ms", median(render_times), "ms");
     emit("parse", "render_html_kb", html_len as f64 / 1024.0, "KiB");
+
+    // The same text as a committee's Word file, 第X章/第X条/（X） from automatic numbering:
+    // reading the package, the numbering and the paragraphs, then parsing.
+    let docx = app::docx::draft_docx(&parsed.tree, app::docx::Labels::Automatic)
+        .to_bytes()
+        .context("writing the Word file")?;
+    let tools = app::draft::import::Tools::default();
+    let mut docx_times = Vec::new();
+    let mut docx_articles = 0;
+    for _ in 0..iterations {
+        let t = Instant::now();
+        let (_, p) = app::draft::import::parse_file(&docx, None, &tools)
+            .map_err(|e| anyhow::anyhow!("the Word file: {e}"))?;
+        docx_times.push(t.elapsed().as_secs_f64() * 1000.0);
+        docx_articles = p.counts.tiao;
+    }
+    emit("parse", "docx_kb", docx.len() as f64 / 1024.0, "KiB");
+    emit("parse", "docx_articles", docx_articles as f64, "count");
+    emit("parse", "docx_parse_ms", median(docx_times), "ms");
     Ok(())
 }
 

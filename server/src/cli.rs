@@ -95,9 +95,12 @@ pub struct ReindexArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum DraftCommand {
-    /// Parse a draft (Markdown or the official plain-text export; UTF-8 or GB18030) and print
-    /// its structure: counts of 编/分编/章/节/条, warnings with line numbers, and the tree.
-    /// Exits non-zero when the file is unusable (unreadable, empty, binary, no article found).
+    /// Parse a draft and print its structure: counts of 编/分编/章/节/条, warnings with line
+    /// numbers, and the tree. Reads Markdown and plain text (UTF-8, UTF-16 with BOM, GB18030 or
+    /// Big5), saved web pages, Word (.docx; .doc, .wps, .rtf and .odt through LibreOffice's
+    /// `soffice`) and PDF (through poppler's `pdftotext`), told apart by content. Exits
+    /// non-zero when the file is unusable (unreadable, empty, binary, a scanned PDF without
+    /// text, a converter missing, no article found), with one line saying why.
     Parse(DraftParseArgs),
 }
 
@@ -105,10 +108,15 @@ pub enum DraftCommand {
 pub struct DraftParseArgs {
     /// The file to parse.
     pub file: PathBuf,
-    /// Print one JSON object: `{"title", "note", "counts": {"bian","fenbian","zhang","jie","tiao"},
-    /// "warnings": [{"line","message"}], "tree": [...]}`.
+    /// Print one JSON object: `{"format", "title", "note", "counts": {"bian","fenbian","zhang",
+    /// "jie","tiao"}, "warnings": [{"line","message"}], "tree": [...]}`; `format` is `text`,
+    /// `html`, `docx`, `doc`, `wps`, `rtf`, `odt` or `pdf`.
     #[arg(long)]
     pub json: bool,
+    /// Print the text read from the file (what a Word or PDF file turned into; warnings'
+    /// line numbers refer to it) instead of its structure.
+    #[arg(long, conflicts_with = "json")]
+    pub text: bool,
 }
 
 #[derive(Subcommand, Debug)]

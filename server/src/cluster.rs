@@ -23,6 +23,7 @@ fn read(args: &ClusterArgs) -> Result<Vec<Line>> {
         raw = std::fs::read(&args.file)
             .with_context(|| format!("cannot read {}", args.file.display()))?;
     }
+    let raw = utf8_without_bom(raw)?;
     let mut out = Vec::new();
     for (n, line) in raw.lines().enumerate() {
         let n = n + 1;
@@ -52,6 +53,31 @@ fn read(args: &ClusterArgs) -> Result<Vec<Line>> {
         });
     }
     Ok(out)
+}
+
+/// The file as UTF-8 without a byte-order mark: Notepad and PowerShell's `-Encoding utf8` put
+/// one before the first line, and PowerShell's `Out-File` writes UTF-16 with one.
+fn utf8_without_bom(raw: Vec<u8>) -> Result<Vec<u8>> {
+    if let Some(rest) = raw.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return Ok(rest.to_vec());
+    }
+    let utf16 = |bytes: &[u8], from: fn([u8; 2]) -> u16| -> Result<Vec<u8>> {
+        if !bytes.len().is_multiple_of(2) {
+            bail!("the file starts with a UTF-16 byte-order mark but has an odd number of bytes");
+        }
+        let units = bytes.chunks_exact(2).map(|c| from([c[0], c[1]]));
+        let text: String = char::decode_utf16(units)
+            .collect::<Result<_, _>>()
+            .context("the file starts with a UTF-16 byte-order mark but is not valid UTF-16")?;
+        Ok(text.into_bytes())
+    };
+    if let Some(rest) = raw.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = raw.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, u16::from_be_bytes);
+    }
+    Ok(raw)
 }
 
 pub fn run(args: &ClusterArgs) -> Result<()> {

@@ -151,6 +151,48 @@ pub async fn compilation_pdf(
     }
 }
 
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// The 意见汇编 (`compilation`) or the 对照表 alone (`comparison`) as a Word file (committee),
+/// for editing before it goes to the Standing Committee.
+pub async fn feedback_docx(
+    State(state): State<AppState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    comparison: bool,
+    req: Request,
+) -> Response {
+    if let Err(e) = authorize(&viewer(&req), &[Role::Committee, Role::Admin]) {
+        return fail(e);
+    }
+    let file = if comparison {
+        "comparison.docx"
+    } else {
+        "compilation.docx"
+    };
+    let report =
+        match app::feedback::ssr::report(&state, &slug, app::feedback::ssr::Readers::Committee)
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        };
+    let (bytes, name) = if comparison {
+        (
+            app::feedback::word::comparison(&report),
+            format!("《{}》修改对照表.docx", report.draft_title),
+        )
+    } else {
+        (
+            app::feedback::word::compilation(&report),
+            format!("《{}》意见汇编.docx", report.draft_title),
+        )
+    };
+    match bytes {
+        Ok(b) => attachment(DOCX, file, &name, b),
+        Err(e) => fail(e),
+    }
+}
+
 /// The draft (`?v=N`: that version, else the newest) as a printable handout for stations'
 /// meetings, with a blank 意见反馈表. Public like the reading page; printed once per version
 /// and state of its comment windows.

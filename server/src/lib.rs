@@ -67,6 +67,14 @@ pub fn router(state: AppState) -> Router {
             "/committee/drafts/{slug}/compilation.pdf",
             get(downloads::compilation_pdf),
         )
+        .route(
+            "/committee/drafts/{slug}/compilation.docx",
+            get(|s, slug, req| downloads::feedback_docx(s, slug, false, req)),
+        )
+        .route(
+            "/committee/drafts/{slug}/comparison.docx",
+            get(|s, slug, req| downloads::feedback_docx(s, slug, true, req)),
+        )
         .route("/drafts/{slug}/handout.pdf", get(downloads::handout_pdf))
         .route(
             "/committee/export.csv",

@@ -289,7 +289,9 @@ pub async fn form_guard(State(state): State<AppState>, req: Request, next: Next)
             None => u.path().to_string(),
         });
     // Draft texts are pasted or uploaded whole; every other form is small.
-    let limit = if DRAFT_ENDPOINTS.contains(&req.uri().path()) {
+    let limit = if req.uri().path() == "/api/drafts/upload" {
+        app::draft::MAX_DRAFT_FILE_BYTES + 64 * 1024
+    } else if DRAFT_ENDPOINTS.contains(&req.uri().path()) {
         app::draft::MAX_DRAFT_BYTES + 64 * 1024
     } else {
         state.settings.form_limit_bytes

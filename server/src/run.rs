@@ -311,12 +311,25 @@ pub async fn user_unlock(args: crate::cli::UserUnlockArgs) -> Result<()> {
 }
 
 pub fn draft_parse(args: DraftParseArgs) -> Result<()> {
-    use app::draft::parse;
+    use app::draft::import;
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let parsed = parse::parse_bytes(&bytes).map_err(|e| anyhow!("{}: {e}", args.file.display()))?;
+    let name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let tools = import::Tools::from_path();
+    if args.text {
+        let c = import::convert(&bytes, name.as_deref(), &tools)
+            .map_err(|e| anyhow!("{}: {e}", args.file.display()))?;
+        print!("{}", c.text);
+        return Ok(());
+    }
+    let (converted, parsed) = import::parse_file(&bytes, name.as_deref(), &tools)
+        .map_err(|e| anyhow!("{}: {e}", args.file.display()))?;
     if args.json {
         let out = serde_json::json!({
+            "format": converted.format.name(),
             "title": parsed.tree.title,
             "note": parsed.tree.note,
             "counts": parsed.counts,

@@ -85,14 +85,15 @@ pub fn ImportPage() -> impl IntoView {
                         </div>
                     </ActionForm>
                     <details class="publish">
-                        <summary>"或上传文件（Markdown 或文本，UTF-8 或 GBK 编码）"</summary>
+                        <summary>"或上传文件（Word、WPS、PDF、网页、Markdown 或文本）"</summary>
+                        <p class="muted">"可上传 Word（.docx，以及经转换的 .doc）、WPS（.wps）、带文字层的 PDF、保存的网页或 Markdown/文本文件（UTF-8、GBK 或 Big5 编码），按文件内容识别格式。Word 的自动编号（第X条、（一））会按 Word 显示的样子读出；脚注、页眉、页脚和页码不会读入，预览会列出读取时略去的内容。扫描件 PDF 没有文字，无法读取。"</p>
                         <form method="post" action="/api/drafts/upload" enctype="multipart/form-data" class="stack-form">
                             <label for="up-slug">"网址名"</label>
                             <input id="up-slug" name="slug" required maxlength="60"/>
                             <label for="up-label">"稿次"</label>
                             <input id="up-label" name="label" required maxlength="40"/>
                             <label for="up-file">"草案文件"</label>
-                            <input id="up-file" name="file" type="file" accept=".md,.txt,text/plain,text/markdown" required/>
+                            <input id="up-file" name="file" type="file" accept=".docx,.doc,.wps,.wpt,.rtf,.odt,.pdf,.htm,.html,.md,.txt,text/plain,text/markdown,text/html,application/pdf,application/msword,application/vnd.openxmlformats-officedocument.wordprocessingml.document" required/>
                             <button type="submit" class="button">"上传并预览"</button>
                         </form>
                     </details>

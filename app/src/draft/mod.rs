@@ -11,6 +11,8 @@
 pub mod align;
 #[cfg(feature = "ssr")]
 pub mod gate;
+#[cfg(feature = "ssr")]
+pub mod import;
 pub mod import_page;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -448,7 +450,8 @@ pub async fn import_draft(
             let preview = ssr::preview(&slug, &label, &source)?;
             if crate::ssr::web::is_plain_form_post() {
                 // Without JavaScript the preview is shown by the page, from a stored copy.
-                let id = ssr::store_preview(&state.db, user.id, &slug, &label, &source).await?;
+                let id =
+                    ssr::store_preview(&state.db, user.id, &slug, &label, &source, &[]).await?;
                 crate::ssr::web::redirect_plain_form(&format!(
                     "/committee/drafts/new?preview={id}"
                 ));
@@ -504,11 +507,17 @@ pub async fn relink_article(
     Ok(())
 }
 
-/// Largest draft text accepted by upload or paste (the parser's own limit).
+/// Largest draft text accepted by paste (the parser's own limit).
 pub const MAX_DRAFT_BYTES: usize = 8 * 1024 * 1024;
 
-/// Committee: upload a draft file (Markdown or plain text; UTF-8 or GB18030/GBK) from a plain
-/// multipart form. The file is decoded, checked and shown as a preview before anything is saved.
+/// Largest draft file accepted by upload: Word and PDF files carry fonts and pictures besides
+/// the text.
+pub const MAX_DRAFT_FILE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Committee: upload a draft file from a plain multipart form: Word (.docx; .doc, .wps, .rtf
+/// and .odt through LibreOffice), PDF with a text layer, a saved web page, Markdown or plain
+/// text in UTF-8, UTF-16, GB18030/GBK or Big5 — told apart by content. The file is turned into
+/// text and shown as a preview, with what the conversion left out, before anything is saved.
 #[server(prefix = "/api", endpoint = "drafts/upload", input = leptos::server_fn::codec::MultipartFormData)]
 pub async fn upload_draft(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
     use crate::auth::Role;
@@ -523,10 +532,27 @@ pub async fn upload_draft(data: leptos::server_fn::codec::MultipartData) -> Resu
             _ => {}
         }
     }
-    let source =
-        parse::decode::decode(&bytes).map_err(|e| AppError::validation("file", e.message_zh()))?;
-    ssr::preview(&slug, &label, &source)?;
-    let id = ssr::store_preview(&state.db, user.id, &slug, &label, &source).await?;
+    let converted = tokio::task::spawn_blocking(move || {
+        import::convert(&bytes, None, &import::Tools::from_path())
+    })
+    .await
+    .map_err(|_| AppError::Internal)?
+    .map_err(|e| {
+        if let parse::ParseError::Conversion { tool, detail } = &e {
+            tracing::warn!(%tool, %detail, "a draft file could not be converted");
+        }
+        AppError::validation("file", e.message_zh())
+    })?;
+    ssr::preview(&slug, &label, &converted.text)?;
+    let id = ssr::store_preview(
+        &state.db,
+        user.id,
+        &slug,
+        &label,
+        &converted.text,
+        &converted.warnings,
+    )
+    .await?;
     crate::ssr::web::redirect(&format!("/committee/drafts/new?preview={id}"));
     Ok(())
 }

@@ -747,12 +747,15 @@ pub fn preview(slug: &str, label: &str, source: &str) -> Result<super::Preview, 
     })
 }
 
+/// Stores a text for its preview; `notes` are what converting an uploaded file left out,
+/// shown with the parser's warnings.
 pub async fn store_preview(
     db: &Db,
     account_id: i64,
     slug: &str,
     label: &str,
     source: &str,
+    notes: &[Warning],
 ) -> Result<String, AppError> {
     use rand::RngCore;
     let mut bytes = [0u8; 16];
@@ -764,7 +767,7 @@ pub async fn store_preview(
         .execute(&db.pool)
         .await?;
     sqlx::query(
-        "insert into draft_preview (id, account_id, slug, label, source, created_at) values ($1, $2, $3, $4, $5, $6)",
+        "insert into draft_preview (id, account_id, slug, label, source, created_at, notes) values ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(account_id)
@@ -772,6 +775,7 @@ pub async fn store_preview(
     .bind(label)
     .bind(source)
     .bind(now)
+    .bind(to_json(&notes)?)
     .execute(&db.pool)
     .await?;
     Ok(id)
@@ -779,15 +783,22 @@ pub async fn store_preview(
 
 /// A stored preview, only for the account that made it.
 pub async fn load_preview(db: &Db, account_id: i64, id: &str) -> Result<super::Preview, AppError> {
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "select slug, label, source from draft_preview where id = $1 and account_id = $2",
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "select slug, label, source, notes from draft_preview where id = $1 and account_id = $2",
     )
     .bind(id)
     .bind(account_id)
     .fetch_optional(&db.pool)
     .await?;
-    let (slug, label, source) = row.ok_or(AppError::NotFound)?;
-    preview(&slug, &label, &source)
+    let (slug, label, source, notes) = row.ok_or(AppError::NotFound)?;
+    let mut p = preview(&slug, &label, &source)?;
+    let notes: Vec<Warning> = serde_json::from_str(&notes).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "stored preview notes do not parse");
+        Vec::new()
+    });
+    p.warnings.extend(notes);
+    p.warnings.sort_by_key(|w| w.line);
+    Ok(p)
 }
 
 /// Corrects the alignment of version `number` with the one before it: its article `new_article`

@@ -5,6 +5,8 @@
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+#[cfg(feature = "ssr")]
+pub mod word;
 
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -79,7 +79,7 @@ pub fn CompilationPage() -> impl IntoView {
 
 /// "网上 25、五星村 1、…" cut to its first entries for a table cell; the full list is in part
 /// one of the compilation.
-fn brief_sources(sources: &str) -> String {
+pub(crate) fn brief_sources(sources: &str) -> String {
     const SHOWN: usize = 3;
     let parts: Vec<&str> = sources.split('、').collect();
     if parts.len() <= SHOWN + 1 {
@@ -94,16 +94,21 @@ pub fn Compilation(report: FeedbackReport) -> impl IntoView {
     let r = report;
     let total: i64 = r.articles.iter().map(|a| a.received).sum();
     let (from, to) = r.versions.clone();
-    let pdf = format!(
-        "/committee/drafts/{}/compilation.pdf",
+    let base = format!(
+        "/committee/drafts/{}",
         crate::components::urlencode(&r.slug)
     );
+    let pdf = format!("{base}/compilation.pdf");
+    let docx = format!("{base}/compilation.docx");
+    let comparison = format!("{base}/comparison.docx");
     view! {
         <article class="compilation">
             <h1>{format!("《{}》公开征求意见汇编", r.draft_title)}</h1>
             <p class="muted">{format!("共收到意见 {total} 条，涉及 {} 条条文。", r.articles.len())}</p>
             <p class="print-hide button-row">
                 <a class="button primary" href=pdf rel="external">"下载 PDF（A4）"</a>
+                <a class="button" href=docx rel="external">"下载 Word（意见汇编）"</a>
+                <a class="button" href=comparison rel="external">"下载 Word（对照表）"</a>
                 <button type="button" class="button" onclick="window.print()">"打印"</button>
             </p>
             <h2>"一、逐条意见"</h2>

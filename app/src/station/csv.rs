@@ -38,6 +38,35 @@ fn parse_active(v: &str) -> Option<bool> {
     }
 }
 
+/// What is wrong with a region code (统计用区划代码: digits, 6 for a county, 9 for a township,
+/// 12 for a village), if anything. Excel shows long numbers as `6.52301E+11` and saves them so
+/// in CSV: the digits are lost, and stations would share one garbled code.
+pub fn region_code_problem(code: &str) -> Option<String> {
+    let code = code.trim();
+    if code.is_empty() || (code.len() <= 12 && code.chars().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let scientific = {
+        let (mantissa, exponent) = code.split_once(['e', 'E']).unwrap_or((code, ""));
+        let exponent = exponent.trim_start_matches(['+', '-']);
+        !exponent.is_empty()
+            && exponent.chars().all(|c| c.is_ascii_digit())
+            && !mantissa.is_empty()
+            && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
+    };
+    Some(if scientific {
+        format!(
+            "区划代码“{code}”是 Excel 的科学计数法，原来的数字已经丢失（几个联系点会因此得到同一个代码）：请在 Excel 中把这一列设为“文本”格式，重新填写完整代码后再保存"
+        )
+    } else if code.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        format!(
+            "区划代码“{code}”带小数点，像是被 Excel 当作数字保存：请把这一列设为“文本”格式后重新填写"
+        )
+    } else {
+        format!("区划代码“{code}”应当只由数字组成（最多 12 位）")
+    })
+}
+
 pub(crate) fn plausible_email(e: &str) -> bool {
     let Some((local, domain)) = e.split_once('@') else {
         return false;
@@ -120,6 +149,11 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<StationRow>, Vec<RowError>> {
             err(format!("“{name}”缺少上级联系点"));
             continue;
         }
+        let region_code = get("region_code");
+        if let Some(problem) = region_code_problem(&region_code) {
+            err(problem);
+            continue;
+        }
         let email = get("email");
         if !email.is_empty() && !plausible_email(&email) {
             err(format!("邮箱“{email}”格式不正确"));
@@ -135,7 +169,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<StationRow>, Vec<RowError>> {
             name,
             level,
             parent,
-            region_code: get("region_code"),
+            region_code,
             email,
             active,
         });
@@ -286,6 +320,29 @@ mod tests {
         let text = "名称,层级,上级\r\n昌吉回族自治州,1,\r\n";
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
         assert_eq!(parse(&gbk).unwrap()[0].name, "昌吉回族自治州");
+    }
+
+    #[test]
+    fn region_codes_excel_turned_into_numbers_are_refused_with_their_line() {
+        let text = "名称,层级,上级,区划代码\r\n昌吉回族自治州,州,,652300\r\n昌吉市,县市,昌吉回族自治州,652301\r\n宁边路街道,乡镇街道,昌吉市,6.52301E+11\r\n建国路社区,村社区,宁边路街道,6.52301E+11\r\n榆树沟镇,乡镇街道,昌吉市,652301100.0\r\n,,,\r\n,,,\r\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let m = match parse(&gbk) {
+            Ok(_) => panic!("E-notation accepted"),
+            Err(e) => e.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        };
+        assert_eq!(m.len(), 3, "{m:?}");
+        assert!(
+            m[0].starts_with("第 4 行：区划代码“6.52301E+11”是 Excel 的科学计数法"),
+            "{m:?}"
+        );
+        assert!(m[1].starts_with("第 5 行："), "{m:?}");
+        assert!(
+            m[2].starts_with("第 6 行：") && m[2].contains("小数点"),
+            "{m:?}"
+        );
+        assert_eq!(region_code_problem("652301001001"), None);
+        assert_eq!(region_code_problem(""), None);
+        assert!(region_code_problem("6523-01").is_some_and(|p| p.contains("只由数字")));
     }
 
     #[test]

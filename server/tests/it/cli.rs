@@ -160,18 +160,33 @@ fn draft_parse_json_has_counts_warnings_and_tree() {
 fn draft_parse_refuses_unusable_files_with_one_line() {
     let dir = std::env::temp_dir().join(format!("yijian-parse-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let cases: [(&str, Vec<u8>, &str); 5] = [
+    let cases: [(&str, Vec<u8>, &str); 7] = [
         ("empty.md", b"  \n".to_vec(), "empty"),
         (
             "image.png",
             b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0".to_vec(),
+            "image files are not drafts",
+        ),
+        (
+            "data.bin",
+            b"\x00\x01\x02\x03binary\x00\x00\x05\x06".to_vec(),
             "binary",
+        ),
+        (
+            "book.xlsx",
+            app::sheet::write_xlsx(&[app::sheet::Sheet {
+                name: "x".into(),
+                columns: vec![("a".into(), 5.0)],
+                rows: vec![],
+            }])
+            .unwrap(),
+            "Excel files are not drafts",
         ),
         ("huge.txt", vec![b'a'; 20 * 1024 * 1024], "limited to"),
         (
             "latin1.txt",
             b"caf\xe9 cr\xe8me br\xfbl\xe9e, na\xefve fa\xe7ade".to_vec(),
-            "neither UTF-8 nor GB18030",
+            "neither UTF-8, UTF-16, GB18030/GBK nor Big5",
         ),
         (
             "prose.md",
@@ -218,6 +233,67 @@ fn draft_parse_warns_but_succeeds_on_duplicate_articles() {
     assert_eq!(w["line"], 7);
     assert!(w["message"].as_str().unwrap().contains("重复"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Word and PDF files through the command line: the format told by content, Word's automatic
+/// numbering read, the converted text printed with `--text`, a scan refused with one line.
+#[test]
+fn draft_parse_reads_word_and_pdf_files() {
+    let dir = temp_dir("draft-files");
+    let text = std::fs::read(fixture("023-local-xj-changji-urban-heating-regs.md")).unwrap();
+    let tree = app::draft::parse::parse_bytes(&text).unwrap().tree;
+    let docx = app::docx::draft_docx(&tree, app::docx::Labels::Automatic)
+        .to_bytes()
+        .unwrap();
+    // Named .txt: the content decides.
+    let path = dir.join("heating.txt");
+    std::fs::write(&path, &docx).unwrap();
+    let out = yijian()
+        .args(["draft", "parse", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["format"], "docx");
+    assert_eq!(v["counts"]["tiao"], 46);
+    assert_eq!(v["counts"]["zhang"], 6);
+    assert_eq!(v["title"], "昌吉回族自治州城镇供热条例");
+    let out = yijian()
+        .args(["draft", "parse", "--text"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        printed.contains("\n第一条 为保障城镇冬季用热供给"),
+        "{printed}"
+    );
+    assert!(printed.contains("\n第二章 规划与建设\n"), "{printed}");
+
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipping the PDF part: pdftotext (poppler-utils) is not installed");
+        return;
+    }
+    let scan = dir.join("scan.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n").unwrap();
+    let out = yijian()
+        .args(["draft", "parse"])
+        .arg(&scan)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("the PDF has no text layer"), "{err}");
 }
 
 /// `yijian station export` → edit → `yijian station import`, on the backend under test; bad

@@ -352,6 +352,14 @@ fn route_matrix() -> Vec<(&'static str, &'static [Who])> {
             "/committee/drafts/changji-urban-heating/compilation.pdf",
             COMMITTEE,
         ),
+        (
+            "/committee/drafts/changji-urban-heating/compilation.docx",
+            COMMITTEE,
+        ),
+        (
+            "/committee/drafts/changji-urban-heating/comparison.docx",
+            COMMITTEE,
+        ),
         ("/drafts/changji-urban-heating/handout.pdf", EVERYONE),
     ]
 }
@@ -424,6 +432,7 @@ async fn authorisation_matrix_holds() {
                     "matrix-preview",
                     "稿",
                     "第一条 甲。",
+                    &[],
                 )
                 .await
                 .unwrap();

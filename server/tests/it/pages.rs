@@ -639,30 +639,116 @@ async fn committee_uploads_a_gbk_file_and_sees_its_preview() {
         "preview stores no draft"
     );
 
-    // A binary file and a 20 MB file: precise errors, nothing stored.
+    // An image, a binary file, a 20 MB text and a 40 MB file: precise errors in Chinese,
+    // nothing stored.
+    for (name, bytes, expected) in [
+        (
+            "x.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+            "不支持图片",
+        ),
+        (
+            "x.bin",
+            b"\x00\x01\x02\x03binary\x00\x00".to_vec(),
+            "二进制",
+        ),
+        ("big.txt", vec![b'a'; 20 * 1024 * 1024], "文件过大"),
+    ] {
+        let res = app
+            .post_multipart(
+                "/api/drafts/upload",
+                &fields,
+                Some((name, &bytes)),
+                Some(&committee),
+                false,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}");
+        assert!(res.body.contains(expected), "{name}: {}", res.body);
+        assert!(!res.body.contains("binary"), "Chinese only: {}", res.body);
+    }
+    let huge = vec![b'a'; 40 * 1024 * 1024];
     let res = app
         .post_multipart(
             "/api/drafts/upload",
             &fields,
-            Some(("x.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")),
-            Some(&committee),
-            false,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("二进制"), "{}", res.body);
-    let big = vec![b'a'; 20 * 1024 * 1024];
-    let res = app
-        .post_multipart(
-            "/api/drafts/upload",
-            &fields,
-            Some(("big.txt", &big)),
+            Some(("huge.txt", &huge)),
             Some(&committee),
             false,
         )
         .await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(app.count("select count(*) from draft_preview").await, 1);
+}
+
+/// A Word file whose articles and items are numbered by Word: the preview counts them, and
+/// lists what reading the file left out.
+#[tokio::test]
+async fn committee_uploads_a_word_file_and_sees_its_preview() {
+    let app = TestApp::new().await;
+    let committee = app.login(Role::Committee).await;
+    let text = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../app/tests/fixtures/laws/b08-local-zhejiang-rural-sewage-facilities-regs-2019.md"
+    ))
+    .unwrap();
+    let tree = app::draft::parse::parse_bytes(&text).unwrap().tree;
+    let mut doc = app::docx::draft_docx(&tree, app::docx::Labels::Automatic);
+    // A page break and a table after the text, as Word files have them.
+    doc.blocks.push(app::docx::Block::PageBreak);
+    doc.blocks
+        .push(app::docx::Block::Paragraph("附件：设施清单".into()));
+    doc.blocks.push(app::docx::Block::Table {
+        widths: vec![2000, 4000],
+        header: vec!["序号".into(), "设施".into()],
+        rows: vec![vec!["1".into(), "污水处理终端".into()]],
+        merged: vec![],
+    });
+    let docx = doc.to_bytes().unwrap();
+    let fields = [("slug", "sewage-word"), ("label", "征求意见稿")];
+    let res = app
+        .post_multipart(
+            "/api/drafts/upload",
+            &fields,
+            Some(("草案.docx", &docx)),
+            Some(&committee),
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND, "{}", res.body);
+    let location = res.header("location").unwrap().to_string();
+    let page = app.get(&location, Some(&committee)).await;
+    assert!(page.body.contains("条 36"), "{}", page.body);
+    assert!(
+        page.body.contains("第三十六条"),
+        "the outline names Word's labels"
+    );
+    // The converted text is what the form would save.
+    assert!(page.body.contains("序号　设施"), "{}", page.body);
+    assert_eq!(app.count("select count(*) from draft").await, 0);
+
+    // What a conversion leaves out is listed with the preview, also when the page is loaded
+    // again later: here the code of a saved web page.
+    let html = "<!DOCTYPE html><html><head><title>某市人大</title><script>track()</script></head><body><h1>某市供热条例（草案）</h1><p>第一条 为了规范供热，制定本条例。</p><p>第二条 本条例自公布之日起施行。</p></body></html>";
+    let res = app
+        .post_multipart(
+            "/api/drafts/upload",
+            &[("slug", "heating-web"), ("label", "征求意见稿")],
+            Some(("page.htm", html.as_bytes())),
+            Some(&committee),
+            true,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND, "{}", res.body);
+    let location = res.header("location").unwrap().to_string();
+    let page = app.get(&location, Some(&committee)).await;
+    assert!(page.body.contains("条 2"), "{}", page.body);
+    assert!(
+        page.body.contains("网页文件：已去掉网页代码"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("track()"), "{}", page.body);
 }
 
 #[tokio::test]

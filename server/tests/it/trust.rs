@@ -323,7 +323,7 @@ async fn redirects_stay_on_the_site_and_never_panic() {
     .unwrap();
     let res = app.send(req).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(res.header("location"), Some("/"));
+    assert_eq!(res.header("location"), Some("/#form-error"));
 }
 
 #[tokio::test]

@@ -493,6 +493,79 @@ async fn clusters_campaigns_edits_and_dispositions_on_one_article() {
             "{needle} not in the PDF's text: {text}"
         );
     }
+    // The same as Word files for the committee to edit: they open (read back with the Word
+    // import) and hold the compilation's text and the 对照表's rows, one per group.
+    let report = app
+        .post_form(
+            "/api/feedback/compilation",
+            &[("slug", SLUG)],
+            Some(&committee),
+        )
+        .await;
+    let report: Value = serde_json::from_str(&report.body).unwrap();
+    let groups: usize = report["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["groups"].as_array().unwrap().len())
+        .sum();
+    assert!(groups > 0);
+    for (file, needles) in [
+        (
+            "compilation.docx",
+            &[
+                "公开征求意见汇编",
+                "一、逐条意见",
+                "提高室温标准",
+                "部分采纳",
+                "二、对照表",
+            ][..],
+        ),
+        (
+            "comparison.docx",
+            &[
+                "修改对照表",
+                "意见摘要　来源　处理意见　理由",
+                "提高室温标准",
+                "部分采纳",
+            ][..],
+        ),
+    ] {
+        let res = app
+            .get(
+                &format!("/committee/drafts/{SLUG}/{file}"),
+                Some(&committee),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{file}: {}", res.body);
+        assert_eq!(
+            res.header("content-type"),
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        );
+        assert!(res
+            .header("content-disposition")
+            .is_some_and(|d| d.contains(file) && d.contains("filename*=UTF-8''")));
+        let text = app::draft::parse::docx::to_text(&res.bytes)
+            .expect("the Word file opens")
+            .text;
+        for needle in needles {
+            assert!(text.contains(needle), "{file}: {needle} not in {text}");
+        }
+        // Each handled group of opinions is one row of the 对照表.
+        let rows = text
+            .lines()
+            .skip_while(|l| !l.starts_with("原条文（"))
+            .skip(1)
+            .filter(|l| l.contains("条）　"))
+            .count();
+        assert_eq!(rows, groups, "{file}: {text}");
+        let anonymous = app
+            .get(&format!("/committee/drafts/{SLUG}/{file}"), None)
+            .await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    }
+    assert!(page.body.contains("compilation.docx") && page.body.contains("comparison.docx"));
+
     // Every font is embedded (Chromium embeds the CJK OpenType fonts as Type 3 glyphs, with a
     // Unicode map: the text above came out of it).
     let fonts: Vec<&str> = fonts.lines().skip(2).collect();

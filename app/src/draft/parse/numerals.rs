@@ -1,11 +1,12 @@
 //! Chinese numerals both ways, as used in legislative labels: 第一百二十条 = 120,
-//! 第二百零五条 = 205, 第十条 = 10. Also accepts ASCII digits and 〇/两.
+//! 第二百零五条 = 205, 第十条 = 10. Also accepts ASCII digits, 〇/两 and the traditional 兩/萬,
+//! and names the characters that only look like numerals (a full-width hyphen for 一).
 
 fn digit(c: char) -> Option<u32> {
     Some(match c {
         '零' | '〇' => 0,
         '一' => 1,
-        '二' | '两' => 2,
+        '二' | '两' | '兩' => 2,
         '三' => 3,
         '四' => 4,
         '五' => 5,
@@ -18,7 +19,22 @@ fn digit(c: char) -> Option<u32> {
 }
 
 pub fn is_numeral_char(c: char) -> bool {
-    digit(c).is_some() || matches!(c, '十' | '百' | '千' | '万') || c.is_ascii_digit()
+    digit(c).is_some() || matches!(c, '十' | '百' | '千' | '万' | '萬') || c.is_ascii_digit()
+}
+
+/// The numeral a character is mistaken for in published texts: dashes and the katakana
+/// prolonged sound mark for 一, circles for 〇, plus signs for 十, ハ for 八.
+pub fn lookalike(c: char) -> Option<char> {
+    Some(match c {
+        '－' | '—' | '―' | '─' | '━' | '-' | '‐' | '‑' | '–' | 'ー' | 'ｰ' | '㇐' => {
+            '一'
+        }
+        '○' | '◯' | 'О' | 'Ｏ' => '〇',
+        '＋' | '+' | '╋' | '┼' => '十',
+        '＝' | '=' => '二',
+        'ハ' | 'ﾊ' => '八',
+        _ => return None,
+    })
 }
 
 /// Parses a Chinese (or ASCII) numeral; `None` if it is not one.
@@ -47,7 +63,7 @@ pub fn parse(s: &str) -> Option<u32> {
             '十' => 10,
             '百' => 100,
             '千' => 1000,
-            '万' => {
+            '万' | '萬' => {
                 section += current.take().unwrap_or(0);
                 total += section.checked_mul(10_000)?;
                 section = 0;
@@ -121,6 +137,8 @@ mod tests {
             ("一千零一", 1001),
             ("一千二百六十", 1260),
             ("两百", 200),
+            ("兩百", 200),
+            ("一萬", 10000),
             ("一二〇", 120),
             ("54", 54),
         ] {
