@@ -180,7 +180,13 @@ where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    let summary_id = format!("{prefix}form-error");
+    // A refused no-JavaScript post lands on `#form-error` (one refused form per page); with
+    // JavaScript several forms may be open, so theirs carry the form's prefix.
+    let summary_id = if memory.refused() {
+        "form-error".to_string()
+    } else {
+        format!("{prefix}form-error")
+    };
     let target = summary_id.clone();
     Effect::new(move |_| {
         if let Some(Err(e)) = action.value().get() {

@@ -149,6 +149,50 @@ pub mod ssr {
         Ok(id)
     }
 
+    /// Keeps an uploaded file for its uploader for a day (so a checked file can be imported
+    /// without choosing it again); returns its id.
+    pub async fn keep_upload(
+        db: &Db,
+        account_id: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<String, AppError> {
+        let id = crate::comment::intake::random_key();
+        let now = now_ms();
+        sqlx::query("delete from upload_stash where created_at < $1")
+            .bind(now - 86_400_000)
+            .execute(&db.pool)
+            .await?;
+        sqlx::query(
+            "insert into upload_stash (id, account_id, name, bytes, created_at) \
+             values ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(account_id)
+        .bind(name)
+        .bind(bytes)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// A file kept by [`keep_upload`], for its uploader only: (name, bytes).
+    pub async fn kept_upload(
+        db: &Db,
+        account_id: i64,
+        id: &str,
+    ) -> Result<(String, Vec<u8>), AppError> {
+        sqlx::query_as("select name, bytes from upload_stash where id = $1 and account_id = $2")
+            .bind(id)
+            .bind(account_id)
+            .fetch_optional(&db.pool)
+            .await?
+            .ok_or_else(|| {
+                AppError::validation("file", "找不到之前上传的文件（保留一天），请重新选择文件")
+            })
+    }
+
     /// The stashed form `id`, removed as it is read (it is shown once).
     pub async fn take(db: &Db, id: &str) -> Result<Option<StashedForm>, AppError> {
         let row: Option<(String, String, String)> = sqlx::query_as(

@@ -125,6 +125,15 @@ pub struct BatchDetail {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub checked_only: bool,
+    /// An all-or-nothing import of a file with problems: nothing was stored.
+    #[serde(default)]
+    pub refused: bool,
+    /// The uploaded file, kept for a day so it can be imported after checking without being
+    /// chosen again.
+    #[serde(default)]
+    pub file_id: String,
+    #[serde(default)]
+    pub file_name: String,
     /// Valid rows in the file.
     pub valid: usize,
     /// Rows stored now.
@@ -241,21 +250,31 @@ pub async fn delete_opinion(id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Station operator: import opinions from a CSV or XLSX file (the template's columns).
-/// `mode`: `check` only validates; `all` (default) imports only a clean file; `valid` imports
-/// the valid rows of a file with errors. Rows imported before (the same file again) are skipped.
+/// Station operator: import opinions from a CSV or XLSX file (the template's columns), or
+/// from a file uploaded before (`file_id`, kept a day). `mode`: `check` only validates; `all`
+/// (default) imports only a clean file (a file with problems is `refused`, nothing stored);
+/// `valid` imports the valid rows of a file with problems. Rows imported before (the same file
+/// again) are skipped. Problems with rows are in the report; an unreadable file is an error.
 #[server(prefix = "/api", endpoint = "opinions/import", input = leptos::server_fn::codec::MultipartFormData)]
 pub async fn import_opinions(
     data: leptos::server_fn::codec::MultipartData,
 ) -> Result<ImportReport, AppError> {
     let (user, station) = operator()?;
     let state = crate::ssr::app_state()?;
-    let (mut bytes, mut slug, mut mode) = (Vec::new(), String::new(), String::from("all"));
-    for (name, value) in crate::ssr::web::multipart_fields(data).await? {
-        match name.as_str() {
-            "file" => bytes = value,
-            "slug" => slug = String::from_utf8_lossy(&value).into_owned(),
-            "mode" => mode = String::from_utf8_lossy(&value).into_owned(),
+    let (mut file, mut file_id, mut slug, mut mode) =
+        (None, String::new(), String::new(), String::from("all"));
+    for part in crate::ssr::web::multipart_parts(data).await? {
+        let text = || String::from_utf8_lossy(&part.bytes).trim().to_string();
+        match part.name.as_str() {
+            "file" if !part.bytes.is_empty() => {
+                file = Some((
+                    part.file_name.clone().unwrap_or_default(),
+                    part.bytes.clone(),
+                ))
+            }
+            "file_id" => file_id = text(),
+            "slug" => slug = text(),
+            "mode" => mode = text(),
             _ => {}
         }
     }
@@ -264,12 +283,48 @@ pub async fn import_opinions(
         "valid" => ssr::ImportMode::ValidRows,
         _ => ssr::ImportMode::All,
     };
-    let report = ssr::import(&state, station, user.id, &slug, &bytes, mode).await?;
+    // The file is kept first: whatever the outcome, it can be imported again without being
+    // chosen again.
+    let (name, bytes, file_id) = match file {
+        Some((name, bytes)) => {
+            let id = crate::form::ssr::keep_upload(&state.db, user.id, &name, &bytes).await?;
+            (name, bytes, id)
+        }
+        None if !file_id.is_empty() => {
+            let (name, bytes) = crate::form::ssr::kept_upload(&state.db, user.id, &file_id).await?;
+            (name, bytes, file_id)
+        }
+        None => return Err(AppError::validation("file", "请选择要导入的文件")),
+    };
+    let mut report = ssr::import(&state, station, user.id, &slug, &bytes, mode).await?;
+    report.file_id = file_id;
+    report.file_name = name;
     crate::ssr::web::redirect_plain_form(&format!(
-        "/station/opinions?draft={}&{}",
+        "/station/opinions?draft={}&{}#import-result",
         crate::components::urlencode(&slug),
         ssr::report_query(&report)
     ));
+    Ok(report)
+}
+
+/// Station operator: the check of a file uploaded before (for the page that shows an import's
+/// outcome: every problem by row, and the ways on).
+#[server(prefix = "/api", endpoint = "opinions/import-check")]
+pub async fn check_import(slug: String, file_id: String) -> Result<ImportReport, AppError> {
+    let (user, station) = operator()?;
+    let state = crate::ssr::app_state()?;
+    let (name, bytes) = crate::form::ssr::kept_upload(&state.db, user.id, &file_id).await?;
+    let mut report = ssr::import(
+        &state,
+        station,
+        user.id,
+        &slug,
+        &bytes,
+        ssr::ImportMode::Check,
+    )
+    .await?;
+    report.file_id = file_id;
+    report.file_name = name;
     Ok(report)
 }
 

@@ -4,8 +4,8 @@
 //! reloads its data.
 
 use super::{
-    get_batch, get_opinion, list_batches, load_intake, method_label, BatchSummary, DeleteOpinion,
-    ForwardBatch, Opinion, RecordOpinion, UpdateOpinion, METHODS,
+    check_import, get_batch, get_opinion, list_batches, load_intake, method_label, BatchSummary,
+    DeleteOpinion, ForwardBatch, ImportReport, Opinion, RecordOpinion, UpdateOpinion, METHODS,
 };
 use crate::comment::Stance;
 use crate::components::{reload_on_success, urlencode, ActionError};
@@ -18,20 +18,42 @@ fn error_view(e: crate::error::AppError) -> AnyView {
     crate::components::page_error(e)
 }
 
-/// The fields shared by the entry and the edit form. `o` pre-fills them.
-fn opinion_fields(units: Vec<String>, today: String, o: Option<Opinion>) -> impl IntoView {
-    let stance = o.as_ref().map(|o| o.stance).unwrap_or(Stance::Amend);
-    let method = o
-        .as_ref()
-        .map(|o| o.method.clone())
-        .unwrap_or_else(|| "meeting".into());
-    let o_unit = o.as_ref().map(|o| o.unit_label.clone()).unwrap_or_default();
-    let o_text = o.as_ref().map(|o| o.text.clone()).unwrap_or_default();
-    let o_residents = o.as_ref().map(|o| o.residents).unwrap_or(1).to_string();
-    let o_day = o
-        .as_ref()
-        .map(|o| o.collected_on.clone())
-        .unwrap_or_else(|| today.clone());
+/// The fields shared by the entry and the edit form. `o` pre-fills them; a refused
+/// submission (`m`) fills them with what was typed.
+fn opinion_fields(
+    units: Vec<String>,
+    today: String,
+    o: Option<Opinion>,
+    m: &crate::form::FormMemory,
+) -> impl IntoView {
+    let stance = m
+        .value("stance")
+        .and_then(|s| Stance::parse(&s))
+        .or(o.as_ref().map(|o| o.stance))
+        .unwrap_or(Stance::Amend);
+    let method = m.value("method").unwrap_or_else(|| {
+        o.as_ref()
+            .map(|o| o.method.clone())
+            .unwrap_or_else(|| "meeting".into())
+    });
+    let o_unit = m.value_or(
+        "unit",
+        o.as_ref().map(|o| o.unit_label.clone()).unwrap_or_default(),
+    );
+    let o_text = m.value_or(
+        "text",
+        o.as_ref().map(|o| o.text.clone()).unwrap_or_default(),
+    );
+    let o_residents = m.value_or(
+        "residents",
+        o.as_ref().map(|o| o.residents).unwrap_or(1).to_string(),
+    );
+    let o_day = m.value_or(
+        "collected_on",
+        o.as_ref()
+            .map(|o| o.collected_on.clone())
+            .unwrap_or_else(|| today.clone()),
+    );
     view! {
         <div class="field-row">
             <label for="op-unit">"条款"</label>
@@ -70,6 +92,77 @@ fn opinion_fields(units: Vec<String>, today: String, o: Option<Opinion>) -> impl
     }
 }
 
+/// An import's outcome where the person is looking (`#import-result`): what happened, every
+/// problem listed by row, and — the file kept — the ways on without choosing it again.
+fn import_result(
+    r: ImportReport,
+    outcome: &str,
+    imported: usize,
+    already: usize,
+    slug: String,
+) -> impl IntoView {
+    let mut by_row: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for e in &r.errors {
+        by_row.entry(e.line).or_default().push(e.message.clone());
+    }
+    let (class, headline) = match outcome {
+        "imported" => (
+            "alert alert-ok",
+            format!("已导入 {imported} 条意见；{already} 行此前已导入，未重复导入。"),
+        ),
+        "refused" => (
+            "alert alert-error",
+            "文件中有问题，按“全部正确才导入”的方式，未导入任何一行。".to_string(),
+        ),
+        _ => (
+            "alert",
+            format!(
+                "检查完毕，尚未导入：{} 行正确（其中 {} 行此前已导入）。",
+                r.valid, r.already
+            ),
+        ),
+    };
+    let problems = (!by_row.is_empty()).then(|| {
+        let rows = by_row.len();
+        let count = r.errors.len();
+        view! {
+            <p>{format!("{rows} 行有问题（共 {count} 处），这些行不会导入：")}</p>
+            <ul class="row-problems">
+                {by_row.into_iter().map(|(line, ms)| view! {
+                    <li>
+                        <strong>{if line == 0 { "文件".to_string() } else { format!("第 {line} 行") }}</strong>
+                        "："
+                        {ms.join("；")}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
+    });
+    let importable = r.valid > r.already && outcome != "imported";
+    let clean = r.errors.is_empty();
+    let new_rows = r.valid - r.already;
+    view! {
+        <section class="import-result" id="import-result" aria-labelledby="import-result-h">
+            <h2 id="import-result-h">{format!("导入文件：{}", if r.file_name.is_empty() { "（未命名）" } else { &r.file_name })}</h2>
+            <p class=class role="status">{headline}</p>
+            {problems}
+            {importable.then(|| view! {
+                <form method="post" action="/api/opinions/import" enctype="multipart/form-data" class="inline-form">
+                    <input type="hidden" name="slug" value=slug.clone()/>
+                    <input type="hidden" name="file_id" value=r.file_id.clone()/>
+                    <input type="hidden" name="mode" value=if clean { "all" } else { "valid" }/>
+                    <button type="submit" class="button primary">
+                        {if clean { format!("导入这 {new_rows} 条意见") } else { format!("只导入正确的 {new_rows} 行") }}
+                    </button>
+                </form>
+            })}
+            {(!clean).then(|| view! {
+                <p class="muted">"也可以在 Excel 或 WPS 中改正这些行后，重新选择文件上传。"</p>
+            })}
+        </section>
+    }
+}
+
 #[component]
 pub fn IntakePage() -> impl IntoView {
     let query = use_query_map();
@@ -91,39 +184,64 @@ pub fn IntakePage() -> impl IntoView {
         )
     });
     reload_on_success(forward, |receipt| format!("/station/batches/{receipt}"));
-    let notice = move || {
-        let q = query.read();
-        if q.get("saved").is_some() {
-            return Some("已保存。可以继续录入下一条。".to_string());
-        }
-        let n = |k: &str| q.get(k).and_then(|v| v.parse::<usize>().ok());
-        let (valid, imported, already, errors) = (
-            n("valid")?,
-            n("imported")?,
-            n("already")?,
-            n("errors").unwrap_or(0),
-        );
-        let mut m = if q.get("checked").is_some() {
-            format!("检查完毕：{valid} 行有效，其中 {imported} 行将被导入，{already} 行此前已导入。尚未导入。")
-        } else {
-            format!("已导入 {imported} 条意见；{already} 行此前已导入，未重复导入。")
-        };
-        if errors > 0 {
-            m.push_str(&format!(
-                "另有 {errors} 行有错误，未导入（用“只检查”可查看每行的问题）。"
-            ));
-        }
-        Some(m)
+    // "已保存" belongs to the last success only: a later refusal (with or without JavaScript)
+    // replaces it.
+    let any_error = move || {
+        [
+            record.value().get().is_some_and(|r| r.is_err()),
+            delete.value().get().is_some_and(|r| r.is_err()),
+            forward.value().get().is_some_and(|r| r.is_err()),
+        ]
+        .contains(&true)
     };
+    let import = move || {
+        let q = query.read();
+        q.get("import").filter(|i| !i.is_empty()).map(|id| {
+            let n = |k: &str| q.get(k).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+            (
+                id,
+                q.get("outcome").unwrap_or_default(),
+                n("imported"),
+                n("already"),
+            )
+        })
+    };
+    let checked = Resource::new(
+        move || (slug(), import().map(|i| i.0)),
+        |(slug, id)| async move {
+            match (slug, id) {
+                (Some(slug), Some(id)) => Some(check_import(slug, id).await),
+                _ => None,
+            }
+        },
+    );
     view! {
         <Title text="录入群众意见 · 意见"/>
         <h1>"录入群众意见"</h1>
-        {move || notice().map(|m| view! { <p class="alert alert-ok" role="status">{m}</p> })}
-        <ActionError action=record/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let info = crate::components::session_info().await;
+                let refused = info.as_ref().is_some_and(|i| i.flash.is_some() || i.form.is_some());
+                let saved = query.read().get("saved").is_some();
+                (saved && !refused).then(|| view! {
+                    <p class="alert alert-ok" role="status" hidden=any_error>"已保存。可以继续录入下一条。"</p>
+                })
+            })}
+        </Suspense>
         <ActionError action=delete/>
         <ActionError action=forward/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let (Some(Ok(r)), Some((_, outcome, imported, already))) = (checked.await, import()) else {
+                    return ().into_any();
+                };
+                import_result(r, &outcome, imported, already, slug().unwrap_or_default()).into_any()
+            })}
+        </Suspense>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
+                let info = crate::components::session_info().await;
+                let memory = crate::components::form_memory::<RecordOpinion>(info.as_ref());
                 let v = match data.await {
                     Err(e) => return error_view(e),
                     Ok(v) => v,
@@ -153,7 +271,8 @@ pub fn IntakePage() -> impl IntoView {
                         <h2>"逐条录入"</h2>
                         <ActionForm action=record attr:class="stack-form opinion-form">
                             <input type="hidden" name="slug" value=slug_record.clone()/>
-                            {opinion_fields(v.units.clone(), v.today.clone(), None)}
+                            {opinion_fields(v.units.clone(), v.today.clone(), None, &memory)}
+                            <crate::components::FormErrors action=record memory=memory.clone() prefix="op-"/>
                             <button type="submit" class="button primary">"保存"</button>
                         </ActionForm>
                     </section>
@@ -241,6 +360,7 @@ pub fn EditOpinionPage() -> impl IntoView {
         <ActionError action=update/>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
+                let info = crate::components::session_info().await;
                 let (s, o, today) = match data.await {
                     Err(e) => return error_view(e),
                     Ok(v) => (v.slug, v.opinion, v.today),
@@ -252,7 +372,7 @@ pub fn EditOpinionPage() -> impl IntoView {
                 view! {
                     <ActionForm action=update attr:class="stack-form opinion-form">
                         <input type="hidden" name="id" value=o.id.to_string()/>
-                        {opinion_fields(Vec::new(), today, Some(o))}
+                        {opinion_fields(Vec::new(), today, Some(o), &crate::components::form_memory::<UpdateOpinion>(info.as_ref()))}
                         <button type="submit" class="button primary">"保存修改"</button>
                     </ActionForm>
                     <p><a href=format!("/station/opinions?draft={}", urlencode(&s))>"← 返回"</a></p>

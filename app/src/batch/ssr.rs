@@ -298,14 +298,21 @@ pub enum ImportMode {
 }
 
 /// The query string a plain form post returns to the entry page with.
+/// The outcome of an import in the page's query (the page checks the kept file again for the
+/// problems themselves).
 pub fn report_query(r: &ImportReport) -> String {
     format!(
-        "{}valid={}&imported={}&already={}&errors={}",
-        if r.checked_only { "checked=1&" } else { "" },
-        r.valid,
+        "import={}&outcome={}&imported={}&already={}",
+        crate::components::urlencode(&r.file_id),
+        if r.checked_only {
+            "checked"
+        } else if r.refused {
+            "refused"
+        } else {
+            "imported"
+        },
         r.imported,
         r.already,
-        r.errors.len()
     )
 }
 
@@ -354,10 +361,9 @@ pub async fn import(
         errors,
         ..Default::default()
     };
-    // Checking a file with problems lists them the way a refused import does.
-    if mode != ImportMode::ValidRows && !report.errors.is_empty() {
-        return Err(file_problems(&report.errors));
-    }
+    // All or nothing: a file with problems stores nothing; what it would store is still
+    // counted (below, rolled back) so the page can offer to import the valid rows.
+    report.refused = mode == ImportMode::All && !report.errors.is_empty();
     if valid.is_empty() && report.errors.is_empty() {
         return Err(AppError::validation("file", "文件中没有意见（只有列名）"));
     }
@@ -378,8 +384,11 @@ pub async fn import(
             report.already += 1;
         }
     }
-    if mode == ImportMode::Check {
+    if mode == ImportMode::Check || report.refused {
         tx.rollback().await?;
+        if report.refused {
+            report.imported = 0;
+        }
     } else {
         tx.commit().await?;
     }

@@ -517,6 +517,11 @@ impl Intake {
         answer.await.map_err(|_| AppError::Internal)?
     }
 
+    /// The signature that proves a browser submitted comment `tracking` (kept in its cookie).
+    pub fn sign_receipt(&self, tracking: &str) -> String {
+        self.sign(&format!("receipt:{tracking}"))
+    }
+
     /// Counts one tracking-number lookup by a client and refuses more than 30 a minute: a
     /// receipt number is a weak secret (a person's own comment), so it must not be guessable
     /// by trying hundreds a second.

@@ -162,7 +162,14 @@ pub struct Receipt {
     /// How the committee handled it (label, reason), once it published its feedback report.
     #[serde(default)]
     pub disposition: Option<(String, String)>,
+    /// What was written (reason, suggested wording) — only for its submitter.
+    #[serde(default)]
+    pub own_text: Option<(String, String)>,
 }
+
+/// The cookie naming the receipts this browser submitted (tracking number and signature), so
+/// their pages can repeat what was written to the person who wrote it.
+pub const OWN_RECEIPTS_COOKIE: &str = "yj_mine";
 
 pub const MAX_REASON_CHARS: usize = 5000;
 
@@ -206,6 +213,23 @@ pub async fn submit_comment(
         challenge_answer,
     };
     let tracking = state.intake.submit(input, ssr::source()).await?;
+    // Remember the receipt in this browser (signed, the last eight), for its page to show the
+    // text to its writer.
+    let mut mine: Vec<String> = crate::ssr::web::request_cookie(OWN_RECEIPTS_COOKIE)
+        .unwrap_or_default()
+        .split('|')
+        .filter(|e| !e.is_empty() && !e.starts_with(&format!("{tracking}.")))
+        .map(str::to_string)
+        .collect();
+    mine.insert(
+        0,
+        format!("{tracking}.{}", state.intake.sign_receipt(&tracking)),
+    );
+    mine.truncate(8);
+    crate::ssr::web::append_set_cookie(&format!(
+        "{OWN_RECEIPTS_COOKIE}={}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax",
+        mine.join("|")
+    ));
     crate::ssr::web::redirect_plain_form(&format!("/receipt/{tracking}"));
     Ok(tracking)
 }
@@ -217,7 +241,16 @@ pub async fn get_receipt(tracking: String) -> Result<Receipt, AppError> {
     state
         .intake
         .check_lookup_rate(crate::ssr::web::client_ip())?;
-    ssr::receipt(&state.db, &tracking).await
+    let mine = crate::ssr::web::request_cookie(OWN_RECEIPTS_COOKIE).unwrap_or_default();
+    let viewer = crate::auth::ssr::viewer().user().map(|u| u.id);
+    ssr::receipt(&state.db, &tracking, |t, account| {
+        (viewer.is_some() && viewer == account)
+            || mine.split('|').any(|e| {
+                e.split_once('.')
+                    .is_some_and(|(k, sig)| k == t && sig == state.intake.sign_receipt(t))
+            })
+    })
+    .await
 }
 
 /// Public: one page of a unit's published comments, newest first, personal data removed.

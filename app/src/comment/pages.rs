@@ -386,6 +386,16 @@ fn receipt_view(r: Result<super::Receipt, crate::error::AppError>) -> AnyView {
                         <dt>"理由"</dt><dd>{why}</dd>
                     })}
                 </dl>
+                {r.own_text.map(|(text, suggested)| view! {
+                    <section class="own-text" aria-labelledby="own-text-h">
+                        <h2 id="own-text-h">"您提交的意见"</h2>
+                        <p class="muted">"只有您本人（提交时使用的浏览器或账户）能看到这部分。"</p>
+                        <p class="comment-reason">{text}</p>
+                        {(!suggested.is_empty()).then(|| view! {
+                            <p class="comment-suggested"><span class="muted">"建议修改为："</span>{suggested}</p>
+                        })}
+                    </section>
+                })}
             </section>
         }.into_any(),
     }
@@ -406,7 +416,9 @@ pub fn TrackPage() -> impl IntoView {
         <h1>"查询意见办理情况"</h1>
         <form method="get" action="/track" class="stack-form">
             <label for="track-no">"回执编号"</label>
-            <input id="track-no" name="no" required placeholder="YJ-XXXX-XXXX" maxlength="20"/>
+            // A typo stays in the box to be corrected, not typed again.
+            <input id="track-no" name="no" required placeholder="YJ-XXXX-XXXX" maxlength="20"
+                value=move || no().unwrap_or_default() autocomplete="off"/>
             <button type="submit" class="button primary">"查询"</button>
         </form>
         <Suspense fallback=|| ()>

@@ -74,7 +74,14 @@ pub fn source() -> super::intake::Source {
     }
 }
 
-pub async fn receipt(db: &Db, input: &str) -> Result<Receipt, AppError> {
+/// The receipt of comment `input` (a tracking number as typed). `own(tracking, account)` tells
+/// whether the viewer is its submitter (the cookie the submission left, or the account it was
+/// made from): only then does the receipt repeat what was written.
+pub async fn receipt(
+    db: &Db,
+    input: &str,
+    own: impl Fn(&str, Option<i64>) -> bool,
+) -> Result<Receipt, AppError> {
     let t = tracking::normalize(input).ok_or_else(|| {
         AppError::validation("tracking", "回执编号有误，请核对（例如 YJ-7K3Q-9M2P）")
     })?;
@@ -89,19 +96,37 @@ pub async fn receipt(db: &Db, input: &str) -> Result<Receipt, AppError> {
         String,
         String,
         Option<i64>,
+        String,
+        String,
+        Option<i64>,
     );
     let row: Option<ReceiptRow> = sqlx::query_as(
         "select d.title, d.slug, c.unit_label, c.stance, c.status, c.moderation_note, c.created_at, \
-         c.disposition, c.disposition_reason, f.published_at \
+         c.disposition, c.disposition_reason, f.published_at, c.reason, c.suggested, c.account_id \
          from comment c join draft d on d.id = c.draft_id \
          left join feedback_publication f on f.draft_id = c.draft_id where c.tracking = $1",
     )
     .bind(&t)
     .fetch_optional(&db.pool)
     .await?;
-    let (draft_title, slug, unit_label, stance, status, note, at, disposition, reason, published) =
-        row.ok_or(AppError::NotFound)?;
+    let (
+        draft_title,
+        slug,
+        unit_label,
+        stance,
+        status,
+        note,
+        at,
+        disposition,
+        reason,
+        published,
+        text,
+        suggested,
+        account,
+    ) = row.ok_or(AppError::NotFound)?;
+    let own_text = own(&t, account).then_some((text, suggested));
     Ok(Receipt {
+        own_text,
         tracking: t,
         draft_title,
         slug,

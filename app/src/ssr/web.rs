@@ -145,6 +145,25 @@ pub const FLASH_COOKIE: &str = "yj_flash";
 pub async fn multipart_fields(
     data: leptos::server_fn::codec::MultipartData,
 ) -> Result<Vec<(String, Vec<u8>)>, crate::error::AppError> {
+    Ok(multipart_parts(data)
+        .await?
+        .into_iter()
+        .map(|p| (p.name, p.bytes))
+        .collect())
+}
+
+/// One part of a multipart form.
+pub struct Part {
+    pub name: String,
+    /// The file's name as the browser gave it, for file fields.
+    pub file_name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// The parts of a plain multipart form, in order, with file names.
+pub async fn multipart_parts(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<Vec<Part>, crate::error::AppError> {
     use crate::error::AppError;
     let mut form = data
         .into_inner()
@@ -152,11 +171,16 @@ pub async fn multipart_fields(
     let mut out = Vec::new();
     while let Ok(Some(field)) = form.next_field().await {
         let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
         let value = field
             .bytes()
             .await
             .map_err(|_| AppError::BadRequest("上传中断或文件过大".into()))?;
-        out.push((name, value.to_vec()));
+        out.push(Part {
+            name,
+            file_name,
+            bytes: value.to_vec(),
+        });
     }
     Ok(out)
 }

@@ -341,28 +341,68 @@ async fn opinion_files_import_all_or_nothing_and_never_twice() {
         &format!("2,中立,类型错,电话,1,{day}"),
     ]);
     let (status, body) = import(&app, &op, "all", "bad.csv", &bad).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["refused"].as_bool(), Some(true), "{body}");
+    assert_eq!(body["imported"].as_i64(), Some(0));
     let msg = body.to_string();
     for needle in [
-        "第 3 行",
+        "\"line\":3",
         "999",
-        "第 4 行",
+        "\"line\":4",
         "不接受意见",
-        "第 5 行",
+        "\"line\":5",
         "收集日期",
-        "第 6 行",
+        "\"line\":6",
         "意见类型",
     ] {
         assert!(msg.contains(needle), "{needle}: {msg}");
     }
-    assert!(!msg.contains("第 2 行"), "{msg}");
+    assert!(!msg.contains("\"line\":2"), "{msg}");
     assert_eq!(stored().await, 0);
     // Checking reports the same and stores nothing either.
-    let (status, _) = import(&app, &op, "check", "bad.csv", &bad).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, checked) = import(&app, &op, "check", "bad.csv", &bad).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(checked["errors"].as_array().map(Vec::len), Some(4));
     assert_eq!(stored().await, 0);
-    // Explicitly only the valid rows.
-    let (status, body) = import(&app, &op, "valid", "bad.csv", &bad).await;
+    // Without JavaScript: the page shows the problems row by row, and the kept file is imported
+    // (only its valid rows) without choosing it again.
+    let file_id = checked["file_id"].as_str().unwrap().to_string();
+    let page = app
+        .get(
+            &format!("/station/opinions?draft={SLUG}&import={file_id}&outcome=checked"),
+            Some(&op),
+        )
+        .await;
+    assert!(page.body.contains("4 行有问题（共 4 处）"), "{}", page.body);
+    assert!(page.body.contains("第 5 行") && page.body.contains("只导入正确的 1 行"));
+    assert!(
+        page.body.contains(&format!("value=\"{file_id}\"")),
+        "the file is kept"
+    );
+    // Someone else cannot use the kept file.
+    let other = operator_at(&app, village).await;
+    let res = app
+        .post_multipart(
+            "/api/opinions/import",
+            &[("slug", SLUG), ("mode", "valid"), ("file_id", &file_id)],
+            None,
+            Some(&other),
+            false,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    // Explicitly only the valid rows, from the kept file.
+    let res = app
+        .post_multipart(
+            "/api/opinions/import",
+            &[("slug", SLUG), ("mode", "valid"), ("file_id", &file_id)],
+            None,
+            Some(&op),
+            false,
+        )
+        .await;
+    let (status, body): (StatusCode, Value) =
+        (res.status, serde_json::from_str(&res.body).unwrap());
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         (

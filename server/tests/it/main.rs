@@ -13,6 +13,7 @@ mod cli;
 mod comments;
 mod crash;
 mod exports;
+mod forms;
 mod gate;
 mod mail;
 mod matrix;
