@@ -52,18 +52,18 @@ pub fn Header() -> impl IntoView {
                             Some(u) => {
                                 let admin = u.role == crate::auth::Role::Admin;
                                 let staff = matches!(u.role, crate::auth::Role::Admin | crate::auth::Role::Committee);
+                                let station = u.role == crate::auth::Role::Station;
                                 view! {
-                                    {staff.then(|| view! { <A href="/committee/drafts/new">"导入草案"</A> })}
+                                    // Each role's own work starts at its home page.
+                                    {(staff || station).then(|| view! { <A href="/" exact=true>"工作台"</A> })}
                                     {staff.then(|| view! { <A href="/committee/moderation">"意见审核"</A> })}
                                     {staff.then(|| view! { <A href="/committee/search">"意见检索"</A> })}
-                                    {staff.then(|| view! { <A href="/committee/coverage">"联系点覆盖"</A> })}
-                                    <A href="/my/comments">"我的意见"</A>
-                                    {admin.then(|| view! { <A href="/admin/users">"账户管理"</A> })}
+                                    {(!staff && !station).then(|| view! { <A href="/my/comments">"我的意见"</A> })}
+                                    {admin.then(|| view! { <A href="/admin/users">"账户"</A> })}
                                     {admin.then(|| view! { <A href="/admin/stations">"联系点"</A> })}
-                                    {admin.then(|| view! { <A href="/admin/outbox">"邮件"</A> })}
-                                    {(u.role == crate::auth::Role::Station).then(|| view! { <A href="/station/notices">"征求意见通知"</A> })}
-                                    {(u.role == crate::auth::Role::Station).then(|| view! { <A href="/station/opinions">"录入意见"</A> })}
-                                    {(u.role == crate::auth::Role::Station).then(|| view! { <A href="/station/batches">"报送记录"</A> })}
+                                    {station.then(|| view! { <A href="/station/notices">"通知"</A> })}
+                                    {station.then(|| view! { <A href="/station/opinions">"录入意见"</A> })}
+                                    {station.then(|| view! { <A href="/station/batches">"报送记录"</A> })}
                                     <A href="/account">
                                         <span class="who">{u.display_name.clone()}</span>
                                         <span class="role-badge">{u.role.label()}</span>
@@ -81,6 +81,23 @@ pub fn Header() -> impl IntoView {
             </nav>
         </header>
     }
+}
+
+/// The way back up: the pages above this one, each a link (`(label, href)`), top first.
+#[component]
+pub fn Crumbs(trail: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <nav class="crumbs" aria-label="所在位置">
+            {trail.into_iter().map(|(label, href)| view! {
+                <a href=href>{label}</a><span aria-hidden="true">" › "</span>
+            }).collect_view()}
+        </nav>
+    }
+}
+
+/// A crumb trail entry.
+pub fn crumb(label: impl Into<String>, href: impl Into<String>) -> (String, String) {
+    (label.into(), href.into())
 }
 
 /// Shows the message carried across a no-JavaScript redirect, or the session-expired notice.

@@ -21,6 +21,7 @@ pub mod error;
 pub mod export;
 pub mod feedback;
 pub mod form;
+pub mod home;
 pub mod outbox;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -106,7 +107,7 @@ pub fn App() -> impl IntoView {
                     // Async: every page is complete HTML before it is sent, so it works
                     // without JavaScript (streamed fragments would need a script to swap in).
                     <Routes fallback=|| view! { <pages::NotFound/> }>
-                        <Route path=path!("") view=pages::HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("") view=home::pages::HomePage ssr=SsrMode::Async/>
                         <Route path=path!("login") view=auth::pages::LoginPage ssr=SsrMode::Async/>
                         <Route path=path!("drafts") view=draft::pages::DraftsPage ssr=SsrMode::Async/>
                         <Route path=path!("drafts/:slug") view=comment::reading::DraftPage ssr=SsrMode::Async/>
@@ -121,6 +122,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("committee/search") view=search::pages::CommitteeSearchPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/moderation") view=comment::moderation_page::ModerationPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/new") view=draft::import_page::ImportPage ssr=SsrMode::Async/>
+                        <Route path=path!("committee/drafts/:slug/publish") view=draft::pages::PublishPage ssr=SsrMode::Async/>
+                        <Route path=path!("committee/drafts/:slug/feedback/publish") view=feedback::pages::PublishFeedbackPage ssr=SsrMode::Async/>
                         <Route path=path!("account") view=account::pages::AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/users") view=account::pages::UsersPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/stations") view=station::pages::StationsPage ssr=SsrMode::Async/>

@@ -174,7 +174,9 @@ test('the committee approves a pending comment from the moderation queue', async
 
 test('a station operator confirms a publication notice', async ({ page }) => {
   await login(page, 'station', 'demo-station-2026');
-  await page.getByRole('link', { name: '征求意见通知' }).click();
+  // The station's home page lists the notices and leads to them.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/工作台$/);
+  await page.getByRole('link', { name: '去确认通知 →' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('征求意见通知');
   await expectHydration(page);
   await checkA11y(page);
@@ -239,7 +241,7 @@ test('a station operator records an opinion from the keyboard and forwards it as
 
 test('the committee sees station coverage and reminds the silent stations', async ({ page }) => {
   await login(page, 'committee', 'demo-committee-2026');
-  await page.getByRole('link', { name: '联系点覆盖' }).click();
+  await page.getByRole('link', { name: '联系点覆盖' }).first().click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('联系点覆盖情况');
   await expectHydration(page);
   await expect(page.locator('.cov-summary')).toContainText('437 个联系点');

@@ -66,6 +66,7 @@ pub fn UsersPage() -> impl IntoView {
                     Some(_) => {
                         let rows = accounts.await.unwrap_or_default();
                         view! {
+                            <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/>
                             <h1>"账户管理"</h1>
                             <div class="table-wrap">
                             <table class="data">

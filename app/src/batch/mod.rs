@@ -240,13 +240,26 @@ pub async fn update_opinion(
     Ok(())
 }
 
-/// Station operator: delete an opinion not yet forwarded.
+/// Station operator: delete an opinion not yet forwarded — only with `confirmed=1`, sent by the
+/// page that showed the opinion and asked.
 #[server(prefix = "/api", endpoint = "opinions/delete")]
-pub async fn delete_opinion(id: i64) -> Result<(), AppError> {
+pub async fn delete_opinion(id: i64, confirmed: Option<String>) -> Result<(), AppError> {
     let (_, station) = operator()?;
+    crate::draft::require_confirmed(confirmed.as_deref(), "请确认删除这条意见")?;
     let state = crate::ssr::app_state()?;
+    let slug: Option<String> = sqlx::query_scalar(
+        "select d.slug from station_opinion o join draft d on d.id = o.draft_id \
+         where o.id = $1 and o.station_id = $2",
+    )
+    .bind(id)
+    .bind(station)
+    .fetch_optional(&state.db.pool)
+    .await?;
     ssr::delete(&state.db, station, id).await?;
-    crate::ssr::web::redirect_plain_form_back();
+    crate::ssr::web::redirect_plain_form(&format!(
+        "/station/opinions?draft={}&deleted=1",
+        crate::components::urlencode(&slug.unwrap_or_default())
+    ));
     Ok(())
 }
 

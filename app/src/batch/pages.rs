@@ -217,14 +217,16 @@ pub fn IntakePage() -> impl IntoView {
     );
     view! {
         <Title text="录入群众意见 · 意见"/>
+        <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/>
         <h1>"录入群众意见"</h1>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let info = crate::components::session_info().await;
                 let refused = info.as_ref().is_some_and(|i| i.flash.is_some() || i.form.is_some());
-                let saved = query.read().get("saved").is_some();
-                (saved && !refused).then(|| view! {
-                    <p class="alert alert-ok" role="status" hidden=any_error>"已保存。可以继续录入下一条。"</p>
+                let (saved, deleted) = (query.read().get("saved").is_some(), query.read().get("deleted").is_some());
+                (!refused).then(|| view! {
+                    {saved.then(|| view! { <p class="alert alert-ok" role="status" hidden=any_error>"已保存。可以继续录入下一条。"</p> })}
+                    {deleted.then(|| view! { <p class="alert alert-ok" role="status" hidden=any_error>"已删除。"</p> })}
                 })
             })}
         </Suspense>
@@ -295,10 +297,7 @@ pub fn IntakePage() -> impl IntoView {
                                                 <td>{o.collected_on.clone()}</td>
                                                 <td class="actions">
                                                     <a href=format!("/station/opinions/{}", o.id)>"修改"</a>
-                                                    <ActionForm action=delete attr:class="inline-form">
-                                                        <input type="hidden" name="id" value=o.id.to_string()/>
-                                                        <button type="submit" class="link-button">"删除"</button>
-                                                    </ActionForm>
+                                                    " " <a href=format!("/station/opinions/{}?delete=1#confirm", o.id)>"删除…"</a>
                                                 </td>
                                             </tr>
                                         }).collect_view()}
@@ -350,12 +349,18 @@ pub fn EditOpinionPage() -> impl IntoView {
     let id = crate::components::use_id_param("id");
     let data = Resource::new(id, get_opinion);
     let update = ServerAction::<UpdateOpinion>::new();
+    let delete = ServerAction::<DeleteOpinion>::new();
+    let query = use_query_map();
+    let deleting = move || query.read().get("delete").is_some();
+    let back = StoredValue::new(String::new());
+    reload_on_success(delete, move |_| back.get_value());
     let slug = StoredValue::new(String::new());
     reload_on_success(update, move |_| {
         format!("/station/opinions?draft={}", urlencode(&slug.get_value()))
     });
     view! {
         <Title text="修改意见 · 意见"/>
+        <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/"), crate::components::crumb("录入群众意见", "/station/opinions")]/>
         <h1>"修改意见"</h1>
         <ActionError action=update/>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
@@ -366,8 +371,26 @@ pub fn EditOpinionPage() -> impl IntoView {
                     Ok(v) => (v.slug, v.opinion, v.today),
                 };
                 slug.set_value(s.clone());
+                back.set_value(format!("/station/opinions?draft={}&deleted=1", urlencode(&s)));
                 if let Some(t) = o.tracking {
                     return view! { <p>{format!("这条意见已报送（查询编号 {t}），不能再修改。")}</p> }.into_any();
+                }
+                if deleting() {
+                    return view! {
+                        <section class="confirm-panel" id="confirm" aria-labelledby="confirm-h">
+                            <h2 id="confirm-h">"删除这条意见？"</h2>
+                            <p>{format!("{} · {} · {}", o.unit_label, o.stance.label(), o.collected_on)}</p>
+                            <blockquote>{o.text.clone()}</blockquote>
+                            <p>"删除后不能恢复。"</p>
+                            <ActionError action=delete/>
+                            <ActionForm action=delete attr:class="inline-form">
+                                <input type="hidden" name="id" value=o.id.to_string()/>
+                                <input type="hidden" name="confirmed" value="1"/>
+                                <button type="submit" class="button danger">"确认删除"</button>
+                            </ActionForm>
+                            " " <a href=format!("/station/opinions?draft={}", urlencode(&s))>"不删除，返回"</a>
+                        </section>
+                    }.into_any();
                 }
                 view! {
                     <ActionForm action=update attr:class="stack-form opinion-form">
@@ -402,6 +425,7 @@ pub fn BatchesPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| list_batches());
     view! {
         <Title text="报送记录 · 意见"/>
+        <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/>
         <h1>"报送记录"</h1>
         <p class="muted">"本联系点及下级联系点报送的意见批次。"</p>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
@@ -436,6 +460,7 @@ pub fn BatchPage() -> impl IntoView {
                 };
                 let s = b.summary;
                 view! {
+                    <div class="print-hide"><crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/"), crate::components::crumb("报送记录", "/station/batches")]/></div>
                     <h1>{format!("报送回执 {}", s.receipt)}</h1>
                     <p class="alert alert-ok" role="status">{format!(
                         "{}于 {} 报送《{}》意见 {} 条，代表群众 {} 人。报送人：{}。",

@@ -26,28 +26,47 @@ pub fn ModerationPage() -> impl IntoView {
         moderation_queue(f.draft, f.article, f.flag, f.status, f.page)
     });
     let decide = ServerAction::<ModerateComments>::new();
-    // After a decision the list is fetched again; the decided comments leave a pending view.
-    Effect::new(move |_| {
-        if matches!(decide.value().get(), Some(Ok(_))) {
-            queue.refetch();
-        }
+    // After a decision the page loads afresh, as it does without JavaScript: no tick or
+    // reason of the last decision can carry over to the next items.
+    crate::components::reload_on_success(decide, move |n| {
+        let q = query.read_untracked();
+        let mut parts: Vec<String> = ["draft", "article", "flag", "status", "page"]
+            .iter()
+            .filter_map(|k| q.get(k).map(|v| format!("{k}={}", urlencode(&v))))
+            .collect();
+        parts.push(format!("decided={n}"));
+        format!("/committee/moderation?{}", parts.join("&"))
     });
+    let decided = move || {
+        query
+            .read()
+            .get("decided")
+            .and_then(|n| n.parse::<u64>().ok())
+    };
+    let select_all = move || query.read().get("select").as_deref() == Some("all");
     view! {
         <Title text="意见审核 · 意见"/>
+        <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/>
         <h1>"意见审核"</h1>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 let f = filter();
                 match queue.await {
                     Err(e) => crate::components::page_error(e),
-                    Ok(q) => queue_view(q, f, decide).into_any(),
+                    Ok(q) => queue_view(q, f, decide, decided(), select_all()).into_any(),
                 }
             })}
         </Suspense>
     }
 }
 
-fn queue_view(q: Queue, f: QueueFilter, decide: ServerAction<ModerateComments>) -> impl IntoView {
+fn queue_view(
+    q: Queue,
+    f: QueueFilter,
+    decide: ServerAction<ModerateComments>,
+    decided: Option<u64>,
+    select_all: bool,
+) -> impl IntoView {
     let sel = |cur: &Option<String>, v: &str| cur.as_deref().unwrap_or("") == v;
     let status_choices = [
         ("pending", "待审核"),
@@ -80,6 +99,8 @@ fn queue_view(q: Queue, f: QueueFilter, decide: ServerAction<ModerateComments>) 
     };
     let prev = (q.page > 1).then(|| page_link(q.page - 1));
     let next = (q.page < q.pages).then(|| page_link(q.page + 1));
+    let this_page = page_link(q.page);
+    let (all_href, none_href) = (format!("{this_page}&select=all"), this_page);
     view! {
         <p class="muted">{mode}</p>
         <form method="get" action="/committee/moderation" class="filter-form">
@@ -114,20 +135,38 @@ fn queue_view(q: Queue, f: QueueFilter, decide: ServerAction<ModerateComments>) 
         </form>
         <p>{format!("共 {} 条，第 {}/{} 页", q.total, q.page, q.pages)}</p>
         <ActionError action=decide/>
-        {move || decide.value().get().and_then(|r| r.ok()).map(|n| view! {
+        {decided.map(|n| view! {
             <p class="alert alert-ok" role="status">{format!("已处理 {n} 条意见。")}</p>
         })}
         {if q.items.is_empty() {
             view! { <p>"没有符合条件的意见。"</p> }.into_any()
         } else {
             view! {
-                <ActionForm action=decide attr:class="moderation-form">
+                <ActionForm action=decide attr:class="moderation-form" attr:id="moderation-form">
+                    // The decision bar comes first: what is ticked, the reason, and two buttons
+                    // that look different (the bottom of a long page repeats the buttons).
+                    <div class="decision-bar">
+                        <p class="select-links">
+                            <a href=all_href>"全选本页"</a>" · "<a href=none_href>"全不选"</a>
+                            <label class="inline js-only">
+                                <input type="checkbox" class="select-all" checked=select_all
+                                    on:change=move |ev| toggle_all(event_target_checked(&ev))/>
+                                "全选"
+                            </label>
+                        </p>
+                        <label for="m-reason">"理由（不予公开时必填，提交人可在查询页看到）"</label>
+                        <input id="m-reason" name="reason" maxlength="500" class="wide" autocomplete="off"/>
+                        <div class="button-row">
+                            <button type="submit" name="decision" value="approve" class="button approve">"公开所选"</button>
+                            <button type="submit" name="decision" value="reject" class="button danger">"不予公开所选"</button>
+                        </div>
+                    </div>
                     <ol class="moderation-list">
                         {q.items.into_iter().map(|c| {
                             let cid = format!("m-{}", c.id);
                             view! {
                                 <li class="moderation-item">
-                                    <input type="checkbox" name="ids[]" value=c.id.to_string() id=cid.clone()/>
+                                    <input type="checkbox" name="ids[]" value=c.id.to_string() id=cid.clone() checked=select_all/>
                                     <label for=cid class="moderation-head">
                                         <span class=format!("stance-badge stance-{}", c.stance.as_str())>{c.stance.label()}</span>
                                         " " {format!("《{}》{}", c.draft_title, c.unit_label)}
@@ -150,11 +189,9 @@ fn queue_view(q: Queue, f: QueueFilter, decide: ServerAction<ModerateComments>) 
                             }
                         }).collect_view()}
                     </ol>
-                    <label for="m-reason">"理由（不予公开时必填，提交人可在查询页看到）"</label>
-                    <input id="m-reason" name="reason" maxlength="500" class="wide"/>
                     <div class="button-row">
-                        <button type="submit" name="decision" value="approve" class="button primary">"公开所选"</button>
-                        <button type="submit" name="decision" value="reject" class="button danger">"不予公开所选"</button>
+                        <button type="submit" name="decision" value="approve" class="button approve">"公开所选"</button>
+                        <button type="submit" name="decision" value="reject" class="button danger">"不予公开所选（理由填在上方）"</button>
                     </div>
                 </ActionForm>
             }.into_any()
@@ -164,4 +201,25 @@ fn queue_view(q: Queue, f: QueueFilter, decide: ServerAction<ModerateComments>) 
             {next.map(|h| view! { <a href=h rel="next">"下一页 →"</a> })}
         </nav>
     }
+}
+
+/// Ticks or unticks every comment of the page (with JavaScript; without it, the 「全选本页」
+/// link loads the page with every box ticked).
+fn toggle_all(on: bool) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Ok(list) = document().query_selector_all("input[name='ids[]']") {
+            for i in 0..list.length() {
+                if let Some(b) = list
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok())
+                {
+                    b.set_checked(on);
+                }
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = on;
 }

@@ -371,6 +371,7 @@ fn receipt_view(r: Result<super::Receipt, crate::error::AppError>) -> AnyView {
         Err(e) => crate::components::page_error(e),
         Ok(r) => view! {
             <section class="receipt">
+                <crate::components::Crumbs trail=vec![crate::components::crumb("查询意见", "/track")]/>
                 <h1>"意见回执"</h1>
                 <p class="tracking">{r.tracking.clone()}</p>
                 <p>"请记下回执编号，以便查询办理情况。"</p>

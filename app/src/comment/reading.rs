@@ -64,6 +64,8 @@ pub fn DraftPage() -> impl IntoView {
                             .collect();
                         view! {
                             <Title text=format!("{} · 意见", d.title)/>
+                            <crate::components::Crumbs trail=vec![crate::components::crumb("法规草案", "/drafts")]/>
+                            <StaffLinks slug=d.slug.clone()/>
                             {(!d.windows.is_empty()).then(|| view! {
                                 <section class="parts" aria-label="征求意见的部分"><ul>{parts}</ul></section>
                             })}
@@ -105,6 +107,30 @@ pub fn DraftPage() -> impl IntoView {
                     }
                 }
             })}
+        </Suspense>
+    }
+}
+
+/// For the committee: the way from the text to its work on it.
+#[component]
+fn StaffLinks(slug: String) -> impl IntoView {
+    let session = crate::components::use_session();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
+                    let staff = session.await.ok().and_then(|s| s.user).is_some_and(|u| {
+                        matches!(u.role, crate::auth::Role::Committee | crate::auth::Role::Admin)
+                    });
+                    staff.then(|| view! {
+                        <p class="staff-links">
+                            <a href=format!("/committee/drafts/{slug}/articles")>"条文与意见（工作台）"</a>
+                            " · " <a href=format!("/drafts/{slug}?publish=1#publish")>"发布征求意见"</a>
+                        </p>
+                    })
+                })
+            }}
         </Suspense>
     }
 }

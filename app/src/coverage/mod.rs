@@ -232,9 +232,14 @@ pub async fn coverage_report(
 /// Committee: remind every silent station of the draft (or part) by e-mail now. Returns how
 /// many stations were reminded.
 #[server(prefix = "/api", endpoint = "coverage/remind")]
-pub async fn remind_silent(slug: String, part: Option<i64>) -> Result<usize, AppError> {
+pub async fn remind_silent(
+    slug: String,
+    part: Option<i64>,
+    confirmed: Option<String>,
+) -> Result<usize, AppError> {
     use crate::auth::Role;
     let user = crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    crate::draft::require_confirmed(confirmed.as_deref(), "请先核对名单，勾选“确认发送”后再提醒")?;
     let state = crate::ssr::app_state()?;
     let n = ssr::remind(&state.db, &slug, part, user.id, state.intake.public_base()).await?;
     crate::ssr::web::redirect_plain_form(&format!(

@@ -125,7 +125,12 @@ fn report_view(c: Coverage, remind: ServerAction<RemindSilent>) -> AnyView {
                     <ActionForm action=remind attr:class="inline-form">
                         <input type="hidden" name="slug" value=slug.clone()/>
                         {c.part.map(|p| view! { <input type="hidden" name="part" value=p.to_string()/> })}
-                        <button type="submit" class="button primary">{format!("一键提醒（向 {reachable} 个有邮箱的联系点发送邮件）")}</button>
+                        // A mass mailing: the list is below, and one more tick confirms it.
+                        <label class="inline">
+                            <input type="checkbox" name="confirmed" value="1" required/>
+                            {format!("确认向下列 {reachable} 个有邮箱的联系点发送提醒邮件")}
+                        </label>
+                        <button type="submit" class="button primary">{format!("一键提醒（{reachable} 个联系点）")}</button>
                     </ActionForm>
                     <ul class="cov-silent">
                         {silent.into_iter().map(|l| view! {
@@ -189,6 +194,7 @@ pub fn CoveragePage() -> impl IntoView {
     };
     view! {
         <Title text="联系点覆盖情况 · 意见"/>
+        <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/>
         <h1>"联系点覆盖情况"</h1>
         {move || reminded().map(|n| view! {
             <p class="alert alert-ok" role="status">{format!("已向 {n} 个联系点发送提醒邮件。")}</p>

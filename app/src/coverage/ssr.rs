@@ -21,7 +21,7 @@ struct Publication {
 async fn publications(db: &Db, draft_id: i64) -> Result<Vec<Publication>, AppError> {
     Ok(sqlx::query_as(
         "select id, part_label, article_uids, opens_at, closes_at from publication \
-         where draft_id = $1 order by opens_at, id",
+         where draft_id = $1 and withdrawn_at is null order by opens_at, id",
     )
     .bind(draft_id)
     .fetch_all(&db.pool)
@@ -31,7 +31,8 @@ async fn publications(db: &Db, draft_id: i64) -> Result<Vec<Publication>, AppErr
 pub async fn report(db: &Db, slug: Option<&str>, part: Option<i64>) -> Result<Coverage, AppError> {
     let drafts: Vec<(String, String)> = sqlx::query_as(
         "select d.slug, d.title from draft d where exists \
-         (select 1 from publication p where p.draft_id = d.id) order by d.id desc",
+         (select 1 from publication p where p.draft_id = d.id and p.withdrawn_at is null) \
+         order by d.id desc",
     )
     .fetch_all(&db.pool)
     .await?;
@@ -56,6 +57,7 @@ pub async fn report(db: &Db, slug: Option<&str>, part: Option<i64>) -> Result<Co
         .iter()
         .map(|p| {
             let w = Window {
+                id: 0,
                 part_label: p.part_label.clone(),
                 opens_at: p.opens_at,
                 closes_at: p.closes_at,
@@ -265,7 +267,7 @@ pub async fn send_deadline_reminders(db: &Db, days: i64, base: &str) -> Result<u
     let due: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
         "select p.id, p.draft_id, d.title, d.slug, p.closes_at from publication p \
          join draft d on d.id = p.draft_id where p.opens_at <= $1 and p.closes_at > $1 \
-         and p.closes_at <= $2",
+         and p.closes_at <= $2 and p.withdrawn_at is null",
     )
     .bind(now)
     .bind(now + days * 86_400_000)
@@ -326,7 +328,8 @@ pub async fn send_digest(db: &Db, day: &str, to: &[String], base: &str) -> Resul
     let end = start + 86_400_000;
     let drafts: Vec<(i64, String)> = sqlx::query_as(
         "select d.id, d.title from draft d where exists (select 1 from publication p \
-         where p.draft_id = d.id and p.opens_at < $2 and p.closes_at > $1) order by d.id",
+         where p.draft_id = d.id and p.opens_at < $2 and p.closes_at > $1 \
+         and p.withdrawn_at is null) order by d.id",
     )
     .bind(start)
     .bind(end)
@@ -355,7 +358,8 @@ pub async fn send_digest(db: &Db, day: &str, to: &[String], base: &str) -> Resul
         .await?;
         let silent: i64 = sqlx::query_scalar(
             "select count(distinct n.station_id) from notice n join publication p on p.id = n.publication_id \
-             where p.draft_id = $1 and p.closes_at > $2 and not exists (select 1 from station_batch b \
+             where p.draft_id = $1 and p.closes_at > $2 and p.withdrawn_at is null \
+             and not exists (select 1 from station_batch b \
              where b.station_id = n.station_id and b.draft_id = $1)",
         )
         .bind(id)

@@ -334,16 +334,7 @@ mod storage {
     }
 }
 
-/// The article a unit belongs to: `art-12-p-2-i-3` → `art-12` (stable identities of
-/// paragraphs and items extend their article's).
-pub fn article_of(uid: &str) -> &str {
-    let cut = [uid.find("-p-"), uid.find("-i-")]
-        .into_iter()
-        .flatten()
-        .min()
-        .unwrap_or(uid.len());
-    &uid[..cut]
-}
+pub use super::view::article_of;
 
 #[cfg(test)]
 mod tests {

@@ -54,6 +54,7 @@ pub fn ImportPage() -> impl IntoView {
     );
     view! {
         <Title text="导入草案 · 意见"/>
+        <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/>
         <h1>"导入草案或新一稿"</h1>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {

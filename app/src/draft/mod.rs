@@ -18,6 +18,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod parse;
 #[cfg(feature = "ssr")]
+pub mod publication;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod time;
 pub mod view;
@@ -280,6 +282,9 @@ pub enum WindowState {
 /// A published part and its comment window.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
+    /// The publication's id (0 where it does not matter).
+    #[serde(default)]
+    pub id: i64,
     pub part_label: String,
     pub opens_at: i64,
     pub closes_at: i64,
@@ -367,8 +372,134 @@ pub struct Comparison {
     pub rows: Vec<CompareRow>,
 }
 
+/// What a publication will do, shown to the committee before it confirms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishPreview {
+    pub draft_title: String,
+    pub version_label: String,
+    pub part_label: String,
+    /// Articles in the part, and the first and last of them.
+    pub articles: usize,
+    pub first_article: String,
+    pub last_article: String,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub opens_now: bool,
+    pub whole_text: bool,
+    /// Stations sent a notice, and those of them with an address (mailed).
+    pub stations_notified: i64,
+    pub stations_mailed: i64,
+}
+
+#[cfg(feature = "ssr")]
+fn part_spec(
+    chapter: Option<String>,
+    articles: Option<String>,
+    levels: Option<Vec<i64>>,
+    county: Option<String>,
+    whole_text: Option<String>,
+) -> Result<ssr::PartSpec, AppError> {
+    let chapter = match chapter.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(c) => Some(
+            c.parse::<u32>()
+                .map_err(|_| AppError::validation("chapter", "章的编号须为数字"))?,
+        ),
+    };
+    Ok(ssr::PartSpec {
+        chapter,
+        articles: articles.filter(|a| !a.trim().is_empty()),
+        whole_text: whole_text.is_some_and(|w| !w.is_empty()),
+        recipients: ssr::Recipients {
+            levels: levels.unwrap_or_default(),
+            county,
+        },
+    })
+}
+
+/// Committee: what publishing this part would do (checked like the publication itself; nothing
+/// stored). The publish page shows it before the committee confirms.
+#[server(prefix = "/api", endpoint = "drafts/publish-preview")]
+pub async fn preview_publication(
+    slug: String,
+    chapter: Option<String>,
+    articles: Option<String>,
+    opens_at: String,
+    closes_at: String,
+    levels: Option<Vec<i64>>,
+    county: Option<String>,
+    whole_text: Option<String>,
+) -> Result<PublishPreview, AppError> {
+    use crate::auth::Role;
+    crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    let part = part_spec(chapter, articles, levels, county, whole_text)?;
+    Ok(
+        publication::plan(&state.db, &slug, &part, &opens_at, &closes_at)
+            .await?
+            .preview,
+    )
+}
+
+/// Committee: withdraw a publication that has not opened yet (its stations are told).
+#[server(prefix = "/api", endpoint = "drafts/withdraw")]
+pub async fn withdraw_publication(
+    slug: String,
+    id: i64,
+    confirmed: Option<String>,
+) -> Result<String, AppError> {
+    use crate::auth::Role;
+    crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    require_confirmed(confirmed.as_deref(), "勾选“确认撤回并通知联系点”后再撤回")?;
+    let state = crate::ssr::app_state()?;
+    let label = publication::withdraw(&state.db, &slug, id).await?;
+    crate::ssr::web::redirect_plain_form(&format!(
+        "/committee/drafts/{slug}/publish?done=withdrawn"
+    ));
+    Ok(label)
+}
+
+/// Committee: move a publication's window (once open, only its deadline); its stations are told.
+#[server(prefix = "/api", endpoint = "drafts/reschedule")]
+pub async fn reschedule_publication(
+    slug: String,
+    id: i64,
+    opens_at: String,
+    closes_at: String,
+    confirmed: Option<String>,
+) -> Result<String, AppError> {
+    use crate::auth::Role;
+    crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    require_confirmed(confirmed.as_deref(), "勾选“确认改期并通知联系点”后再改期")?;
+    let state = crate::ssr::app_state()?;
+    let label = publication::reschedule(
+        &state.db,
+        &slug,
+        id,
+        &opens_at,
+        &closes_at,
+        state.intake.public_base(),
+    )
+    .await?;
+    crate::ssr::web::redirect_plain_form(&format!(
+        "/committee/drafts/{slug}/publish?done=rescheduled"
+    ));
+    Ok(label)
+}
+
+/// Mass and irreversible actions run only with `confirmed=1`, which their confirmation step
+/// sends after showing what they will do.
+#[cfg(feature = "ssr")]
+pub fn require_confirmed(confirmed: Option<&str>, message: &str) -> Result<(), AppError> {
+    match confirmed {
+        Some("1") => Ok(()),
+        _ => Err(AppError::validation("confirmed", message)),
+    }
+}
+
 /// Committee: publish a chapter (by number) or a set of articles (e.g. `3-8,12`) of a version
 /// for comment between two times (China time, `YYYY-MM-DDTHH:MM`). A future opening schedules it.
+/// Only with `confirmed=1`, sent by the publish page after it showed what this will do.
 #[server(prefix = "/api", endpoint = "drafts/publish")]
 pub async fn publish_part(
     slug: String,
@@ -379,36 +510,26 @@ pub async fn publish_part(
     levels: Option<Vec<i64>>,
     county: Option<String>,
     whole_text: Option<String>,
+    confirmed: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::Role;
     let user = crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    require_confirmed(confirmed.as_deref(), "请先预览将要发布的内容，再确认发布")?;
     let state = crate::ssr::app_state()?;
-    let chapter = match chapter.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        None => None,
-        Some(c) => Some(
-            c.parse::<u32>()
-                .map_err(|_| AppError::validation("chapter", "章的编号须为数字"))?,
-        ),
-    };
+    let part = part_spec(chapter, articles, levels, county, whole_text)?;
     ssr::publish(
         &state.db,
         &slug,
-        ssr::PartSpec {
-            chapter,
-            articles: articles.filter(|a| !a.trim().is_empty()),
-            whole_text: whole_text.is_some_and(|w| !w.is_empty()),
-            recipients: ssr::Recipients {
-                levels: levels.unwrap_or_default(),
-                county,
-            },
-        },
+        part,
         &opens_at,
         &closes_at,
         Some(user.id),
         state.intake.public_base(),
     )
     .await?;
-    crate::ssr::web::redirect_plain_form(&format!("/drafts/{slug}"));
+    crate::ssr::web::redirect_plain_form(&format!(
+        "/committee/drafts/{slug}/publish?done=published"
+    ));
     Ok(())
 }
 

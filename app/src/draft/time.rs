@@ -97,6 +97,11 @@ pub fn format_local(ms: i64) -> String {
     )
 }
 
+/// `2026-12-31T18:00` in China Standard Time: the value of a `datetime-local` field.
+pub fn format_input(ms: i64) -> String {
+    format_local(ms).replacen(' ', "T", 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

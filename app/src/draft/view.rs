@@ -52,6 +52,17 @@ fn page_id(n: &Node, fallback: String) -> String {
     }
 }
 
+/// The article a unit belongs to: `art-12-p-2-i-3` → `art-12` (stable identities of
+/// paragraphs and items extend their article's).
+pub fn article_of(uid: &str) -> &str {
+    let cut = [uid.find("-p-"), uid.find("-i-")]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(uid.len());
+    &uid[..cut]
+}
+
 /// The anchor of an article: `art-12`, or `art-12-1` for 第十二条之一.
 pub fn article_anchor(n: &Node) -> String {
     match (n.number, n.sub) {

@@ -99,12 +99,41 @@ pub async fn load_compilation(slug: String) -> Result<FeedbackReport, AppError> 
     ssr::report(&state, &slug, ssr::Readers::Committee).await
 }
 
-/// Committee: publish (or re-publish) the report. The first publication notifies submitters who
-/// left an e-mail address and the stations that forwarded opinions. Returns the messages queued.
+/// What publishing the feedback report will do, shown before the committee confirms.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishFeedbackPreview {
+    pub slug: String,
+    pub draft_title: String,
+    /// When it was published before (a re-publication sends no mail).
+    pub published_before: Option<String>,
+    /// Published opinions, and how many of them have a disposition.
+    pub opinions: i64,
+    pub handled: i64,
+    /// Who is told on the first publication: submitters' addresses and stations.
+    pub submitters_mailed: i64,
+    pub stations_mailed: i64,
+}
+
+/// Committee: what publishing the feedback report would do.
+#[server(prefix = "/api", endpoint = "feedback/publish-preview")]
+pub async fn preview_feedback(slug: String) -> Result<PublishFeedbackPreview, AppError> {
+    use crate::auth::Role;
+    crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    ssr::publish_preview(&state.db, &slug).await
+}
+
+/// Committee: publish (or re-publish) the report — only with `confirmed=1`, sent by the page
+/// that showed what this will do. The first publication notifies submitters who left an e-mail
+/// address and the stations that forwarded opinions. Returns the messages queued.
 #[server(prefix = "/api", endpoint = "feedback/publish")]
-pub async fn publish_feedback(slug: String) -> Result<usize, AppError> {
+pub async fn publish_feedback(slug: String, confirmed: Option<String>) -> Result<usize, AppError> {
     use crate::auth::Role;
     let user = crate::auth::ssr::require(&[Role::Committee, Role::Admin])?;
+    crate::draft::require_confirmed(
+        confirmed.as_deref(),
+        "请先查看将要发布的内容和通知对象，再确认发布",
+    )?;
     let state = crate::ssr::app_state()?;
     let n = ssr::publish(&state, user.id, &slug).await?;
     crate::ssr::web::redirect_plain_form(&format!(

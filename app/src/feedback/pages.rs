@@ -21,6 +21,10 @@ pub fn FeedbackPage() -> impl IntoView {
                     Ok(r) => r,
                 };
                 view! {
+                    <crate::components::Crumbs trail=vec![
+                        crate::components::crumb("法规草案", "/drafts"),
+                        crate::components::crumb(format!("《{}》", r.draft_title), format!("/drafts/{}", r.slug)),
+                    ]/>
                     <h1>{format!("《{}》意见采纳情况说明", r.draft_title)}</h1>
                     {match &r.published_at {
                         Some(at) => view! { <p class="muted">{format!("起草委员会于 {at} 发布。意见按条文归纳，不含个人信息。")}</p> }.into_any(),
@@ -103,6 +107,12 @@ pub fn Compilation(report: FeedbackReport) -> impl IntoView {
     let comparison = format!("{base}/comparison.docx");
     view! {
         <article class="compilation">
+            <div class="print-hide">
+                <crate::components::Crumbs trail=vec![
+                    crate::components::crumb("工作台", "/"),
+                    crate::components::crumb(format!("《{}》条文与意见", r.draft_title), format!("/committee/drafts/{}/articles", r.slug)),
+                ]/>
+            </div>
             <h1>{format!("《{}》公开征求意见汇编", r.draft_title)}</h1>
             <p class="muted">{format!("共收到意见 {total} 条，涉及 {} 条条文。", r.articles.len())}</p>
             <p class="print-hide button-row">
@@ -201,6 +211,10 @@ pub fn ComparePage() -> impl IntoView {
                         let summary = c.summary.iter().map(|(ch, n)| format!("{}{n}条", ch.label())).collect::<Vec<_>>().join("，");
                         view! {
                             <Title text=format!("{} 对照表 · 意见", c.title)/>
+                            <crate::components::Crumbs trail=vec![
+                                crate::components::crumb("法规草案", "/drafts"),
+                                crate::components::crumb(format!("《{}》", c.title), format!("/drafts/{}", c.slug)),
+                            ]/>
                             <h1>{c.title.clone()} " 修改对照表"</h1>
                             <p class="muted">{format!("{} → {}：{summary}", c.old_version, c.new_version)}</p>
                             <div class="table-wrap">
@@ -231,6 +245,59 @@ pub fn ComparePage() -> impl IntoView {
                         }.into_any()
                     }
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/committee/drafts/{slug}/feedback/publish`: what publishing the 意见采纳情况说明 will do —
+/// how many opinions are handled, who is told — and the one button that does it.
+#[component]
+pub fn PublishFeedbackPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let data = Resource::new(slug, super::preview_feedback);
+    let publish = ServerAction::<super::PublishFeedback>::new();
+    crate::components::reload_on_success(publish, move |_| format!("/drafts/{}/feedback", slug()));
+    view! {
+        <Title text="发布意见采纳情况说明 · 意见"/>
+        <Suspense fallback=|| view! { <p>"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                let p = match data.await {
+                    Err(e) => return crate::components::page_error(e),
+                    Ok(p) => p,
+                };
+                let unhandled = p.opinions - p.handled;
+                let back = format!("/committee/drafts/{}/articles", p.slug);
+                let slug_form = p.slug.clone();
+                view! {
+                    <crate::components::Crumbs trail=vec![
+                        crate::components::crumb("工作台", "/"),
+                        crate::components::crumb(format!("《{}》条文与意见", p.draft_title), format!("/committee/drafts/{}/articles", p.slug)),
+                    ]/>
+                    <h1>{format!("发布《{}》意见采纳情况说明", p.draft_title)}</h1>
+                    <section class="confirm-panel" aria-labelledby="confirm-h">
+                        <h2 id="confirm-h">"请确认"</h2>
+                        <ul>
+                            <li>{format!("公开 {} 条已公开意见的归纳和处理情况：已处理 {} 条，{} 条尚未处理（将显示为“尚未处理”）。", p.opinions, p.handled, unhandled)}</li>
+                            {match &p.published_before {
+                                Some(at) => view! { <li>{format!("此前已于 {at} 发布过；重新发布只更新公开内容，不再发送邮件。")}</li> }.into_any(),
+                                None => view! { <li>{format!("将给 {} 位留了邮箱的意见提出人、{} 个报送过意见的联系点发送通知邮件。", p.submitters_mailed, p.stations_mailed)}</li> }.into_any(),
+                            }}
+                        </ul>
+                        {(unhandled > 0).then(|| view! {
+                            <p class="alert">{format!("还有 {unhandled} 条意见没有处理。发布后仍可继续处理，再次发布即可更新。")}</p>
+                        })}
+                        <p><a href=format!("/drafts/{}/feedback", p.slug)>"先看看公开后的样子（预览）"</a></p>
+                        <crate::components::ActionError action=publish/>
+                        <ActionForm action=publish attr:class="inline-form">
+                            <input type="hidden" name="slug" value=slug_form/>
+                            <input type="hidden" name="confirmed" value="1"/>
+                            <button type="submit" class="button primary">{if p.published_before.is_some() { "确认重新发布" } else { "确认发布并发送通知" }}</button>
+                        </ActionForm>
+                        " " <a href=back>"暂不发布，返回"</a>
+                    </section>
+                }.into_any()
             })}
         </Suspense>
     }

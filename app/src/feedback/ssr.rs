@@ -251,6 +251,50 @@ pub async fn trace_changes(
     Ok(())
 }
 
+/// What publishing the report would do (see [`super::PublishFeedbackPreview`]).
+pub async fn publish_preview(
+    db: &crate::ssr::Db,
+    slug: &str,
+) -> Result<super::PublishFeedbackPreview, AppError> {
+    let (draft_id, title) = draft_of(db, slug).await?;
+    let published: Option<i64> =
+        sqlx::query_scalar("select published_at from feedback_publication where draft_id = $1")
+            .bind(draft_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let (opinions, handled): (i64, i64) = sqlx::query_as(
+        "select count(*), coalesce(sum(case when disposition <> '' then 1 else 0 end), 0) \
+         from comment where draft_id = $1 and status = 'published'",
+    )
+    .bind(draft_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let submitters: i64 = sqlx::query_scalar(
+        "select count(distinct lower(contact)) from comment \
+         where draft_id = $1 and contact like '%@%' and status <> 'rejected'",
+    )
+    .bind(draft_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let stations: i64 = sqlx::query_scalar(
+        "select count(distinct s.email) from station_batch b join station s on s.id = b.station_id \
+         where b.draft_id = $1 and s.email <> ''",
+    )
+    .bind(draft_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let first = published.is_none();
+    Ok(super::PublishFeedbackPreview {
+        slug: slug.into(),
+        draft_title: title,
+        published_before: published.map(format_local),
+        opinions,
+        handled,
+        submitters_mailed: if first { submitters } else { 0 },
+        stations_mailed: if first { stations } else { 0 },
+    })
+}
+
 /// Publishes the report. The first time, each e-mail address that submitted opinions gets one
 /// message listing its opinions and how each was handled, and each station that forwarded
 /// batches gets one; all queued in the publishing transaction. Returns the messages queued.

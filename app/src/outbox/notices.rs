@@ -65,7 +65,8 @@ pub mod ssr {
         let rows: Vec<Row> = sqlx::query_as(
             "select n.id, d.title, d.slug, p.part_label, p.opens_at, p.closes_at, n.status, \
              n.confirmed_at from notice n join publication p on p.id = n.publication_id \
-             join draft d on d.id = p.draft_id where n.station_id = $1 order by n.id desc limit 200",
+             join draft d on d.id = p.draft_id where n.station_id = $1 \
+             and p.withdrawn_at is null order by n.id desc limit 200",
         )
         .bind(station_id)
         .fetch_all(&db.pool)
@@ -121,6 +122,7 @@ pub fn NoticesPage() -> impl IntoView {
     let list = Resource::new(move || confirm.version().get(), |_| my_notices());
     view! {
         <Title text="征求意见通知 · 意见"/>
+        <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/>
         <h1>"征求意见通知"</h1>
         <p class="muted">"草案公开征求意见时，本联系点会收到通知。请确认收到，并组织群众提出意见。"</p>
         <ActionError action=confirm/>

@@ -11,6 +11,7 @@ pub fn OutboxPage() -> impl IntoView {
     let items = Resource::new(move || retry.version().get(), |_| list_outbox());
     view! {
         <Title text="邮件发送 · 意见"/>
+        <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/>
         <h1>"邮件发送情况"</h1>
         <p class="muted">"列出尚未送达的邮件：排队中的会自动重试，发送失败的可手动重试。"</p>
         <ActionError action=retry/>

@@ -21,6 +21,41 @@ pub fn publication_notice(
     (subject, text)
 }
 
+/// A scheduled publication withdrawn before it opened.
+pub fn publication_withdrawn(
+    draft_title: &str,
+    part_label: &str,
+    opens_at: &str,
+    closes_at: &str,
+) -> (String, String) {
+    let subject = format!("【撤回】《{draft_title}》{part_label}征求意见通知");
+    let text = format!(
+        "各代表之家（联系点）：\n\n原定于 {opens_at} 至 {closes_at} 公开征求意见的《{draft_title}》\
+         {part_label}，起草委员会已撤回，届时不征求意见。此前的通知作废，另有安排时将重新通知。\n\n\
+         （本邮件由系统自动发送，请勿直接回复。）\n"
+    );
+    (subject, text)
+}
+
+/// A publication's window moved: the old and the new (opens, closes).
+pub fn publication_rescheduled(
+    draft_title: &str,
+    part_label: &str,
+    old: (&str, &str),
+    new: (&str, &str),
+    base: &str,
+    slug: &str,
+) -> (String, String) {
+    let subject = format!("【时间调整】《{draft_title}》{part_label}征求意见");
+    let text = format!(
+        "各代表之家（联系点）：\n\n《{draft_title}》{part_label}的征求意见时间已调整：\n\
+         原定 {} 至 {}\n现为 {} 至 {}\n\n草案全文：\n{base}/drafts/{slug}\n\n\
+         请按调整后的时间组织收集和报送意见。\n\n（本邮件由系统自动发送，请勿直接回复。）\n",
+        old.0, old.1, new.0, new.1
+    );
+    (subject, text)
+}
+
 /// The HTML alternative of a plain-text mail: paragraphs at blank lines, line breaks kept,
 /// addresses made links, everything else escaped.
 pub fn html_of(text: &str) -> String {

@@ -34,6 +34,16 @@ pub fn CommitteeSearchPage() -> impl IntoView {
 #[component]
 fn SearchPage(public: bool) -> impl IntoView {
     let params = params_from_query(public);
+    let export_drafts = Resource::new(
+        || (),
+        move |_| async move {
+            if public {
+                Ok(Vec::new())
+            } else {
+                crate::draft::list_drafts().await
+            }
+        },
+    );
     let results = Resource::new(
         move || params.get(),
         move |p| async move {
@@ -92,6 +102,7 @@ fn SearchPage(public: bool) -> impl IntoView {
     };
     view! {
         <Title text=format!("{heading} · 意见")/>
+        {(!public).then(|| view! { <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/> })}
         <h1>{heading}</h1>
         <form method="get" action=base class="search-form" role="search">
             <label for="search-q">{if public { "检索已公开的意见和草案条文" } else { "检索全部意见" }}</label>
@@ -126,20 +137,32 @@ fn SearchPage(public: bool) -> impl IntoView {
             </div>
             <p class="hint">"多个词同时出现才算命中；引号内为短语；OR（或）表示任一；词前加减号（或 NOT）表示排除。"</p>
         </form>
-        {move || {
+        <Suspense fallback=|| ()>{move || Suspend::new(async move {
             // The committee exports what it sees: the same filters, one draft at a time.
+            let all = export_drafts.await.unwrap_or_default();
             let p = params.get();
-            (!public && p.draft.is_some()).then(|| {
-                let qs = p.query_string(&[("page", None), ("sort", None), ("kind", None)]);
-                view! {
-                    <p class="export-links">"按当前条件导出："
-                        <a href=format!("/committee/export.xlsx?{qs}") rel="external">"Excel"</a>" · "
-                        <a href=format!("/committee/export.csv?{qs}") rel="external">"CSV"</a>" · "
-                        <a href=format!("/committee/export.json?{qs}") rel="external">"JSON（公开数据）"</a>
-                    </p>
-                }
+            (!public).then(|| {
+                // Exports are per draft: with no draft chosen, one line per draft, each with the
+                // current conditions.
+                let drafts = match &p.draft {
+                    Some(d) => vec![(d.clone(), String::new())],
+                    None => all.into_iter().map(|d| (d.slug, d.title)).collect(),
+                };
+                drafts.into_iter().map(|(slug, title)| {
+                    let mut q = p.clone();
+                    q.draft = Some(slug);
+                    let qs = q.query_string(&[("page", None), ("sort", None), ("kind", None)]);
+                    let what = if title.is_empty() { "按当前条件导出：".to_string() } else { format!("导出《{title}》（当前条件）：") };
+                    view! {
+                        <p class="export-links">{what}
+                            <a href=format!("/committee/export.xlsx?{qs}") rel="external">"Excel"</a>" · "
+                            <a href=format!("/committee/export.csv?{qs}") rel="external">"CSV"</a>" · "
+                            <a href=format!("/committee/export.json?{qs}") rel="external">"JSON（公开数据）"</a>
+                        </p>
+                    }
+                }).collect_view()
             })
-        }}
+        })}</Suspense>
         <Suspense fallback=|| view! { <p>"检索中…"</p> }>
             {move || Suspend::new(async move {
                 let p = params.get();
@@ -205,10 +228,15 @@ fn results_view(
         .hits
         .iter()
         .map(|h| {
-            let unit_href = if h.kind == "draft" {
-                format!("/drafts/{}/v/{}#{}", h.slug, h.version, h.unit_uid)
-            } else {
-                format!("/drafts/{}/comment/{}", h.slug, h.unit_uid)
+            // The committee goes to the opinion in its workbench, the public to the unit's page.
+            let unit_href = match (h.kind.as_str(), public, h.comment_id) {
+                ("draft", _, _) => format!("/drafts/{}/v/{}#{}", h.slug, h.version, h.unit_uid),
+                (_, false, Some(id)) => format!(
+                    "/committee/drafts/{}/articles/{}#c{id}",
+                    h.slug,
+                    crate::draft::view::article_of(&h.unit_uid)
+                ),
+                _ => format!("/drafts/{}/comment/{}", h.slug, h.unit_uid),
             };
             let stance = match h.stance.as_str() {
                 "support" => "赞成",

@@ -25,6 +25,7 @@ pub fn StationsPage() -> impl IntoView {
     };
     view! {
         <Title text="联系点 · 意见"/>
+        <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/>
         <h1>"联系点"</h1>
         {move || result().map(|m| view! { <p class="alert alert-ok" role="status">{m}</p> })}
         <section class="stack-form">
@@ -85,6 +86,7 @@ pub fn StationEditPage() -> impl IntoView {
     let data = Resource::new(id, super::get_station);
     view! {
         <Title text="修改联系点 · 意见"/>
+        <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/"), crate::components::crumb("联系点", "/admin/stations")]/>
         <h1>"修改联系点"</h1>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {

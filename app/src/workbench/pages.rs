@@ -40,6 +40,7 @@ pub fn ArticlesPage() -> impl IntoView {
                 let campaigns: i64 = l.articles.iter().map(|a| a.campaigns).sum();
                 let disposed: i64 = l.articles.iter().map(|a| a.disposed).sum();
                 view! {
+                    <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/>
                     <h1>{format!("《{}》逐条处理意见", l.draft_title)}</h1>
                     <p>{format!("收到意见 {total} 条，不同意见 {unique} 条，集中意见 {campaigns} 组；已处理 {disposed} 条。")}</p>
                     <p class="muted">"不同意见和集中意见按最近一次聚类统计；打开条文时会先对新意见聚类。"</p>
@@ -50,13 +51,10 @@ pub fn ArticlesPage() -> impl IntoView {
                         <a class="button" href=format!("/committee/drafts/{s}/compilation")>"意见汇编（打印）"</a>
                         <a class="button" href=format!("/drafts/{s}/feedback")>"意见采纳情况说明"</a>
                     </p>
-                    <form method="post" action="/api/feedback/publish" class="inline-form">
-                        <input type="hidden" name="slug" value=l.slug.clone()/>
-                        <button type="submit" class="button primary">{match &l.feedback_published {
-                            Some(at) => format!("重新发布意见采纳情况说明（上次 {at}）"),
-                            None => "发布意见采纳情况说明并通知意见提出人".to_string(),
-                        }}</button>
-                    </form>
+                    <p><a class="button primary" href=format!("/committee/drafts/{s}/feedback/publish")>{match &l.feedback_published {
+                        Some(at) => format!("重新发布意见采纳情况说明（上次 {at}）…"),
+                        None => "发布意见采纳情况说明并通知意见提出人…".to_string(),
+                    }}</a></p>
                     <div class="table-wrap"><table class="data">
                         <thead><tr><th>"条文"</th><th>"收到"</th><th>"不同意见"</th><th>"集中意见（组）"</th><th>"已处理"</th><th>"分组"</th><th>"负责人"</th></tr></thead>
                         <tbody>
@@ -119,7 +117,7 @@ fn member_row(
 ) -> impl IntoView {
     let cb = format!("m-{}", m.id);
     view! {
-        <li class="member">
+        <li class="member" id=format!("c{}", m.id)>
             {(!locked).then(|| view! {
                 <input type="checkbox" name="ids[]" value=m.id.to_string() id=cb.clone() form=move_form.to_string()/>
             })}
@@ -245,7 +243,10 @@ fn article_body(v: ArticleView) -> AnyView {
     let units = v.units.clone();
     let committee = v.committee.clone();
     view! {
-        <p class="muted"><a href=format!("/committee/drafts/{s}/articles")>{format!("《{}》", v.draft_title)}</a></p>
+        <crate::components::Crumbs trail=vec![
+            crate::components::crumb("工作台", "/"),
+            crate::components::crumb(format!("《{}》条文与意见", v.draft_title), format!("/committee/drafts/{s}/articles")),
+        ]/>
         <h1>{v.label.clone()}</h1>
         <blockquote class="article-text">{v.text.clone()}</blockquote>
         <p class="figures">{format!(

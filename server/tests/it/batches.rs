@@ -174,7 +174,7 @@ async fn operators_record_edit_and_forward_batches_that_upper_stations_see() {
     let res = app
         .post_form(
             "/api/opinions/delete",
-            &[("id", &first.to_string())],
+            &[("id", &first.to_string()), ("confirmed", "1")],
             Some(&stranger),
         )
         .await;
@@ -238,7 +238,7 @@ async fn operators_record_edit_and_forward_batches_that_upper_stations_see() {
     let res = app
         .post_form(
             "/api/opinions/delete",
-            &[("id", &first.to_string())],
+            &[("id", &first.to_string()), ("confirmed", "1")],
             Some(&op),
         )
         .await;
@@ -625,7 +625,11 @@ async fn coverage_shows_who_answered_and_reminds_the_silent_ones_once() {
         })
         .count() as i64;
     let res = app
-        .post_form("/api/coverage/remind", &[("slug", SLUG)], Some(&committee))
+        .post_form(
+            "/api/coverage/remind",
+            &[("slug", SLUG), ("confirmed", "1")],
+            Some(&committee),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body.trim().parse::<i64>().unwrap(), silent_with_mail);

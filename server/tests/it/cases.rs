@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn yijian() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_yijian"));
+    let mut c = Command::new(crate::support::yijian_bin());
     // The cases name their data directory; a database URL from the environment must not
     // override it.
     c.env_remove("DATABASE_URL").env("RUST_LOG", "error");

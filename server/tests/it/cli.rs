@@ -4,7 +4,7 @@ use crate::support::*;
 use std::process::Command;
 
 fn yijian() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_yijian"))
+    Command::new(crate::support::yijian_bin())
 }
 
 #[test]

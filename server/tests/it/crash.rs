@@ -11,7 +11,8 @@ use tokio::sync::Mutex;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_stream_loses_no_acknowledged_comment() {
-    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_yijian"));
+    let exe_path = crate::support::yijian_bin();
+    let exe = exe_path.as_path();
     let (url, dir) = fresh_database_url().await;
     let data = dir.unwrap_or_else(|| {
         std::env::temp_dir().join(format!("yijian-crash-{:x}", rand::random::<u64>()))

@@ -59,6 +59,10 @@ struct Ctx {
     station_id: i64,
     /// Two clusters of their own for each caller (renamed, merged), one holding `comment_id`.
     clusters: (i64, i64),
+    /// A publication of the demo draft scheduled far ahead (rescheduled, then withdrawn).
+    scheduled: i64,
+    /// A file the caller uploaded earlier (station operators), kept for importing.
+    kept_file: String,
     n: usize,
 }
 
@@ -163,8 +167,34 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
                 ("chapter".into(), "3".into()),
                 ("opens_at".into(), format!("{}-01-01T09:00", 2030 + c.n)),
                 ("closes_at".into(), format!("{}-02-01T18:00", 2030 + c.n)),
+                ("confirmed".into(), "1".into()),
             ]
         }),
+        ("/api/drafts/publish-preview", COMMITTEE, |c| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("chapter".into(), "4".into()),
+                ("opens_at".into(), format!("{}-01-01T09:00", 2030 + c.n)),
+                ("closes_at".into(), format!("{}-02-01T18:00", 2030 + c.n)),
+            ]
+        }),
+        ("/api/drafts/reschedule", COMMITTEE, |c| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("id".into(), c.scheduled.to_string()),
+                ("opens_at".into(), format!("{}-03-01T09:00", 2050 + c.n)),
+                ("closes_at".into(), format!("{}-04-01T18:00", 2050 + c.n)),
+                ("confirmed".into(), "1".into()),
+            ]
+        }),
+        ("/api/drafts/withdraw", COMMITTEE, |c| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("id".into(), c.scheduled.to_string()),
+                ("confirmed".into(), "1".into()),
+            ]
+        }),
+        ("/api/home", EVERYONE, |_| vec![]),
         ("/api/auth/login", EVERYONE, |c| {
             vec![
                 ("name".into(), c.probe_name.clone()),
@@ -213,9 +243,18 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
             opinion_fields(c, "id", &c.opinion_id.to_string())
         }),
         ("/api/opinions/delete", STATION, |c| {
-            vec![("id".into(), c.opinion_id.to_string())]
+            vec![
+                ("id".into(), c.opinion_id.to_string()),
+                ("confirmed".into(), "1".into()),
+            ]
         }),
         ("/api/opinions/import", STATION, |_| vec![]),
+        ("/api/opinions/import-check", STATION, |c| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("file_id".into(), c.kept_file.clone()),
+            ]
+        }),
         ("/api/batches/forward", STATION, |_| {
             vec![
                 ("slug".into(), "changji-urban-heating".into()),
@@ -230,7 +269,10 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
             vec![("slug".into(), "changji-urban-heating".into())]
         }),
         ("/api/coverage/remind", COMMITTEE, |_| {
-            vec![("slug".into(), "changji-urban-heating".into())]
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("confirmed".into(), "1".into()),
+            ]
         }),
         ("/api/workbench/articles", COMMITTEE, |_| {
             vec![("slug".into(), "changji-urban-heating".into())]
@@ -291,8 +333,14 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         ("/api/feedback/compilation", COMMITTEE, |_| {
             vec![("slug".into(), "changji-urban-heating".into())]
         }),
-        ("/api/feedback/publish", COMMITTEE, |_| {
+        ("/api/feedback/publish-preview", COMMITTEE, |_| {
             vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/feedback/publish", COMMITTEE, |_| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("confirmed".into(), "1".into()),
+            ]
         }),
         ("/api/auth/logout", EVERYONE, |_| vec![]),
     ]
@@ -512,6 +560,28 @@ async fn authorisation_matrix_holds() {
                     .await
                     .unwrap();
                 (a, b)
+            },
+            scheduled: sqlx::query_scalar(
+                "insert into publication (draft_id, version_number, part_label, article_uids, \
+                 opens_at, closes_at, created_at) select id, 2, '第五章', '[\"art-40\"]', $1, $2, 0 \
+                 from draft where slug = 'changji-urban-heating' returning id",
+            )
+            .bind(2_400_000_000_000i64 + i as i64 * 10_000_000_000)
+            .bind(2_400_000_000_000i64 + i as i64 * 10_000_000_000 + 86_400_000)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap(),
+            kept_file: if account_id == 0 {
+                "none".into()
+            } else {
+                app::form::ssr::keep_upload(
+                    &app.db,
+                    account_id,
+                    "o.csv",
+                    format!("条款,意见类型,意见内容,收集方式,代表人数,收集日期\n1,赞成,好,座谈会,3,{today}\n").as_bytes(),
+                )
+                .await
+                .unwrap()
             },
             n: i,
         };

@@ -26,6 +26,7 @@ async fn publishing_notifies_every_active_station_and_operators_confirm() {
             "/api/drafts/publish",
             &[
                 ("slug", SLUG),
+                ("confirmed", "1"),
                 ("chapter", "99"),
                 ("opens_at", "2030-01-01T09:00"),
                 ("closes_at", "2030-02-01T18:00"),
@@ -42,6 +43,7 @@ async fn publishing_notifies_every_active_station_and_operators_confirm() {
             "/api/drafts/publish",
             &[
                 ("slug", SLUG),
+                ("confirmed", "1"),
                 ("chapter", "3"),
                 ("opens_at", "2030-01-01T09:00"),
                 ("closes_at", "2030-02-01T18:00"),
@@ -128,6 +130,7 @@ async fn a_publication_can_notify_a_subset_of_stations_by_level_and_county() {
     let publish = |extra: Vec<(&'static str, &'static str)>, articles: &'static str| {
         let mut form = vec![
             ("slug", SLUG),
+            ("confirmed", "1"),
             ("articles", articles),
             ("opens_at", "2030-01-01T09:00"),
             ("closes_at", "2030-02-01T18:00"),

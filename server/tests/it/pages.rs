@@ -234,7 +234,7 @@ async fn parts_are_published_with_windows_and_statuses() {
 
     let committee = app.login(Role::Committee).await;
     let publish = |form: Vec<(&'static str, &'static str)>| {
-        let mut f = vec![("slug", "changji-urban-heating")];
+        let mut f = vec![("slug", "changji-urban-heating"), ("confirmed", "1")];
         f.extend(form);
         f
     };

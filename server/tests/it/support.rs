@@ -14,6 +14,14 @@ use tower::ServiceExt;
 pub const ORIGIN: &str = "http://yijian.test";
 pub const HOST: &str = "yijian.test";
 
+/// The `yijian` binary under test: cargo's build of it, or `YIJIAN_TEST_BIN` (a copy taken right
+/// after the build, for machines where other checkouts share the target directory).
+pub fn yijian_bin() -> PathBuf {
+    std::env::var_os("YIJIAN_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_yijian")))
+}
+
 pub fn wants_postgres() -> bool {
     std::env::var("YIJIAN_TEST_DATABASE").is_ok_and(|v| v == "postgres")
 }

@@ -630,7 +630,11 @@ async fn dispositions_and_unmoderated_opinions_stay_out_of_public_views() {
         .unwrap();
     }
     let res = app
-        .post_form("/api/feedback/publish", &[("slug", SLUG)], Some(&committee))
+        .post_form(
+            "/api/feedback/publish",
+            &[("slug", SLUG), ("confirmed", "1")],
+            Some(&committee),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let report = app.get(&format!("/drafts/{SLUG}/feedback"), None).await;
@@ -699,7 +703,8 @@ async fn a_held_database_lock_answers_503_and_the_form_can_be_sent_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fresh_demo_takes_writes_at_once_without_a_500() {
-    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_yijian"));
+    let exe_path = crate::support::yijian_bin();
+    let exe = exe_path.as_path();
     let (url, dir) = fresh_database_url().await;
     let data = dir.unwrap_or_else(|| {
         std::env::temp_dir().join(format!("yijian-fresh-{:x}", rand::random::<u64>()))

@@ -329,7 +329,11 @@ async fn clusters_campaigns_edits_and_dispositions_on_one_article() {
     let public = app.get(&format!("/drafts/{SLUG}/feedback"), None).await;
     assert!(public.body.contains("尚未发布"), "{}", public.body);
     let res = app
-        .post_form("/api/feedback/publish", &[("slug", SLUG)], Some(&committee))
+        .post_form(
+            "/api/feedback/publish",
+            &[("slug", SLUG), ("confirmed", "1")],
+            Some(&committee),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let queued: i64 = res.body.trim().parse().unwrap();
@@ -351,7 +355,11 @@ async fn clusters_campaigns_edits_and_dispositions_on_one_article() {
     );
     // Publishing again does not notify again.
     let res = app
-        .post_form("/api/feedback/publish", &[("slug", SLUG)], Some(&committee))
+        .post_form(
+            "/api/feedback/publish",
+            &[("slug", SLUG), ("confirmed", "1")],
+            Some(&committee),
+        )
         .await;
     assert_eq!(res.body.trim(), "0");
     let receipt = app
