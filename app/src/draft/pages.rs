@@ -199,7 +199,7 @@ pub fn PublishPage() -> impl IntoView {
                                     <input type="hidden" name="confirmed" value="1"/>
                                     <button type="submit" class="button primary">{format!("确认发布并通知 {} 个联系点", p.stations_notified)}</button>
                                 </ActionForm>
-                                <a href="#new-part">"返回修改"</a>
+                                " " <a href="#new-part">"返回修改"</a>
                             </section>
                         }.into_any()
                     }
