@@ -190,12 +190,13 @@ pub async fn load_article(slug: String, article: String) -> Result<ArticleView, 
     Ok(v)
 }
 
-/// Committee: cluster the article's opinions again now (the committee's edits are kept).
+/// Committee: cluster the article's opinions again now (the committee's edits are kept). Like
+/// every edit, only for the assignee (or an administrator) while the article is assigned.
 #[server(prefix = "/api", endpoint = "workbench/recluster")]
 pub async fn recluster(slug: String, article: String) -> Result<usize, AppError> {
-    committee()?;
+    let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
-    let n = ssr::recluster(&state, &slug, &article).await?;
+    let n = ssr::recluster(&state, &slug, &article, Some(actor)).await?;
     back_to_article(&slug, &article);
     Ok(n)
 }

@@ -760,3 +760,59 @@ async fn assigned_work_is_only_for_its_assignees_and_administrators() {
         "newest first: {history:?}"
     );
 }
+
+#[tokio::test]
+async fn reclustering_an_assigned_article_is_for_its_assignee_too() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let (zhang, zhang_id) = member(&app, "张委员").await;
+    let (li, _) = member(&app, "李委员").await;
+    let admin = app.login(Role::Admin).await;
+    for t in HEAT.iter().chain(FEES) {
+        comment(&app, t, "").await;
+    }
+    view(&app, &zhang).await;
+    let res = app
+        .post_form(
+            "/api/workbench/assign",
+            &[
+                ("slug", SLUG),
+                ("article", ARTICLE),
+                ("account", &zhang_id.to_string()),
+            ],
+            Some(&zhang),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let version = || async {
+        app.count(&format!(
+            "select version from article_state where article_uid = '{ARTICLE}' \
+             and draft_id = (select id from draft where slug = '{SLUG}')"
+        ))
+        .await
+    };
+    let before = version().await;
+    let recluster = |who: &str| {
+        let who = who.to_string();
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/workbench/recluster",
+                &[("slug", SLUG), ("article", ARTICLE)],
+                Some(&who),
+            )
+            .await
+        }
+    };
+    // Li may look at Zhang's article but not regroup it, like every other edit.
+    let res = recluster(&li).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    assert!(res.body.contains("本条已分配给张委员"), "{}", res.body);
+    assert_eq!(version().await, before, "nothing was re-clustered");
+    // The assignee and an administrator may.
+    for who in [&zhang, &admin] {
+        let res = recluster(who).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    }
+    assert_eq!(version().await, before + 2);
+}

@@ -25,6 +25,9 @@ pub struct Plan {
     /// Pinned clusters' new descriptions: (cluster, keywords, representative).
     pinned: Vec<(i64, Vec<String>, Option<i64>)>,
     campaign_of: HashMap<i64, i64>,
+    /// The member who asked for it (None: the system, clustering new opinions): refused like
+    /// any other edit when the article is assigned to someone else.
+    by: Option<Actor>,
 }
 
 pub(super) async fn state_version(db: &Db, draft_id: i64, article: &str) -> Result<i64, AppError> {
@@ -145,6 +148,7 @@ pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppErro
         groups: planned,
         pinned,
         campaign_of,
+        by: None,
     })
 }
 
@@ -215,6 +219,9 @@ pub(super) async fn drop_empty_clusters(
 pub async fn apply(db: &Db, plan: Plan) -> Result<usize, AppError> {
     let mut conn = db.pool.acquire().await?;
     let mut tx = conn.begin().await?;
+    if let Some(actor) = plan.by {
+        may_act(&mut tx, actor, plan.draft_id, &plan.article, None).await?;
+    }
     if !bump(
         &mut tx,
         plan.draft_id,
@@ -329,11 +336,24 @@ pub async fn apply(db: &Db, plan: Plan) -> Result<usize, AppError> {
 }
 
 /// Plans and applies, trying again when an edit came in between. Returns the clusters.
-pub async fn recluster(state: &AppState, slug: &str, article: &str) -> Result<usize, AppError> {
+/// Asked for by a member (`by`), it is an edit of the article's groups: while the article is
+/// assigned to someone else it is refused, naming the assignee, before anything is computed
+/// and again when the result is stored.
+pub async fn recluster(
+    state: &AppState,
+    slug: &str,
+    article: &str,
+    by: Option<Actor>,
+) -> Result<usize, AppError> {
     let (draft_id, _) = draft_of(&state.db, slug).await?;
+    if let Some(actor) = by {
+        let mut conn = state.db.pool.acquire().await?;
+        may_act(&mut conn, actor, draft_id, article, None).await?;
+    }
     let mut last = None;
     for _ in 0..3 {
-        let p = plan(&state.db, draft_id, article).await?;
+        let mut p = plan(&state.db, draft_id, article).await?;
+        p.by = by;
         match apply(&state.db, p).await {
             Err(AppError::Conflict(m)) => last = Some(AppError::Conflict(m)),
             other => return other,
@@ -372,7 +392,7 @@ pub(super) async fn cluster_if_stale(
     if !stale || rows.is_empty() || rows.len() as i64 > AUTO_CLUSTER_MAX {
         return Ok(false);
     }
-    match recluster(state, slug, article).await {
+    match recluster(state, slug, article, None).await {
         // Someone else's edit or clustering won: theirs stands.
         Ok(_) | Err(AppError::Conflict(_)) => Ok(true),
         Err(e) => Err(e),
