@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod batches;
+mod campaigns;
 mod cli;
 mod comments;
 mod crash;

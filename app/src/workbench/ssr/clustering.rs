@@ -4,7 +4,8 @@
 
 use super::super::AUTO_CLUSTER_MAX;
 use super::*;
-use crate::cluster::algo::{analyse, describe, words_all, Params};
+use crate::cluster::algo::{analyse, describe, point_words_all, Params, Side};
+use crate::cluster::frame::core;
 use crate::error::AppError;
 use crate::search::index::article_of;
 use crate::ssr::{now_ms, AppState, Db};
@@ -41,6 +42,15 @@ pub(super) async fn state_version(db: &Db, draft_id: i64, article: &str) -> Resu
     .unwrap_or(0))
 }
 
+/// The side an opinion's stance takes in grouping: support and opposition are never grouped.
+pub(crate) fn side_of(stance: &str) -> Side {
+    match stance {
+        "support" => Side::Support,
+        "oppose" => Side::Oppose,
+        _ => Side::Neutral,
+    }
+}
+
 /// Clusters the article's opinions. Opinions a committee member placed stay where they are;
 /// every other opinion follows the algorithm, and each new group takes over the existing
 /// cluster most of its members were in (so names, dispositions and pins carry over).
@@ -48,13 +58,25 @@ pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppErro
     let version = state_version(db, draft_id, article).await?;
     let rows = article_rows(db, draft_id, article).await?;
     let texts: Vec<String> = rows.iter().map(Row::text).collect();
+    let sides: Vec<Side> = rows.iter().map(|r| side_of(&r.stance)).collect();
     // Word cutting and clustering are CPU work: off the async threads.
-    let (analysis, words) = tokio::task::spawn_blocking(move || {
+    let (mut analysis, words, texts) = tokio::task::spawn_blocking(move || {
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        (analyse(&refs, &Params::default()), words_all(&refs))
+        let cores: Vec<&str> = refs.iter().map(|t| core(t)).collect();
+        let words = point_words_all(&cores);
+        (analyse(&refs, &sides, &Params::default()), words, texts)
     })
     .await
     .map_err(|_| AppError::Internal)?;
+    // Until the workbench lists 其他意见 together, each is a group of its own.
+    for &o in &analysis.others {
+        analysis.clusters.push(crate::cluster::algo::Cluster {
+            members: vec![o],
+            keywords: Vec::new(),
+            representative: o,
+            label: String::new(),
+        });
+    }
     let members: Vec<(i64, i64, i64)> = sqlx::query_as(
         "select m.comment_id, m.cluster_id, m.pinned from cluster_member m \
          join opinion_cluster k on k.id = m.cluster_id where k.draft_id = $1 and k.article_uid = $2",
@@ -121,8 +143,9 @@ pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppErro
         .cloned()
         .chain(lone_pinned.iter().map(|(_, g)| g.clone()))
         .collect();
-    let described = describe(&words, &all_groups);
-    let rep = |d: &(Vec<String>, usize), g: &[usize]| (!g.is_empty()).then(|| rows[d.1].id);
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let described = describe(&refs, &words, &all_groups);
+    let rep = |d: &(Vec<String>, usize, String), g: &[usize]| (!g.is_empty()).then(|| rows[d.1].id);
     let planned: Vec<PlannedGroup> = groups
         .into_iter()
         .zip(&described)
