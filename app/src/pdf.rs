@@ -297,6 +297,8 @@ mod tests {
                 campaigns: 0,
                 groups: vec![FeedbackGroup {
                     summary: "提高室温<script>".into(),
+                    keywords: "室温".into(),
+                    other: false,
                     received: 2,
                     unique: 2,
                     stances: (0, 0, 2),

@@ -42,7 +42,7 @@ impl Default for Params {
         Params {
             merge: 0.5,
             merge_floor: 0.15,
-            unique: 0.15,
+            unique: 0.2,
             campaign_jaccard: 0.5,
             min_copies: 2,
         }
@@ -294,7 +294,7 @@ pub fn analyse(texts: &[&str], sides: &[Side], params: &Params) -> Analysis {
                 .unwrap_or_default()
         })
         .collect();
-    let g = graph(&vectors, params.merge_floor.min(params.unique));
+    let g = graph(&vectors, &vocab.kept, params.merge_floor.min(params.unique));
     let groups = agglomerate(
         &vectors,
         &g,

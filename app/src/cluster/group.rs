@@ -40,6 +40,10 @@ impl Side {
 /// The words of a vector space: ids to words, for keywords.
 pub struct Vocabulary {
     pub words: Vec<String>,
+    /// Per document, the share of its vector's length left once the words no other document
+    /// has were dropped (1: all its words are shared). A document's similarity to another over
+    /// all its words is the similarity of the vectors times both shares.
+    pub kept: Vec<f32>,
 }
 
 /// How sharply rare words count: IDF to this power. A point is carried by its particular words
@@ -79,23 +83,26 @@ pub fn vectors(docs: &[Vec<String>]) -> (Vec<Vector>, Vocabulary) {
         counted.push(tf);
     }
     let n = docs.len() as f32;
+    let mut kept = Vec::with_capacity(docs.len());
     let vectors = counted
         .into_iter()
         .map(|mut v| {
-            // A word of one opinion only links it to no other; it would only dilute the rest.
-            v.retain(|(id, _)| df[*id as usize] >= 2);
             for (id, tf) in v.iter_mut() {
                 let idf = ((1.0 + n) / (1.0 + df[*id as usize] as f32)).ln() + 1.0;
                 *tf = (1.0 + tf.ln()) * idf.powf(IDF_POWER);
             }
+            let whole = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+            // A word of one opinion only links it to no other; it would only dilute the rest.
+            v.retain(|(id, _)| df[*id as usize] >= 2);
             let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+            kept.push(if whole > 0.0 { norm / whole } else { 0.0 });
             if norm > 0.0 {
                 v.iter_mut().for_each(|x| x.1 /= norm);
             }
             v
         })
         .collect();
-    (vectors, Vocabulary { words })
+    (vectors, Vocabulary { words, kept })
 }
 
 /// Dot product of two sorted sparse vectors.
@@ -140,7 +147,8 @@ pub type TermMap = HashMap<u32, f32, std::hash::BuildHasherDefault<TermHasher>>;
 pub struct Graph {
     /// Pairs (i < j) with their cosine similarity, at least `min_similarity`.
     pub edges: Vec<(u32, u32, f32)>,
-    /// Per document, the highest similarity to any other document seen (0: none).
+    /// Per document, the highest similarity over all its words ([`Vocabulary::kept`]) to any
+    /// other document seen (0: none).
     pub closest: Vec<f32>,
 }
 
@@ -153,7 +161,7 @@ const NEIGHBOURS: usize = 30;
 /// [`NEIGHBOURS`] per document. Candidates share one of their [`PROBE_TERMS`] heaviest terms;
 /// a term that thousands of documents lean on says little about which belong together and is
 /// not followed.
-pub fn graph(vectors: &[Vector], min_similarity: f32) -> Graph {
+pub fn graph(vectors: &[Vector], kept: &[f32], min_similarity: f32) -> Graph {
     let n = vectors.len();
     let probes: Vec<Vec<u32>> = vectors
         .iter()
@@ -218,7 +226,8 @@ pub fn graph(vectors: &[Vector], min_similarity: f32) -> Graph {
                                     .iter()
                                     .map(|(t, w)| w * dense[*t as usize])
                                     .sum();
-                                closest[i - from] = closest[i - from].max(s);
+                                let whole = s * kept[i] * kept[j as usize];
+                                closest[i - from] = closest[i - from].max(whole);
                                 if s >= min_similarity {
                                     mine.push((s, j));
                                 }
@@ -257,8 +266,9 @@ pub fn graph(vectors: &[Vector], min_similarity: f32) -> Graph {
     edges.dedup_by(|b, a| a.0 == b.0 && a.1 == b.1);
     // A document's similarity to a neighbour found only from the other end counts too.
     for &(a, b, s) in &edges {
-        closest[a as usize] = closest[a as usize].max(s);
-        closest[b as usize] = closest[b as usize].max(s);
+        let whole = s * kept[a as usize] * kept[b as usize];
+        closest[a as usize] = closest[a as usize].max(whole);
+        closest[b as usize] = closest[b as usize].max(whole);
     }
     Graph { edges, closest }
 }
@@ -507,7 +517,7 @@ mod tests {
             "管网 漏水",
         ]);
         let (v, _) = vectors(&d);
-        let g = graph(&v, 0.1);
+        let g = graph(&v, &vec![1.0; v.len()], 0.1);
         let all = agglomerate(&v, &g, &[], 0.3, 0.1);
         assert!(all.contains(&vec![0, 1]), "{all:?}");
         assert!(all.contains(&vec![2, 3]), "{all:?}");

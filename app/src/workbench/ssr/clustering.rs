@@ -2,7 +2,7 @@
 //! from what was read, applied only if nobody edited the article meanwhile; re-clustering stale
 //! articles before reports.
 
-use super::super::AUTO_CLUSTER_MAX;
+use super::super::{AUTO_CLUSTER_MAX, OTHERS};
 use super::*;
 use crate::cluster::algo::{analyse, describe, point_words_all, Params, Side};
 use crate::cluster::frame::core;
@@ -10,10 +10,21 @@ use crate::error::AppError;
 use crate::search::index::article_of;
 use crate::ssr::{now_ms, AppState, Db};
 use sqlx::Connection;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// (existing cluster to reuse, unpinned members, keywords, representative).
-pub(super) type PlannedGroup = (Option<i64>, Vec<i64>, Vec<String>, Option<i64>);
+/// One group of a plan.
+pub(super) struct PlannedGroup {
+    /// The existing cluster it continues (None: a new one).
+    reuse: Option<i64>,
+    /// Its members that no committee member placed (comment ids).
+    ids: Vec<i64>,
+    keywords: Vec<String>,
+    /// The point in the members' words (其他意见 for the others).
+    summary: String,
+    representative: Option<i64>,
+    /// The article's opinions that fit no group.
+    other: bool,
+}
 
 /// A re-clustering computed from what was read at `version`; applied only if nothing changed
 /// the article's clusters meanwhile.
@@ -23,9 +34,11 @@ pub struct Plan {
     version: i64,
     max_seq: i64,
     groups: Vec<PlannedGroup>,
-    /// Pinned clusters' new descriptions: (cluster, keywords, representative).
-    pinned: Vec<(i64, Vec<String>, Option<i64>)>,
+    /// Pinned clusters' new descriptions: (cluster, keywords, summary, representative).
+    pinned: Vec<(i64, Vec<String>, String, Option<i64>)>,
     campaign_of: HashMap<i64, i64>,
+    /// Opinions unlike any other and in no campaign (独特意见).
+    unique: HashSet<i64>,
     /// The member who asked for it (None: the system, clustering new opinions): refused like
     /// any other edit when the article is assigned to someone else.
     by: Option<Actor>,
@@ -53,14 +66,15 @@ pub(crate) fn side_of(stance: &str) -> Side {
 
 /// Clusters the article's opinions. Opinions a committee member placed stay where they are;
 /// every other opinion follows the algorithm, and each new group takes over the existing
-/// cluster most of its members were in (so names, dispositions and pins carry over).
+/// cluster most of its members were in (so names, dispositions and pins carry over). The
+/// opinions that fit no group are one group, 其他意见, which continues the article's last one.
 pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppError> {
     let version = state_version(db, draft_id, article).await?;
     let rows = article_rows(db, draft_id, article).await?;
     let texts: Vec<String> = rows.iter().map(Row::text).collect();
     let sides: Vec<Side> = rows.iter().map(|r| side_of(&r.stance)).collect();
     // Word cutting and clustering are CPU work: off the async threads.
-    let (mut analysis, words, texts) = tokio::task::spawn_blocking(move || {
+    let (analysis, words, texts) = tokio::task::spawn_blocking(move || {
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let cores: Vec<&str> = refs.iter().map(|t| core(t)).collect();
         let words = point_words_all(&cores);
@@ -68,15 +82,6 @@ pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppErro
     })
     .await
     .map_err(|_| AppError::Internal)?;
-    // Until the workbench lists 其他意见 together, each is a group of its own.
-    for &o in &analysis.others {
-        analysis.clusters.push(crate::cluster::algo::Cluster {
-            members: vec![o],
-            keywords: Vec::new(),
-            representative: o,
-            label: String::new(),
-        });
-    }
     let members: Vec<(i64, i64, i64)> = sqlx::query_as(
         "select m.comment_id, m.cluster_id, m.pinned from cluster_member m \
          join opinion_cluster k on k.id = m.cluster_id where k.draft_id = $1 and k.article_uid = $2",
@@ -89,12 +94,30 @@ pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppErro
         .into_iter()
         .map(|(c, k, p)| (c, (k, p != 0)))
         .collect();
+    let kinds: Vec<(i64, String)> = sqlx::query_as(
+        "select id, kind from opinion_cluster where draft_id = $1 and article_uid = $2",
+    )
+    .bind(draft_id)
+    .bind(article)
+    .fetch_all(&db.pool)
+    .await?;
+    let is_other: HashMap<i64, bool> = kinds
+        .into_iter()
+        .map(|(k, kind)| (k, kind == "other"))
+        .collect();
+    let mut found: Vec<(&[usize], bool)> = analysis
+        .clusters
+        .iter()
+        .map(|c| (c.members.as_slice(), false))
+        .collect();
+    if !analysis.others.is_empty() {
+        found.push((&analysis.others, true));
+    }
     let mut claimed: Vec<i64> = Vec::new();
-    let mut groups = Vec::new();
+    let mut groups: Vec<(Option<i64>, Vec<i64>, bool)> = Vec::new();
     let mut final_groups: Vec<Vec<usize>> = Vec::new();
-    for c in &analysis.clusters {
-        let free: Vec<usize> = c
-            .members
+    for (members, other) in found {
+        let free: Vec<usize> = members
             .iter()
             .copied()
             .filter(|&i| !was.get(&rows[i].id).is_some_and(|w| w.1))
@@ -102,10 +125,18 @@ pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppErro
         if free.is_empty() {
             continue;
         }
+        // A group continues a group, 其他意见 continues 其他意见.
         let mut votes: BTreeMap<i64, usize> = BTreeMap::new();
         for &i in &free {
             if let Some((k, _)) = was.get(&rows[i].id) {
-                *votes.entry(*k).or_default() += 1;
+                if is_other.get(k).copied().unwrap_or(false) == other {
+                    *votes.entry(*k).or_default() += 1;
+                }
+            }
+        }
+        if other && votes.is_empty() {
+            if let Some((&k, _)) = is_other.iter().filter(|(_, o)| **o).min_by_key(|x| x.0) {
+                votes.insert(k, 0);
             }
         }
         let reuse = votes
@@ -116,7 +147,7 @@ pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppErro
         if let Some(k) = reuse {
             claimed.push(k);
         }
-        groups.push((reuse, free.iter().map(|&i| rows[i].id).collect::<Vec<_>>()));
+        groups.push((reuse, free.iter().map(|&i| rows[i].id).collect(), other));
         final_groups.push(free);
     }
     // Pinned members stay; their clusters are described from everyone now in them.
@@ -146,16 +177,38 @@ pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppErro
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let described = describe(&refs, &words, &all_groups);
     let rep = |d: &(Vec<String>, usize, String), g: &[usize]| (!g.is_empty()).then(|| rows[d.1].id);
+    // 其他意见 is not one point: no keywords, no representative, its own name.
+    let description = |other: bool, d: &(Vec<String>, usize, String), g: &[usize]| {
+        if other {
+            (Vec::new(), OTHERS.to_string(), None)
+        } else {
+            (d.0.clone(), d.2.clone(), rep(d, g))
+        }
+    };
     let planned: Vec<PlannedGroup> = groups
         .into_iter()
         .zip(&described)
         .zip(&all_groups)
-        .map(|(((reuse, ids), d), g)| (reuse, ids, d.0.clone(), rep(d, g)))
+        .map(|(((reuse, ids, other), d), g)| {
+            let (keywords, summary, representative) = description(other, d, g);
+            PlannedGroup {
+                reuse,
+                ids,
+                keywords,
+                summary,
+                representative,
+                other,
+            }
+        })
         .collect();
     let pinned = lone_pinned
         .iter()
         .zip(described.iter().skip(planned.len()))
-        .map(|((k, g), d)| (*k, d.0.clone(), rep(d, g)))
+        .map(|((k, g), d)| {
+            let (keywords, summary, representative) =
+                description(is_other.get(k).copied().unwrap_or(false), d, g);
+            (*k, keywords, summary, representative)
+        })
         .collect();
     let mut campaign_of = HashMap::new();
     for g in &analysis.campaigns {
@@ -171,6 +224,7 @@ pub async fn plan(db: &Db, draft_id: i64, article: &str) -> Result<Plan, AppErro
         groups: planned,
         pinned,
         campaign_of,
+        unique: analysis.unique.iter().map(|&i| rows[i].id).collect(),
         by: None,
     })
 }
@@ -265,36 +319,45 @@ pub async fn apply(db: &Db, plan: Plan) -> Result<usize, AppError> {
     .bind(&plan.article)
     .execute(&mut *tx)
     .await?;
-    for (reuse, ids, keywords, rep) in &plan.groups {
-        let id: i64 = match reuse {
+    for g in &plan.groups {
+        let kind = if g.other { "other" } else { "group" };
+        let id: i64 = match g.reuse {
             Some(k) => {
                 sqlx::query(
-                    "update opinion_cluster set keywords = $1, representative_id = $2, updated_at = $3 \
-                     where id = $4",
+                    "update opinion_cluster set keywords = $1, summary = $2, representative_id = $3, \
+                     kind = $4, updated_at = $5 where id = $6",
                 )
-                .bind(keywords.join(" "))
-                .bind(rep)
+                .bind(g.keywords.join(" "))
+                .bind(&g.summary)
+                .bind(g.representative)
+                .bind(kind)
                 .bind(now)
                 .bind(k)
                 .execute(&mut *tx)
                 .await?;
-                *k
+                k
             }
-            None => sqlx::query_scalar(
-                "insert into opinion_cluster (draft_id, article_uid, keywords, representative_id, \
-                     created_at, updated_at) values ($1, $2, $3, $4, $5, $5) returning id",
-            )
-            .bind(plan.draft_id)
-            .bind(&plan.article)
-            .bind(keywords.join(" "))
-            .bind(rep)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?,
+            None => {
+                sqlx::query_scalar(
+                    "insert into opinion_cluster (draft_id, article_uid, keywords, summary, \
+                     representative_id, kind, created_at, updated_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $7) returning id",
+                )
+                .bind(plan.draft_id)
+                .bind(&plan.article)
+                .bind(g.keywords.join(" "))
+                .bind(&g.summary)
+                .bind(g.representative)
+                .bind(kind)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?
+            }
         };
-        for chunk in ids.chunks(200) {
+        for chunk in g.ids.chunks(200) {
             let mut sql = String::from(
-                "insert into cluster_member (comment_id, cluster_id, pinned, campaign_of) values ",
+                "insert into cluster_member (comment_id, cluster_id, pinned, campaign_of, \
+                 unique_point) values ",
             );
             let values: Vec<String> = chunk
                 .iter()
@@ -304,33 +367,36 @@ pub async fn apply(db: &Db, plan: Plan) -> Result<usize, AppError> {
                         .get(c)
                         .map(|x| x.to_string())
                         .unwrap_or_else(|| "null".into());
-                    format!("({c}, {id}, 0, {camp})")
+                    let unique = i64::from(plan.unique.contains(c));
+                    format!("({c}, {id}, 0, {camp}, {unique})")
                 })
                 .collect();
             sql.push_str(&values.join(","));
             // A comment filed under another article's cluster (its unit moved) comes here.
             sql.push_str(
                 " on conflict (comment_id) do update set cluster_id = excluded.cluster_id, \
-                 pinned = 0, campaign_of = excluded.campaign_of",
+                 pinned = 0, campaign_of = excluded.campaign_of, unique_point = excluded.unique_point",
             );
             sqlx::query(&sql).execute(&mut *tx).await?;
         }
     }
-    for (k, keywords, rep) in &plan.pinned {
+    for (k, keywords, summary, rep) in &plan.pinned {
         sqlx::query(
-            "update opinion_cluster set keywords = $1, representative_id = $2, updated_at = $3 where id = $4",
+            "update opinion_cluster set keywords = $1, summary = $2, representative_id = $3, \
+             updated_at = $4 where id = $5",
         )
         .bind(keywords.join(" "))
+        .bind(summary)
         .bind(rep)
         .bind(now)
         .bind(k)
         .execute(&mut *tx)
         .await?;
     }
-    // Pinned members keep their place but follow the campaigns found now.
+    // Pinned members keep their place but follow the campaigns (and 独特意见) found now.
     sqlx::query(
-        "update cluster_member set campaign_of = null where pinned = 1 and cluster_id in \
-         (select id from opinion_cluster where draft_id = $1 and article_uid = $2)",
+        "update cluster_member set campaign_of = null, unique_point = 0 where pinned = 1 and \
+         cluster_id in (select id from opinion_cluster where draft_id = $1 and article_uid = $2)",
     )
     .bind(plan.draft_id)
     .bind(&plan.article)
@@ -345,12 +411,17 @@ pub async fn apply(db: &Db, plan: Plan) -> Result<usize, AppError> {
     .fetch_all(&mut *tx)
     .await?;
     for c in pinned_ids {
-        if let Some(first) = plan.campaign_of.get(&c) {
-            sqlx::query("update cluster_member set campaign_of = $1 where comment_id = $2")
-                .bind(first)
-                .bind(c)
-                .execute(&mut *tx)
-                .await?;
+        let first = plan.campaign_of.get(&c).copied();
+        let unique = plan.unique.contains(&c);
+        if first.is_some() || unique {
+            sqlx::query(
+                "update cluster_member set campaign_of = $1, unique_point = $2 where comment_id = $3",
+            )
+            .bind(first)
+            .bind(i64::from(unique))
+            .bind(c)
+            .execute(&mut *tx)
+            .await?;
         }
     }
     drop_empty_clusters(&mut tx, plan.draft_id, &plan.article).await?;

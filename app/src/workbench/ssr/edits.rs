@@ -22,6 +22,18 @@ pub(super) async fn pin_members(
     Ok(())
 }
 
+/// Whether a cluster is its article's 其他意见.
+pub(super) async fn is_others(
+    tx: &mut sqlx::AnyConnection,
+    cluster: i64,
+) -> Result<bool, AppError> {
+    let kind: Option<String> = sqlx::query_scalar("select kind from opinion_cluster where id = $1")
+        .bind(cluster)
+        .fetch_optional(&mut *tx)
+        .await?;
+    Ok(kind.as_deref() == Some("other"))
+}
+
 /// (draft id, slug, article) of a cluster.
 pub(super) async fn cluster_home(
     tx: &mut sqlx::AnyConnection,
@@ -51,6 +63,12 @@ pub async fn rename(
     let mut tx = conn.begin().await?;
     let (draft_id, slug, article) = cluster_home(&mut tx, cluster).await?;
     may_act(&mut tx, actor, draft_id, &article, Some(cluster)).await?;
+    if is_others(&mut tx, cluster).await? {
+        return Err(AppError::validation(
+            "label",
+            "“其他意见”收录不属于任何分组的意见，不能改名；可以把意见移到新的分组再命名",
+        ));
+    }
     let before: String = sqlx::query_scalar("select label from opinion_cluster where id = $1")
         .bind(cluster)
         .fetch_one(&mut *tx)
@@ -105,6 +123,12 @@ pub async fn merge(
     }
     for &k in &ids {
         may_act(&mut tx, actor, draft_id, &article, Some(k)).await?;
+        if is_others(&mut tx, k).await? {
+            return Err(AppError::validation(
+                "clusters",
+                "“其他意见”不是一个观点，不能与分组合并；请勾选其中的意见移到分组",
+            ));
+        }
     }
     for &k in &ids[1..] {
         sqlx::query("update cluster_member set cluster_id = $1, pinned = 1 where cluster_id = $2")

@@ -52,17 +52,23 @@ pub async fn view(
         .find(|u| u.uid == article)
         .map(|u| u.text)
         .unwrap_or_default();
-    let membership: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
-        "select m.comment_id, m.cluster_id, m.pinned, m.campaign_of from cluster_member m \
-         join opinion_cluster k on k.id = m.cluster_id where k.draft_id = $1 and k.article_uid = $2",
+    let membership: Vec<(i64, i64, i64, Option<i64>, i64)> = sqlx::query_as(
+        "select m.comment_id, m.cluster_id, m.pinned, m.campaign_of, m.unique_point \
+         from cluster_member m join opinion_cluster k on k.id = m.cluster_id \
+         where k.draft_id = $1 and k.article_uid = $2",
     )
     .bind(draft_id)
     .bind(article)
     .fetch_all(&db.pool)
     .await?;
+    let unique_points: std::collections::HashSet<i64> = membership
+        .iter()
+        .filter(|m| m.4 != 0)
+        .map(|m| m.0)
+        .collect();
     let membership: HashMap<i64, (i64, bool, Option<i64>)> = membership
         .into_iter()
-        .map(|(c, k, p, camp)| (c, (k, p != 0, camp)))
+        .map(|(c, k, p, camp, _)| (c, (k, p != 0, camp)))
         .collect();
     let station_name = |r: &Row| {
         r.station_id
@@ -86,6 +92,8 @@ pub async fn view(
         i64,
         String,
         String,
+        String,
+        String,
         Option<i64>,
         i64,
         String,
@@ -94,8 +102,8 @@ pub async fn view(
         Option<String>,
     );
     let cluster_rows: Vec<ClusterRow> = sqlx::query_as(
-        "select k.id, k.label, k.keywords, k.representative_id, k.pinned, k.disposition, \
-         k.disposition_reason, k.assigned_to, a.display_name from opinion_cluster k \
+        "select k.id, k.label, k.summary, k.keywords, k.kind, k.representative_id, k.pinned, \
+         k.disposition, k.disposition_reason, k.assigned_to, a.display_name from opinion_cluster k \
          left join account a on a.id = k.assigned_to where k.draft_id = $1 and k.article_uid = $2",
     )
     .bind(draft_id)
@@ -108,7 +116,9 @@ pub async fn view(
             |(
                 id,
                 label,
+                summary,
                 keywords,
+                kind,
                 rep,
                 pinned,
                 disposition,
@@ -116,10 +126,12 @@ pub async fn view(
                 assigned_id,
                 assigned_name,
             )| {
-                let in_it: Vec<&Row> = rows
+                let mut in_it: Vec<&Row> = rows
                     .iter()
                     .filter(|r| membership.get(&r.id).is_some_and(|m| m.0 == id))
                     .collect();
+                // 独特意见 first: a minority point is not buried under the rest.
+                in_it.sort_by_key(|r| !unique_points.contains(&r.id));
                 let mut stations_in: Vec<String> = in_it
                     .iter()
                     .map(|r| station_name(r))
@@ -131,7 +143,9 @@ pub async fn view(
                 ClusterView {
                     id,
                     label,
+                    summary,
                     keywords: keywords.split_whitespace().map(String::from).collect(),
+                    other: kind == "other",
                     received: in_it.len() as i64,
                     unique: in_it.iter().filter(|r| !is_copy(r)).count() as i64,
                     stances: (stance("support"), stance("oppose"), stance("amend")),
@@ -163,6 +177,7 @@ pub async fn view(
                             disposition: r.disposition.clone(),
                             disposition_reason: r.disposition_reason.clone(),
                             copies: copies_of(r.id),
+                            unique: unique_points.contains(&r.id),
                             pinned: membership.get(&r.id).is_some_and(|m| m.1),
                         })
                         .collect(),
@@ -170,7 +185,13 @@ pub async fn view(
             },
         )
         .collect();
-    clusters.sort_by(|a, b| b.received.cmp(&a.received).then(a.id.cmp(&b.id)));
+    // Biggest first; 其他意见 last.
+    clusters.sort_by(|a, b| {
+        a.other
+            .cmp(&b.other)
+            .then(b.received.cmp(&a.received))
+            .then(a.id.cmp(&b.id))
+    });
     let campaign_list: Vec<CampaignView> = campaigns
         .iter()
         .map(|(first, g)| CampaignView {
