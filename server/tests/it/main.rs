@@ -21,4 +21,5 @@ mod pages;
 mod search;
 mod search_quality;
 mod storage;
+mod themes;
 mod workbench;
