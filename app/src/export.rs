@@ -273,7 +273,56 @@ fn stance_label(s: &str) -> &'static str {
         .unwrap_or("")
 }
 
-pub const COLUMNS: [&str; 16] = [
+/// Each opinion's group, as of the last clustering: the committee's name, else the point in the
+/// opinions' own words (其他意见 for those in no group). Loaded once per export (a map from
+/// comment to cluster), so the rows themselves stay a plain scan.
+#[derive(Default)]
+pub struct Groups {
+    of: HashMap<i64, i64>,
+    names: HashMap<i64, String>,
+}
+
+impl Groups {
+    pub async fn load(db: &Db, draft_id: i64) -> Result<Groups, AppError> {
+        let clusters: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "select id, label, summary, keywords from opinion_cluster where draft_id = $1",
+        )
+        .bind(draft_id)
+        .fetch_all(&db.pool)
+        .await?;
+        let names = clusters
+            .into_iter()
+            .map(|(id, label, summary, keywords)| {
+                let keywords: Vec<String> = keywords.split_whitespace().map(String::from).collect();
+                (
+                    id,
+                    crate::workbench::cluster_name(&label, &summary, &keywords),
+                )
+            })
+            .collect();
+        let mut of = HashMap::new();
+        let mut rows = sqlx::query_as::<_, (i64, i64)>(
+            "select m.comment_id, m.cluster_id from cluster_member m \
+             join opinion_cluster k on k.id = m.cluster_id where k.draft_id = $1",
+        )
+        .bind(draft_id)
+        .fetch(&db.pool);
+        while let Some((c, k)) = rows.try_next().await? {
+            of.insert(c, k);
+        }
+        Ok(Groups { of, names })
+    }
+
+    /// The group's name of a comment (empty: not grouped yet).
+    pub fn name(&self, comment: i64) -> &str {
+        self.of
+            .get(&comment)
+            .and_then(|k| self.names.get(k))
+            .map_or("", String::as_str)
+    }
+}
+
+pub const COLUMNS: [&str; 17] = [
     "查询编号",
     "条款",
     "稿次",
@@ -290,9 +339,10 @@ pub const COLUMNS: [&str; 16] = [
     "处理意见",
     "理由",
     "提交时间",
+    "分组",
 ];
 
-fn fields(l: &Line) -> [String; 16] {
+fn fields(l: &Line, group: &str) -> [String; 17] {
     [
         l.tracking.clone(),
         l.unit_label.clone(),
@@ -319,6 +369,7 @@ fn fields(l: &Line) -> [String; 16] {
         },
         l.disposition_reason.clone(),
         format_local(l.created_at),
+        group.to_string(),
     ]
 }
 
@@ -474,6 +525,7 @@ pub async fn csv(
 ) -> Result<usize, AppError> {
     use std::io::Write;
     let head = crate::sheet::write_csv(&COLUMNS, std::iter::empty()).into_bytes();
+    let groups = Groups::load(db, f.draft_id).await?;
     pump(
         db,
         f,
@@ -481,7 +533,12 @@ pub async fn csv(
         head,
         |l: &CsvLine, buf| {
             buf.extend_from_slice(l.line.as_bytes());
-            let _ = write!(buf, "{}\r\n", format_local(l.created_at));
+            let _ = write!(
+                buf,
+                "{},\"{}\"\r\n",
+                format_local(l.created_at),
+                groups.name(l.id).replace('"', "\"\"")
+            );
             Ok(())
         },
         b"",
@@ -565,7 +622,9 @@ pub async fn xlsx(
     let bold = Format::new().set_bold();
     let widths = [
         14.0, 16.0, 6.0, 8.0, 60.0, 40.0, 8.0, 16.0, 8.0, 10.0, 10.0, 10.0, 8.0, 12.0, 40.0, 17.0,
+        30.0,
     ];
+    let groups = Groups::load(db, f.draft_id).await?;
     let header = |ws: &mut rust_xlsxwriter::Worksheet| -> Result<(), AppError> {
         for (c, (t, w)) in COLUMNS.iter().zip(widths).enumerate() {
             ws.set_column_width(c as u16, w).map_err(fail)?;
@@ -699,7 +758,7 @@ pub async fn xlsx(
         }
         row += 1;
         let ws = book.worksheets_mut().last_mut().ok_or(AppError::Internal)?;
-        for (c, v) in fields(&l).iter().enumerate() {
+        for (c, v) in fields(&l, groups.name(l.id)).iter().enumerate() {
             if matches!(c, 2 | 8) {
                 ws.write_number(row, c as u16, v.parse::<f64>().unwrap_or(0.0))
                     .map_err(fail)?;

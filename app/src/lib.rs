@@ -32,6 +32,7 @@ pub mod sheet;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod station;
+pub mod theme;
 pub mod workbench;
 
 use components::{Flash, Header, SessionResource};

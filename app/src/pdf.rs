@@ -262,6 +262,7 @@ mod tests {
             label: "二审稿".into(),
             tree: parsed.tree,
             windows: vec![crate::draft::Window {
+                id: 0,
                 part_label: "第一章".into(),
                 opens_at: 0,
                 closes_at: 0,
@@ -297,6 +298,8 @@ mod tests {
                 campaigns: 0,
                 groups: vec![FeedbackGroup {
                     summary: "提高室温<script>".into(),
+                    keywords: "室温".into(),
+                    other: false,
                     received: 2,
                     unique: 2,
                     stances: (0, 0, 2),

@@ -14,12 +14,15 @@ Two sets of labels, both from the data itself:
     exact subjects count as different issues; `issues_fused` joins subjects whose character
     bigrams overlap by a Jaccard of 0.5 or more.
 Both clusterings see the same texts:
-  - ours: `yijian cluster` (TF-IDF over jieba words, leader pass + agglomerative merging);
+  - ours: `yijian cluster` (the cores of the opinions, greetings and sign-offs left out; TF-IDF
+    over jieba words; average linkage over a graph of near neighbours). Opinions it puts in no
+    group (`others`, 其他意见) count as groups of one;
   - baseline: scikit-learn TF-IDF over character bigrams (no Chinese word segmenter needed),
     reduced to 200 dimensions, agglomerative clustering (average linkage, cosine) with as
     many clusters as ours found.
 Prints the adjusted Rand index (ARI) and the normalised mutual information (NMI) of each
-against the labels, as JSON lines like the benchmarks.
+against the labels, and how many groups the labelled messages fall into under each method
+against how many labels there are, as JSON lines like the benchmarks.
 
     python3 server/scripts/cluster_quality.py [path/to/yijian]
 
@@ -57,7 +60,11 @@ def ours(binary, ids, texts, args):
     for k, c in enumerate(out["clusters"]):
         for i in c["ids"]:
             of[i] = k
-    return [of[i] for i in ids], len(out["clusters"])
+    # Opinions in no group (其他意见) are each on their own.
+    for i in out.get("others", []):
+        of[i] = len(of) + len(out["clusters"])
+    k = len(set(of.values()))
+    return [of[i] for i in ids], k
 
 
 def baseline(texts, k):
@@ -75,6 +82,10 @@ def score(prefix, labels, mine, base, k):
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     emit(f"{prefix}_clusters", k, "clusters")
+    # How many groups the labelled messages fall into, against how many there are.
+    emit(f"{prefix}_true_groups", len(set(labels)), "groups")
+    emit(f"{prefix}_ours_groups", len(set(mine)), "groups")
+    emit(f"{prefix}_sklearn_groups", len(set(base)), "groups")
     emit(f"{prefix}_ours_ari", adjusted_rand_score(labels, mine), "ratio")
     emit(f"{prefix}_sklearn_ari", adjusted_rand_score(labels, base), "ratio")
     emit(f"{prefix}_ours_nmi", normalized_mutual_info_score(labels, mine), "ratio")
@@ -150,7 +161,7 @@ def topics(binary, messages):
         for word, classes in terms.items():
             n = text.count(word)
             if n:
-                for c in classes:
+                for c in sorted(classes):
                     votes[c] += n
         if votes:
             ids.append(m["message_id"])
@@ -160,7 +171,7 @@ def topics(binary, messages):
     emit("label_classes", len(set(labels)), "classes")
     # The workbench's defaults (fine clusters of one article's opinions), then coarser settings
     # closer to the number of topic classes.
-    for name, args in [("default", []), ("coarse", ["--join", "0.08", "--merge", "0.15"])]:
+    for name, args in [("default", []), ("coarse", ["--merge", "0.1", "--merge-floor", "0.03"])]:
         mine, k = ours(binary, ids, texts, args)
         score(name, labels, mine, baseline(texts, k), k)
 

@@ -1,16 +1,20 @@
-//! `yijian bench cluster`: clustering 100,000 opinions of one article, and campaign detection
-//! among 1,000,000 with precision and recall against synthetic campaigns built from real
-//! campaign templates.
+//! `yijian bench cluster`: grouping 100,000 opinions of one article; campaign detection among
+//! 1,000,000 with precision and recall against synthetic campaigns built from long real campaign
+//! templates, and among the real messages with short form letters mixed in; the real messages'
+//! reposts; and the grouping's quality against scikit-learn on the real messages.
 
 use crate::bench::emit;
 use crate::bench_search::load_sentences;
 use crate::cli::ClusterBenchArgs;
 use anyhow::{bail, Context, Result};
-use app::cluster::algo::{analyse, campaigns, pair_scores, signature, Params, Signature};
+use app::cluster::algo::{analyse, campaigns, pair_scores, signatures, Params};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
 use std::time::Instant;
+
+#[path = "short_letters.rs"]
+pub mod short_letters;
 
 /// Campaign templates: each `>` block of the catalogue with at least 150 letters (shorter
 /// entries are signature phrases, not texts people send).
@@ -100,23 +104,6 @@ fn unique(rng: &mut StdRng, sentences: &[String]) -> String {
         .collect()
 }
 
-/// Signatures of many texts on all cores.
-fn signatures(texts: &[String]) -> Vec<Signature> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let chunk = texts.len().div_ceil(threads).max(1);
-    std::thread::scope(|s| {
-        let hs: Vec<_> = texts
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(|t| signature(t)).collect::<Vec<_>>()))
-            .collect();
-        hs.into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
-}
-
 pub fn run(args: ClusterBenchArgs) -> Result<()> {
     let sentences = load_sentences(&args.corpus)?;
     let templates = load_templates(&args.templates)?;
@@ -142,17 +129,20 @@ pub fn run(args: ClusterBenchArgs) -> Result<()> {
         "s",
     );
     let started = Instant::now();
-    let a = analyse(&refs, &params);
+    let a = analyse(&refs, &[], &params);
     let secs = started.elapsed().as_secs_f64();
     emit("cluster", "cluster_100k_s", secs, "s");
     emit("cluster", "cluster_docs", args.docs as f64, "docs");
     emit("cluster", "clusters", a.clusters.len() as f64, "clusters");
+    emit("cluster", "other_opinions", a.others.len() as f64, "docs");
+    emit("cluster", "unique_opinions", a.unique.len() as f64, "docs");
     emit(
         "cluster",
         "clusters_of_10_or_more",
         a.clusters.iter().filter(|c| c.members.len() >= 10).count() as f64,
         "clusters",
     );
+    themes(&args.corpus, &refs)?;
     drop((texts, a));
 
     // Campaigns among a million: a fifth are copies of the templates.
@@ -170,7 +160,10 @@ pub fn run(args: ClusterBenchArgs) -> Result<()> {
         }
     }
     let started = Instant::now();
-    let sigs = signatures(&texts);
+    let sigs = {
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        signatures(&refs)
+    };
     let groups = campaigns(&sigs, params.campaign_jaccard, params.min_copies);
     let secs = started.elapsed().as_secs_f64();
     let (precision, recall) = pair_scores(&groups, &truth);
@@ -219,6 +212,7 @@ pub fn run(args: ClusterBenchArgs) -> Result<()> {
     emit("cluster", "campaign_recall", recall, "ratio");
     emit("cluster", "campaign_groups", groups.len() as f64, "groups");
     real_messages(&args.corpus)?;
+    short_letters(&args.corpus, &args.short_letters)?;
     quality_script();
     // Baseline: identical text after removing spaces and punctuation and folding case.
     let started = Instant::now();
@@ -258,7 +252,8 @@ fn real_messages(path: &std::path::Path) -> Result<()> {
         texts.push(v["detail"].as_str().unwrap_or("").trim().to_string());
         subjects.push(v["user_id"].as_str().unwrap_or("").trim().to_string());
     }
-    let sigs = signatures(&texts);
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let sigs = signatures(&refs);
     let groups = campaigns(&sigs, Params::default().campaign_jaccard, 2);
     let mut ids: HashMap<&str, u32> = HashMap::new();
     let subject_label: Vec<Option<u32>> = subjects
@@ -289,6 +284,176 @@ fn real_messages(path: &std::path::Path) -> Result<()> {
     );
     emit("cluster", "real_pairs_same_user", same_subject, "ratio");
     emit("cluster", "real_exact_repeat_recall", exact_recall, "ratio");
+    Ok(())
+}
+
+/// Themes: a simulated committee confirms the themes of 600 real messages (the first-level
+/// classes of the contest's taxonomy whose terms occur in a message, several when close to the
+/// top), the model is trained on them, and the meter compares the machine with the committee
+/// on 300 more; then the model assigns themes to the 100,000 opinions of the clustering run.
+fn themes(corpus: &std::path::Path, many: &[&str]) -> Result<()> {
+    use app::theme::model::{features_of, quality, Model};
+    let taxonomy = corpus.with_file_name("tipdm2020-c-category-taxonomy-attachment1.tsv");
+    let tsv = std::fs::read_to_string(&taxonomy)
+        .with_context(|| format!("cannot read the taxonomy {}", taxonomy.display()))?;
+    let mut classes: Vec<&str> = Vec::new();
+    let mut terms: Vec<(&str, usize)> = Vec::new();
+    for line in tsv.lines().skip(1) {
+        let parts: Vec<&str> = line.split('\t').collect();
+        if parts.len() < 3 {
+            continue;
+        }
+        let c = match classes.iter().position(|x| *x == parts[0]) {
+            Some(i) => i,
+            None => {
+                classes.push(parts[0]);
+                classes.len() - 1
+            }
+        };
+        for w in parts[2].split(|ch: char| "、，,（）()和与及/".contains(ch)) {
+            if w.chars().count() >= 2 {
+                terms.push((w, c));
+            }
+        }
+    }
+    let (mut texts, mut labels) = (Vec::new(), Vec::new());
+    for m in real_messages_json(corpus)? {
+        let text = format!(
+            "{}。{}",
+            m["subject"].as_str().unwrap_or(""),
+            m["detail"].as_str().unwrap_or("").trim()
+        );
+        let mut votes = vec![0usize; classes.len()];
+        for (w, c) in &terms {
+            votes[*c] += text.matches(w).count();
+        }
+        let top = votes.iter().copied().max().unwrap_or(0);
+        if top == 0 {
+            continue;
+        }
+        labels.push(
+            (0..classes.len())
+                .filter(|&c| votes[c] * 2 >= top && votes[c] >= top.min(2))
+                .collect::<Vec<_>>(),
+        );
+        texts.push(text);
+    }
+    // A fixed order, not the file's (messages of one period sit together).
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    let mut rng = StdRng::seed_from_u64(5);
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.gen_range(0..=i));
+    }
+    let (train, check) = (
+        &order[..600.min(order.len())],
+        &order[600.min(order.len())..],
+    );
+    let check = &check[..300.min(check.len())];
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let x = features_of(&refs);
+    let started = Instant::now();
+    let model = Model::train(
+        &train.iter().map(|&i| x[i].clone()).collect::<Vec<_>>(),
+        &train.iter().map(|&i| labels[i].clone()).collect::<Vec<_>>(),
+        classes.len(),
+    );
+    emit(
+        "cluster",
+        "themes_train_600_s",
+        started.elapsed().as_secs_f64(),
+        "s",
+    );
+    let q = quality(
+        &check
+            .iter()
+            .map(|&i| (model.assign(&x[i]), labels[i].clone()))
+            .collect::<Vec<_>>(),
+    );
+    emit("cluster", "themes", classes.len() as f64, "themes");
+    emit("cluster", "themes_reviewed", q.reviewed as f64, "docs");
+    emit("cluster", "themes_precision", q.precision, "ratio");
+    emit("cluster", "themes_recall", q.recall, "ratio");
+    emit("cluster", "themes_f1", q.f1, "ratio");
+    emit("cluster", "themes_f1_low", q.f1_low, "ratio");
+    emit("cluster", "themes_f1_high", q.f1_high, "ratio");
+    let started = Instant::now();
+    let assigned: usize = features_of(many)
+        .iter()
+        .map(|f| model.assign(f).len())
+        .sum();
+    emit(
+        "cluster",
+        "themes_assign_100k_s",
+        started.elapsed().as_secs_f64(),
+        "s",
+    );
+    emit("cluster", "themes_assigned", assigned as f64, "assignments");
+    Ok(())
+}
+
+/// The real messages as JSON objects.
+fn real_messages_json(path: &std::path::Path) -> Result<Vec<serde_json::Value>> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path)?;
+    let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(file));
+    reader
+        .lines()
+        .map(|l| Ok(serde_json::from_str(&l?)?))
+        .collect()
+}
+
+/// The real messages, read whole (their details).
+fn real_texts(path: &std::path::Path) -> Result<Vec<String>> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path)?;
+    let reader = std::io::BufReader::new(flate2::read::GzDecoder::new(file));
+    let mut texts = Vec::new();
+    for line in reader.lines() {
+        let v: serde_json::Value = serde_json::from_str(&line?)?;
+        texts.push(v["detail"].as_str().unwrap_or("").trim().to_string());
+    }
+    Ok(texts)
+}
+
+/// Short form letters (25–60 copies of each template) mixed into the real messages: the case's
+/// templates with the case's rules, and templates of our own with other courtesies.
+fn short_letters(corpus: &std::path::Path, case: &std::path::Path) -> Result<()> {
+    use short_letters::{case_templates, mix, scores, CASE_RULES, OWN_RULES, OWN_TEMPLATES};
+    let real = real_texts(corpus)?;
+    let own: Vec<String> = OWN_TEMPLATES.iter().map(|t| t.to_string()).collect();
+    let case = match case_templates(case) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("short form letters of the case skipped: {e:#}");
+            Vec::new()
+        }
+    };
+    let params = Params::default();
+    for (name, sets, seed) in [
+        ("short_letters_case", vec![(&case[..], &CASE_RULES)], 16u64),
+        ("short_letters_own", vec![(&own[..], &OWN_RULES)], 17),
+    ] {
+        if sets.iter().all(|s| s.0.is_empty()) {
+            continue;
+        }
+        let (texts, truth) = mix(real.clone(), &sets, seed);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let started = Instant::now();
+        let groups = campaigns(&signatures(&refs), params.campaign_jaccard, 2);
+        let secs = started.elapsed().as_secs_f64();
+        let (precision, recall) = scores(&groups, &truth);
+        let copies = truth.iter().flatten().count();
+        emit("cluster", &format!("{name}_copies"), copies as f64, "docs");
+        emit(
+            "cluster",
+            &format!("{name}_docs"),
+            texts.len() as f64,
+            "docs",
+        );
+        emit("cluster", &format!("{name}_precision"), precision, "ratio");
+        emit("cluster", &format!("{name}_recall"), recall, "ratio");
+        emit("cluster", &format!("{name}_s"), secs, "s");
+    }
     Ok(())
 }
 

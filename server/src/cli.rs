@@ -45,9 +45,11 @@ pub enum Command {
     },
     /// Cluster opinions collected anywhere: FILE has one JSON object a line, `{"id": …,
     /// "text": …}` and optionally `"article"` (opinions are then clustered per article). Prints
-    /// one JSON object: `clusters` (each with `ids`, `keywords`, `representative`, and `article`
-    /// when given) and `campaigns` (near-duplicate copies, each with `ids`). The same code as
-    /// the committee's workbench.
+    /// one JSON object: `clusters` (groups of two or more opinions, each with `ids`, `label` —
+    /// the point in the opinions' own words, at most 24 characters —, `keywords`,
+    /// `representative`, and `article` when given), `others` (ids in no group, 其他意见),
+    /// `unique` (those of them unlike any other opinion, 独特意见) and `campaigns`
+    /// (near-duplicate copies, each with `ids`). The same code as the committee's workbench.
     Cluster(ClusterArgs),
     /// Rebuild the search index from the database, beside the current one, then switch to it.
     /// A server running on the same data directory keeps answering searches from the old index
@@ -330,15 +332,21 @@ pub struct ExportBenchArgs {
 pub struct ClusterArgs {
     /// JSON lines file (`-` for standard input).
     pub file: PathBuf,
-    /// Cosine similarity to a cluster's centre needed to join it (0–1).
-    #[arg(long, default_value_t = 0.3)]
-    pub join: f32,
-    /// Cosine similarity of two cluster centres needed to merge them (0–1).
-    #[arg(long, default_value_t = 0.5)]
+    /// Cosine similarity two single opinions need to be grouped (0–1).
+    #[arg(long, default_value_t = app::cluster::algo::Params::default().merge)]
     pub merge: f32,
-    /// Estimated Jaccard similarity (character 5-shingles) for two opinions to be copies of one
-    /// campaign (0–1).
-    #[arg(long, default_value_t = 0.8)]
+    /// Average similarity two large groups need to be merged (0–1, at most --merge); groups in
+    /// between need a value between the two.
+    #[arg(long, default_value_t = app::cluster::algo::Params::default().merge_floor)]
+    pub merge_floor: f32,
+    /// An opinion in no group whose most similar other opinion is less similar than this is
+    /// reported as unique (0–1).
+    #[arg(long, default_value_t = app::cluster::algo::Params::default().unique)]
+    pub unique: f32,
+    /// Estimated Jaccard similarity of the shingles (three characters or words) of two opinions'
+    /// cores (greetings and sign-offs left out) for them to be copies of one campaign (0–1;
+    /// short opinions need more).
+    #[arg(long, default_value_t = app::cluster::algo::Params::default().campaign_jaccard)]
     pub campaign_jaccard: f32,
     /// Copies needed to report a campaign.
     #[arg(long, default_value_t = 2)]
@@ -365,6 +373,12 @@ pub struct ClusterBenchArgs {
         default_value = "../shared/corpus/comments-b/fcc-17-108-campaign-templates.md"
     )]
     pub templates: PathBuf,
+    /// The short form-letter case (Markdown; its numbered lines are the templates).
+    #[arg(
+        long,
+        default_value = "../shared/cases/campaigns/short-form-letters.md"
+    )]
+    pub short_letters: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]

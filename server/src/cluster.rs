@@ -82,8 +82,9 @@ fn utf8_without_bom(raw: Vec<u8>) -> Result<Vec<u8>> {
 
 pub fn run(args: &ClusterArgs) -> Result<()> {
     for (name, v) in [
-        ("--join", args.join),
         ("--merge", args.merge),
+        ("--merge-floor", args.merge_floor),
+        ("--unique", args.unique),
         ("--campaign-jaccard", args.campaign_jaccard),
     ] {
         if !(0.0..=1.0).contains(&v) {
@@ -92,8 +93,9 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
     }
     let lines = read(args)?;
     let params = Params {
-        join: args.join,
         merge: args.merge,
+        merge_floor: args.merge_floor.min(args.merge),
+        unique: args.unique,
         campaign_jaccard: args.campaign_jaccard,
         min_copies: args.min_copies,
     };
@@ -104,13 +106,15 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
     }
     let mut clusters = Vec::new();
     let mut campaigns = Vec::new();
+    let (mut others, mut unique) = (Vec::new(), Vec::new());
     for (article, members) in groups {
         let texts: Vec<&str> = members.iter().map(|&i| lines[i].text.as_str()).collect();
-        let a = analyse(&texts, &params);
+        let a = analyse(&texts, &[], &params);
         let id = |i: usize| lines[members[i]].id.clone();
         for c in a.clusters {
             let mut o = json!({
                 "ids": c.members.iter().map(|&m| id(m)).collect::<Vec<_>>(),
+                "label": c.label,
                 "keywords": c.keywords,
                 "representative": id(c.representative),
             });
@@ -119,6 +123,26 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
             }
             clusters.push(o);
         }
+        // Every opinion is in exactly one entry of `clusters`: an opinion that fits no group
+        // is a cluster of its own, marked `other` (and `unique` when unlike any other), so a
+        // reader of `clusters` alone loses none; `others` and `unique` list them again.
+        for &m in &a.others {
+            let is_unique = a.unique.contains(&m);
+            let mut o = json!({
+                "ids": [id(m)],
+                "label": "其他意见",
+                "keywords": [],
+                "representative": id(m),
+                "other": true,
+                "unique": is_unique,
+            });
+            if let Some(a) = &article {
+                o["article"] = json!(a);
+            }
+            clusters.push(o);
+        }
+        others.extend(a.others.iter().map(|&m| id(m)));
+        unique.extend(a.unique.iter().map(|&m| id(m)));
         for g in a.campaigns {
             let mut o = json!({ "ids": g.iter().map(|&m| id(m)).collect::<Vec<_>>() });
             if let Some(a) = &article {
@@ -129,7 +153,13 @@ pub fn run(args: &ClusterArgs) -> Result<()> {
     }
     println!(
         "{}",
-        json!({ "opinions": lines.len(), "clusters": clusters, "campaigns": campaigns })
+        json!({
+            "opinions": lines.len(),
+            "clusters": clusters,
+            "others": others,
+            "unique": unique,
+            "campaigns": campaigns,
+        })
     );
     Ok(())
 }

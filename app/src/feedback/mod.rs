@@ -14,7 +14,12 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedbackGroup {
+    /// The group's name: the committee's, else the point in its opinions' words.
     pub summary: String,
+    /// Secondary: the group's keywords (、-separated).
+    pub keywords: String,
+    /// 其他意见: the opinions that fit no group.
+    pub other: bool,
     pub received: i64,
     pub unique: i64,
     /// Support, oppose, amend.

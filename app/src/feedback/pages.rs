@@ -132,6 +132,7 @@ pub fn Compilation(report: FeedbackReport) -> impl IntoView {
                             <li>
                                 <strong>{g.summary.clone()}</strong>
                                 {format!("（{} 条；来源：{}）", g.received, g.sources)}
+                                {(!g.keywords.is_empty()).then(|| view! { <span class="muted">{format!(" 关键词：{}", g.keywords)}</span> })}
                                 <br/>{format!("处理意见：{}{}", g.disposition, if g.reason.is_empty() { String::new() } else { format!("。理由：{}", g.reason) })}
                             </li>
                         }).collect_view()}

@@ -97,16 +97,21 @@ pub async fn report(
     .await?;
     let member: HashMap<i64, (i64, Option<i64>)> =
         members.into_iter().map(|(c, k, f)| (c, (k, f))).collect();
-    let clusters: Vec<(i64, String, String, String, String)> = sqlx::query_as(
-        "select id, label, keywords, disposition, disposition_reason from opinion_cluster where draft_id = $1",
+    type ClusterRow = (i64, String, String, String, String, String, String);
+    let clusters: Vec<ClusterRow> = sqlx::query_as(
+        "select id, label, summary, keywords, kind, disposition, disposition_reason \
+         from opinion_cluster where draft_id = $1",
     )
     .bind(draft_id)
     .fetch_all(&db.pool)
     .await?;
-    let cluster: HashMap<i64, (String, String, String, String)> = clusters
-        .into_iter()
-        .map(|(id, l, k, d, r)| (id, (l, k, d, r)))
+    // 其他意见 (and opinions not yet grouped) are one entry per article.
+    let others: std::collections::HashSet<i64> = clusters
+        .iter()
+        .filter(|c| c.4 == "other")
+        .map(|c| c.0)
         .collect();
+    let cluster: HashMap<i64, ClusterRow> = clusters.into_iter().map(|c| (c.0, c)).collect();
     let d = state.intake.units(slug).await?;
     let order: HashMap<String, usize> = d
         .ordered()
@@ -129,27 +134,47 @@ pub async fn report(
             .map(str::to_string)
             .unwrap_or_else(|| rs[0].unit_label.clone());
         let mut groups: BTreeMap<Option<i64>, Vec<&Row>> = BTreeMap::new();
+        let mut other_cluster = None;
         for r in &rs {
-            groups
-                .entry(member.get(&r.id).map(|m| m.0))
-                .or_default()
-                .push(r);
+            let k = member.get(&r.id).map(|m| m.0);
+            let k = match k {
+                Some(k) if others.contains(&k) => {
+                    other_cluster = Some(k);
+                    None
+                }
+                k => k,
+            };
+            groups.entry(k).or_default().push(r);
         }
         let mut gs: Vec<FeedbackGroup> = groups
             .into_iter()
             .map(|(k, g)| {
-                let (summary, disposition, reason) = match k.and_then(|k| cluster.get(&k)) {
-                    // Public: whatever a name or keyword carries, contacts are masked.
-                    Some((l, kw, d, r)) => (
-                        crate::comment::screen::mask(&crate::workbench::cluster_name(
-                            l,
-                            &kw.split_whitespace().map(String::from).collect::<Vec<_>>(),
-                        )),
-                        d.clone(),
-                        r.clone(),
-                    ),
-                    None => ("其他意见".to_string(), String::new(), String::new()),
-                };
+                let (summary, keywords, disposition, reason) =
+                    match k.or(other_cluster).and_then(|k| cluster.get(&k)) {
+                        // Public: whatever a name or keyword carries, contacts are masked.
+                        Some((_, l, summary, kw, _, d, r)) if k.is_some() => (
+                            crate::comment::screen::mask(&crate::workbench::cluster_name(
+                                l,
+                                summary,
+                                &kw.split_whitespace().map(String::from).collect::<Vec<_>>(),
+                            )),
+                            crate::comment::screen::mask(&kw.replace(' ', "、")),
+                            d.clone(),
+                            r.clone(),
+                        ),
+                        Some((.., d, r)) => (
+                            crate::workbench::OTHERS.to_string(),
+                            String::new(),
+                            d.clone(),
+                            r.clone(),
+                        ),
+                        None => (
+                            crate::workbench::OTHERS.to_string(),
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                        ),
+                    };
                 let disposition = if disposition.is_empty() {
                     most_common(g.iter().map(|r| r.disposition.as_str()))
                 } else {
@@ -175,7 +200,9 @@ pub async fn report(
                 sources.extend(from.iter().map(|(n, c)| format!("{n} {c}")));
                 FeedbackGroup {
                     sources: sources.join("、"),
+                    other: k.is_none(),
                     summary,
+                    keywords,
                     received: g.len() as i64,
                     unique: g.iter().filter(|r| !is_copy(r)).count() as i64,
                     stances: (stance("support"), stance("oppose"), stance("amend")),
@@ -188,7 +215,8 @@ pub async fn report(
                 }
             })
             .collect();
-        gs.sort_by_key(|g| std::cmp::Reverse(g.received));
+        // Biggest first; 其他意见 last.
+        gs.sort_by_key(|g| (g.other, std::cmp::Reverse(g.received)));
         let mut by_disposition: BTreeMap<String, i64> = BTreeMap::new();
         for r in &rs {
             *by_disposition

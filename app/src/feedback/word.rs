@@ -156,6 +156,8 @@ mod tests {
             disposition: disposition.into(),
             reason: "已在第二款中写明。".into(),
             sources: "网上 2、五星村 1".into(),
+            keywords: String::new(),
+            other: false,
         };
         FeedbackReport {
             slug: "heating".into(),

@@ -75,13 +75,20 @@ pub struct Member {
     /// Copies of the same text in this cluster besides this one (campaigns are shown once).
     pub copies: i64,
     pub pinned: bool,
+    /// Unlike any other opinion on the article and in no campaign (独特意见).
+    pub unique: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterView {
     pub id: i64,
+    /// The committee's name (empty: none given).
     pub label: String,
+    /// The point in the members' own words, from the last clustering.
+    pub summary: String,
     pub keywords: Vec<String>,
+    /// The article's 其他意见: opinions that fit no group.
+    pub other: bool,
     /// Opinions received, and distinct ones (a campaign counts once).
     pub received: i64,
     pub unique: i64,
@@ -157,11 +164,16 @@ fn back_to_article(slug: &str, article: &str) {
     ));
 }
 
-/// What a cluster is called: the committee's name, else its keywords, else (opinions made only
-/// of common words) a plain description.
-pub fn cluster_name(label: &str, keywords: &[String]) -> String {
+/// The name of the group of opinions that fit no group.
+pub const OTHERS: &str = "其他意见";
+
+/// What a cluster is called: the committee's name, else the point in its members' words, else
+/// its keywords, else (opinions made only of common words) a plain description.
+pub fn cluster_name(label: &str, summary: &str, keywords: &[String]) -> String {
     if !label.is_empty() {
         label.to_string()
+    } else if !summary.is_empty() {
+        summary.to_string()
     } else if !keywords.is_empty() {
         keywords.join("、")
     } else {
@@ -190,17 +202,18 @@ pub async fn load_article(slug: String, article: String) -> Result<ArticleView, 
     Ok(v)
 }
 
-/// Committee: cluster the article's opinions again now (the committee's edits are kept).
+/// Committee: cluster the article's opinions again now (the committee's edits are kept). Like
+/// every edit, only for the assignee (or an administrator) while the article is assigned.
 #[server(prefix = "/api", endpoint = "workbench/recluster")]
 pub async fn recluster(slug: String, article: String) -> Result<usize, AppError> {
-    committee()?;
+    let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
-    let n = ssr::recluster(&state, &slug, &article).await?;
+    let n = ssr::recluster(&state, &slug, &article, Some(actor)).await?;
     back_to_article(&slug, &article);
     Ok(n)
 }
 
-/// Committee: give a cluster a name (empty: the keywords name it again).
+/// Committee: give a cluster a name (empty: its label from the opinions names it again).
 #[server(prefix = "/api", endpoint = "workbench/rename")]
 pub async fn rename_cluster(cluster: i64, label: String) -> Result<(), AppError> {
     let actor = ssr::Actor::of(&committee()?);
@@ -295,8 +308,15 @@ mod tests {
     #[test]
     fn clusters_always_have_a_name() {
         let kw = vec!["供热".to_string(), "温度".to_string()];
-        assert_eq!(super::cluster_name("提高室温", &kw), "提高室温");
-        assert_eq!(super::cluster_name("", &kw), "供热、温度");
-        assert_eq!(super::cluster_name("", &[]), "未归纳主题的意见");
+        assert_eq!(
+            super::cluster_name("提高室温", "室温应达到十八度", &kw),
+            "提高室温"
+        );
+        assert_eq!(
+            super::cluster_name("", "室温应达到十八度", &kw),
+            "室温应达到十八度"
+        );
+        assert_eq!(super::cluster_name("", "", &kw), "供热、温度");
+        assert_eq!(super::cluster_name("", "", &[]), "未归纳主题的意见");
     }
 }

@@ -123,6 +123,7 @@ fn member_row(
             })}
             <label for=cb>
                 <span class=format!("stance-badge stance-{}", m.stance)>{stance_label(&m.stance)}</span>
+                {m.unique.then(|| view! { " " <strong class="flag">"独特意见"</strong> })}
                 " " {m.unit_label.clone()} {format!("（第 {} 稿）", m.version)} " · " {m.tracking.clone()}
                 " · " {if m.station.is_empty() { "网上".to_string() } else { format!("{}（代表 {} 人）", m.station, m.residents) }}
                 {(m.copies > 0).then(|| view! { <strong class="flag">{format!("另有 {} 份相同内容", m.copies)}</strong> })}
@@ -165,19 +166,32 @@ fn cluster_block(
     units: Vec<(String, String)>,
     committee: Vec<(i64, String)>,
 ) -> impl IntoView {
-    let name = cluster_name(&c.label, &c.keywords);
+    let name = cluster_name(&c.label, &c.summary, &c.keywords);
     let pick = format!("k-{}", c.id);
     let members_form = format!("members-{}", c.id);
     let (s, o, a) = c.stances;
+    let other = c.other;
     view! {
-        <section class="cluster" id=format!("cluster-{}", c.id)>
+        <section class=if other { "cluster cluster-others" } else { "cluster" } id=format!("cluster-{}", c.id)>
             <h3>
-                <input type="checkbox" name="clusters[]" value=c.id.to_string() form="merge-form" id=pick.clone()/>
-                <label for=pick>{name}</label>
+                {if other {
+                    view! { <span>{name}</span> }.into_any()
+                } else {
+                    view! {
+                        <input type="checkbox" name="clusters[]" value=c.id.to_string() form="merge-form" id=pick.clone()/>
+                        <label for=pick>{name}</label>
+                    }.into_any()
+                }}
                 <span class="muted">{format!(" 收到 {} 条，不同意见 {} 条；赞成 {s} · 反对 {o} · 修改建议 {a}", c.received, c.unique)}</span>
             </h3>
+            {other.then(|| view! { <p class="muted">"不属于任何分组的意见。标为“独特意见”的与其他意见都不相似，排在前面。"</p> })}
+            {(!c.label.is_empty() && !c.summary.is_empty() && c.label != c.summary).then(|| view! {
+                <p class="muted">"意见原话归纳："{c.summary.clone()}</p>
+            })}
             {(!c.keywords.is_empty()).then(|| view! { <p class="muted">"关键词："{c.keywords.join("、")}</p> })}
-            <p class="representative"><span class="muted">"代表性意见："</span>{c.representative.clone()}</p>
+            {(!c.representative.is_empty()).then(|| view! {
+                <p class="representative"><span class="muted">"代表性意见："</span>{c.representative.clone()}</p>
+            })}
             {(!c.stations.is_empty()).then(|| view! { <p class="muted">{format!("来自联系点：{}", c.stations.join("、"))}</p> })}
             <p>{if c.disposition.is_empty() {
                 "本组尚未处理。".to_string()
@@ -196,11 +210,13 @@ fn cluster_block(
                     {disposition_fields(&units, &c.disposition, &c.disposition_reason)}
                     <button type="submit" class="button primary">"对本组全部意见保存"</button>
                 </form>
+                {(!other).then(|| view! {
                 <form method="post" action="/api/workbench/rename" class="inline-form">
                     <input type="hidden" name="cluster" value=c.id.to_string()/>
-                    <label>"分组名称 "<input name="label" maxlength="100" value=c.label.clone()/></label>
+                    <label>"分组名称 "<input name="label" maxlength="100" value=c.label.clone() placeholder=c.summary.clone()/></label>
                     <button type="submit" class="button">"重命名"</button>
                 </form>
+                })}
                 <form method="post" action="/api/workbench/assign-cluster" class="inline-form">
                     <input type="hidden" name="cluster" value=c.id.to_string()/>
                     <label>"本组负责人 "{assign_select(&committee, c.assigned_id)}</label>
@@ -238,8 +254,25 @@ fn article_body(v: ArticleView) -> AnyView {
     let names: Vec<(i64, String)> = v
         .clusters
         .iter()
-        .map(|c| (c.id, cluster_name(&c.label, &c.keywords)))
+        .map(|c| (c.id, cluster_name(&c.label, &c.summary, &c.keywords)))
         .collect();
+    let unique: Vec<(i64, String, String)> = v
+        .clusters
+        .iter()
+        .flat_map(|c| {
+            c.members
+                .iter()
+                .filter(|m| m.unique)
+                .map(move |m| (c.id, m.tracking.clone(), m.text.clone()))
+        })
+        .collect();
+    let groups = v.clusters.iter().filter(|c| !c.other).count();
+    let others = v
+        .clusters
+        .iter()
+        .filter(|c| c.other)
+        .map(|c| c.received)
+        .sum::<i64>();
     let units = v.units.clone();
     let committee = v.committee.clone();
     view! {
@@ -293,7 +326,17 @@ fn article_body(v: ArticleView) -> AnyView {
                 }).collect_view()}
             </ul>
         })}
-        <h2>{format!("意见分组（{} 组）", v.clusters.len())}</h2>
+        {(!unique.is_empty()).then(|| view! {
+            <h2>{format!("独特意见（{} 条）", unique.len())}</h2>
+            <p class="muted">"与本条其他意见都不相似、也不属于集中意见的少数观点。"</p>
+            <ul class="unique-points">
+                {unique.into_iter().map(|(k, tracking, text)| view! {
+                    <li><a href=format!("#cluster-{k}")>{tracking}</a>" "<span class="comment-reason">{text}</span></li>
+                }).collect_view()}
+            </ul>
+        })}
+        <h2>{format!("意见分组（{groups} 组）")}</h2>
+        {(others > 0).then(|| view! { <p class="muted">{format!("另有其他意见 {others} 条，列在最后。")}</p> })}
         <form method="post" action="/api/workbench/merge" id="merge-form" class="inline-form">
             <button type="submit" class="button">"合并勾选的分组"</button>
         </form>

@@ -540,20 +540,35 @@ fn cluster_groups_a_file_and_names_bad_lines() {
         clusters
             .iter()
             .position(|c| c["ids"].as_array().unwrap().contains(&id))
-            .unwrap()
     };
+    assert!(of(serde_json::json!(100)).is_some());
     assert_eq!(of(serde_json::json!(100)), of(serde_json::json!(101)));
     assert_eq!(of(serde_json::json!(101)), of(serde_json::json!(102)));
-    // Opinions on another article are never put with these.
-    assert_ne!(of(serde_json::json!("other")), of(serde_json::json!(100)));
+    // Opinions on another article are never put with these: alone on its article, it is in
+    // no group (an entry of its own, marked other), and unlike any other.
+    let alone = &clusters[of(serde_json::json!("other")).unwrap()];
+    assert_eq!(alone["ids"], serde_json::json!(["other"]));
+    assert_eq!(
+        (alone["other"].as_bool(), alone["unique"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(v["others"], serde_json::json!(["other"]));
+    assert_eq!(v["unique"], serde_json::json!(["other"]));
     let all: usize = clusters
         .iter()
         .map(|c| c["ids"].as_array().unwrap().len())
         .sum();
-    assert_eq!(all, 8);
+    assert_eq!(all, 8, "every opinion once");
     assert!(clusters
         .iter()
         .all(|c| c["ids"].as_array().unwrap().contains(&c["representative"])));
+    // Each group is labelled with a clause of its opinions.
+    let heat = &clusters[of(serde_json::json!(100)).unwrap()];
+    let label = heat["label"].as_str().unwrap();
+    assert!(
+        label.contains("供热温度") && label.chars().count() <= 24,
+        "{label}"
+    );
     // A bad line stops it with its number.
     std::fs::write(&file, format!("{}\n{{\"id\": 1}}\n", text[0])).unwrap();
     let out = yijian()
@@ -564,8 +579,8 @@ fn cluster_groups_a_file_and_names_bad_lines() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 2") && err.contains("\"text\""), "{err}");
     let out = yijian()
-        .args(["cluster", file.to_str().unwrap(), "--join", "2"])
+        .args(["cluster", file.to_str().unwrap(), "--merge", "2"])
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--join must be between 0 and 1"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--merge must be between 0 and 1"));
 }

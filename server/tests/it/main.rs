@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod batches;
+mod campaigns;
 mod cases;
 mod cli;
 mod comments;
@@ -23,5 +24,6 @@ mod pages;
 mod search;
 mod search_quality;
 mod storage;
+mod themes;
 mod trust;
 mod workbench;

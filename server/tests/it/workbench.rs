@@ -841,3 +841,233 @@ async fn assigned_work_is_only_for_its_assignees_and_administrators() {
         "newest first: {history:?}"
     );
 }
+
+#[tokio::test]
+async fn reclustering_an_assigned_article_is_for_its_assignee_too() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let (zhang, zhang_id) = member(&app, "张委员").await;
+    let (li, _) = member(&app, "李委员").await;
+    let admin = app.login(Role::Admin).await;
+    for t in HEAT.iter().chain(FEES) {
+        comment(&app, t, "").await;
+    }
+    view(&app, &zhang).await;
+    let res = app
+        .post_form(
+            "/api/workbench/assign",
+            &[
+                ("slug", SLUG),
+                ("article", ARTICLE),
+                ("account", &zhang_id.to_string()),
+            ],
+            Some(&zhang),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let version = || async {
+        app.count(&format!(
+            "select version from article_state where article_uid = '{ARTICLE}' \
+             and draft_id = (select id from draft where slug = '{SLUG}')"
+        ))
+        .await
+    };
+    let before = version().await;
+    let recluster = |who: &str| {
+        let who = who.to_string();
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/workbench/recluster",
+                &[("slug", SLUG), ("article", ARTICLE)],
+                Some(&who),
+            )
+            .await
+        }
+    };
+    // Li may look at Zhang's article but not regroup it, like every other edit.
+    let res = recluster(&li).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    assert!(res.body.contains("本条已分配给张委员"), "{}", res.body);
+    assert_eq!(version().await, before, "nothing was re-clustered");
+    // The assignee and an administrator may.
+    for who in [&zhang, &admin] {
+        let res = recluster(who).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    }
+    assert_eq!(version().await, before + 2);
+}
+
+/// Inserts a published online comment on the article with a stance; returns its id.
+async fn comment_with(app: &TestApp, text: &str, stance: &str) -> i64 {
+    let id = comment(app, text, "").await;
+    sqlx::query("update comment set stance = $1 where id = $2")
+        .bind(stance)
+        .bind(id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn groups_are_named_by_their_point_sides_kept_apart_and_the_rest_listed_together() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let committee = app.login(Role::Committee).await;
+    let mut heat = Vec::new();
+    for t in HEAT {
+        heat.push(comment(&app, t, "").await);
+    }
+    let keep = [
+        comment_with(
+            &app,
+            "第四条规定每年公开供热成本，这条很好，应当保留。",
+            "support",
+        )
+        .await,
+        comment_with(&app, "每年公开供热成本的规定很好，应当保留。", "support").await,
+    ];
+    let drop = [
+        comment_with(
+            &app,
+            "每年公开供热成本没有必要，这条规定应当删除。",
+            "oppose",
+        )
+        .await,
+        comment_with(&app, "第四条每年公开供热成本的规定应当删除。", "oppose").await,
+    ];
+    let lone = comment(&app, "地热井回灌率太低，建议写明回灌率不低于九成。", "").await;
+    let v = view(&app, &committee).await;
+
+    // A group is named by a clause of its opinions, at most 24 characters; keywords stay.
+    let h = cluster_of(&v, heat[0]);
+    assert_eq!(cluster_of(&v, heat[1])["id"], h["id"]);
+    let summary = h["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("供热温度") && summary.chars().count() <= 24,
+        "{summary}"
+    );
+    assert!(HEAT.iter().any(|t| t.contains(summary)), "{summary}");
+    assert!(!h["keywords"].as_array().unwrap().is_empty());
+    // Support and opposition are never one group, however alike their words.
+    for k in keep {
+        for d in drop {
+            assert_ne!(cluster_of(&v, k)["id"], cluster_of(&v, d)["id"]);
+        }
+    }
+    // The opinion like no other is with the others, marked 独特意见; the others are last.
+    let o = cluster_of(&v, lone);
+    assert_eq!(o["other"], true);
+    assert_eq!(o["summary"], "其他意见");
+    let member = o["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == lone)
+        .unwrap();
+    assert_eq!(member["unique"], true);
+    assert_eq!(
+        v["clusters"].as_array().unwrap().last().unwrap()["id"],
+        o["id"]
+    );
+    assert_eq!(
+        v["clusters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["other"] == true)
+            .count(),
+        1
+    );
+    // 其他意见 is not a point: it is not renamed or merged; its opinions can be moved out.
+    let oid = o["id"].as_i64().unwrap().to_string();
+    let res = app
+        .post_form(
+            "/api/workbench/rename",
+            &[("cluster", &oid), ("label", "杂项")],
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let hid = h["id"].as_i64().unwrap().to_string();
+    let res = app
+        .post_form(
+            "/api/workbench/merge",
+            &[("clusters[]", &hid), ("clusters[]", &oid)],
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    let res = app
+        .post_form(
+            "/api/workbench/move",
+            &[("ids[]", &lone.to_string()), ("to", "0")],
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    // The committee's name stays through re-clustering; the summary is kept beside it.
+    let res = app
+        .post_form(
+            "/api/workbench/rename",
+            &[("cluster", &hid), ("label", "提高室温标准")],
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    comment(&app, "供热温度标准太低，应提高供热温度。", "").await;
+    let v = view(&app, &committee).await;
+    let h = cluster_of(&v, heat[0]);
+    assert_eq!(h["label"], "提高室温标准");
+    assert!(!h["summary"].as_str().unwrap().is_empty());
+    assert_eq!(cluster_of(&v, lone)["other"], false);
+
+    // The compilation and the exports use the names, not keyword lists.
+    let res = app
+        .post_form(
+            "/api/feedback/compilation",
+            &[("slug", SLUG)],
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let report: Value = serde_json::from_str(&res.body).unwrap();
+    let art = report["articles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["uid"] == ARTICLE)
+        .unwrap();
+    let names: Vec<&str> = art["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["summary"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"提高室温标准"), "{names:?}");
+    assert!(names.iter().all(|n| !n.contains('、')), "{names:?}");
+    let res = app
+        .get(
+            &format!("/committee/export.csv?draft={SLUG}&article={ARTICLE}"),
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let records = app::sheet::read_table(
+        res.bytes.as_slice(),
+        "",
+        app::sheet::Limits::rows(2_000_000),
+        |_| true,
+    )
+    .unwrap();
+    assert_eq!(records[0].1.last().map(String::as_str), Some("分组"));
+    let tracking: String = sqlx::query_scalar("select tracking from comment where id = $1")
+        .bind(heat[0])
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let row = records.iter().find(|r| r.1[0] == tracking).unwrap();
+    assert_eq!(row.1.last().map(String::as_str), Some("提高室温标准"));
+}
