@@ -239,7 +239,9 @@ pub fn focus_and_show(id: &str) {
             if let Ok(h) = el.clone().dyn_into::<web_sys::HtmlElement>() {
                 let _ = h.focus();
             }
-            el.scroll_into_view_with_bool(false);
+            // The field's own message sits below it: bring that into view with the field.
+            let below = document().get_element_by_id(&format!("{id}-error"));
+            below.unwrap_or(el).scroll_into_view_with_bool(false);
         }
     }
     #[cfg(not(feature = "hydrate"))]

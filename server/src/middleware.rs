@@ -348,7 +348,10 @@ pub async fn form_guard(State(state): State<AppState>, req: Request, next: Next)
         // Back to the form — only ever a path on this site (a forged `Referer: //evil.example`
         // must not become an open redirect).
         let mut location = app::ssr::web::location(referer.as_deref().unwrap_or("/"));
-        if stashed.is_some() {
+        // A field in error gets the focus (`autofocus`, which scrolls it into view; browsers
+        // skip it when the address names a target); any other refusal lands on the form's
+        // error summary.
+        if stashed.is_some() && app::form::errors_of(&err).is_empty() {
             location.push_str("#form-error");
         }
         let mut res = Response::new(Body::empty());

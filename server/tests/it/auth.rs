@@ -85,7 +85,11 @@ async fn wrong_password_and_unknown_user_get_the_same_message_and_no_session() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    assert_eq!(res.header("location"), Some("/login#form-error"));
+    assert_eq!(
+        res.header("location"),
+        Some("/login#form-error"),
+        "no field error: the summary"
+    );
     assert_eq!(res.header("x-yijian-error-status"), Some("401"));
     let flash = res.set_cookie("yj_flash").expect("flash cookie");
     let page = app.get("/login", Some(&flash)).await;
