@@ -230,6 +230,25 @@ where
     }
 }
 
+/// 打印: prints the page with the browser's dialog. The content security policy forbids inline
+/// handlers, so the button is wired by the hydrated app, and shown only then (without JavaScript
+/// it could do nothing; the page offers its PDF instead).
+#[component]
+pub fn PrintButton() -> impl IntoView {
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
+    move || {
+        ready.get().then(|| {
+            view! {
+                <button type="button" class="button" on:click=move |_| {
+                    #[cfg(feature = "hydrate")]
+                    let _ = window().print();
+                }>"打印"</button>
+            }
+        })
+    }
+}
+
 /// Moves the focus to element `id` and scrolls it to the middle of the screen (hydrated only).
 pub fn focus_and_show(id: &str) {
     #[cfg(feature = "hydrate")]

@@ -728,6 +728,7 @@ pub async fn xlsx(
     let mut row: u32 = 0;
     let mut sheets = 0usize;
     let mut flat_started = false;
+    let mut sheet_names = std::collections::HashSet::new();
     let n = for_each(db, f, by_article, |l| {
         if by_article {
             let art = article_of(&l.unit_uid).to_string();
@@ -741,11 +742,14 @@ pub async fn xlsx(
                     .take(2)
                     .collect::<Vec<_>>()
                     .join("第");
-                ws.set_name(format!(
-                    "{}-{sheets}",
-                    label.chars().take(24).collect::<String>()
-                ))
-                .map_err(fail)?;
+                // The article's own label (第七条); a number is added only when two
+                // articles' labels would clash.
+                let mut name: String = label.chars().take(24).collect();
+                if !sheet_names.insert(name.clone()) {
+                    name = format!("{name}-{sheets}");
+                    sheet_names.insert(name.clone());
+                }
+                ws.set_name(name).map_err(fail)?;
                 header(ws)?;
                 current_article = Some(art);
                 row = 0;

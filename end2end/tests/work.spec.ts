@@ -121,3 +121,65 @@ test('moderation: the decision bar comes first and a whole page can be ticked', 
   await page.getByRole('link', { name: '全不选' }).click();
   await expect(boxes.first()).not.toBeChecked();
 });
+
+test('after a decision on a group the workbench returns to that group and says 已保存', async ({ page }) => {
+  await login(page, 'committee', 'demo-committee-2026');
+  await page.goto(`/committee/drafts/${SLUG}/articles/art-1`);
+  const group = page.locator('section.cluster:not(.cluster-others)').first();
+  const id = await group.getAttribute('id');
+  await group.locator('summary', { hasText: '处理本组全部意见' }).click();
+  await group.getByLabel('处理意见').first().selectOption('partly');
+  await group.getByLabel('理由').first().fill('已在第一条中写明适用范围');
+  await group.getByRole('button', { name: '对本组全部意见保存' }).click();
+  await expect(page).toHaveURL(new RegExp(`saved=${id}#${id}$`));
+  await expect(page.locator(`#${id}`).getByRole('status')).toHaveText('已保存。');
+  await expect(page.locator(`#${id}`)).toBeInViewport();
+  // A slip is taken back to 未处理.
+  await page.locator(`#${id}`).locator('summary', { hasText: '处理本组全部意见' }).click();
+  await page.locator(`#${id}`).getByLabel('处理意见').first().selectOption({ label: '重置为未处理（撤销处理意见）' });
+  await page.locator(`#${id}`).getByRole('button', { name: '对本组全部意见保存' }).click();
+  await expect(page.locator(`#${id}`)).toContainText('本组尚未处理。');
+});
+
+test('an admin resets a password; the user must set their own before anything else', async ({ page }) => {
+  const name = `reset-${test.info().project.name}-${Date.now() % 100000}`;
+  await login(page, 'admin', 'demo-admin-2026');
+  await page.goto('/admin/users');
+  await page.getByLabel('登录名').fill(name);
+  await page.getByLabel('显示名称').fill('重置测试');
+  await page.getByLabel('角色').selectOption({ label: '起草委员会' });
+  await page.getByLabel('初始密码（至少 10 个字符）').fill('初始 password 甲乙 71 river');
+  await page.getByRole('button', { name: '创建账户' }).click();
+  const row = page.locator('tr', { hasText: name });
+  await row.locator('summary', { hasText: '重置密码' }).click();
+  await row.getByLabel(/^临时密码/).fill('临时 quartz 丙丁 58 harbor');
+  await row.getByRole('button', { name: `重置 ${name} 的密码` }).click();
+  await expect(page.getByRole('status')).toContainText('密码已重置');
+  await page.getByRole('button', { name: '退出登录' }).click();
+
+  await login(page, name, '临时 quartz 丙丁 58 harbor');
+  await expect(page).toHaveURL(/\/account/);
+  await expect(page.getByRole('alert')).toContainText('管理员已为您重置密码');
+  await page.goto('/committee/moderation');
+  await expect(page).toHaveURL(/\/account\?must=1/);
+  await page.getByLabel('当前密码').fill('临时 quartz 丙丁 58 harbor');
+  await page.getByLabel('新密码（至少 10 个字符）').fill('自己的 walnut 戊己 93 meadow');
+  await page.getByRole('button', { name: '修改密码' }).click();
+  await expect(page.getByRole('status')).toHaveText('密码已修改。');
+  await page.goto('/committee/moderation');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('意见审核');
+});
+
+test('the 意见汇编 prints with JavaScript and offers its PDF without', async ({ page }) => {
+  await login(page, 'committee', 'demo-committee-2026');
+  await page.goto(`/committee/drafts/${SLUG}/compilation`);
+  await expectHydration(page);
+  await expect(page.getByRole('link', { name: '下载 PDF（A4）' })).toBeVisible();
+  if (jsEnabled()) {
+    await page.evaluate(() => { (window as any).printed = 0; window.print = () => { (window as any).printed++; }; });
+    await page.getByRole('button', { name: '打印' }).click();
+    expect(await page.evaluate(() => (window as any).printed)).toBe(1);
+  } else {
+    await expect(page.getByRole('button', { name: '打印' })).toHaveCount(0);
+  }
+});

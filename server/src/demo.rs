@@ -499,7 +499,9 @@ async fn seed_comments(db: &Db) -> Result<(), AppError> {
         .fetch_one(&db.pool)
         .await?;
     for (i, (version, uid, stance, reason, region)) in DEMO_COMMENTS.iter().enumerate() {
-        let label = format!("第{}条", uid.trim_start_matches("art-"));
+        // The draft's own label (第十二条), as every other opinion carries it.
+        let n: u32 = uid.trim_start_matches("art-").parse().unwrap_or(0);
+        let label = format!("第{}条", app::draft::parse::numerals::to_chinese(n));
         sqlx::query(
             "insert into comment (draft_id, version_number, unit_uid, unit_label, stance, reason, \
              region, category, tracking, status, created_at) \

@@ -35,14 +35,17 @@ fn attachment(content_type: &'static str, ascii: &str, name: &str, body: Vec<u8>
         .into_response()
 }
 
-fn fail(e: AppError) -> Response {
-    crate::middleware::error_response(&e, false)
+/// A refused download: a Chinese page when a browser opened the link, the JSON error for
+/// scripts.
+fn fail(html: bool, e: AppError) -> Response {
+    crate::middleware::error_response(&e, html)
 }
 
 /// The station list as CSV (admins), the same file `yijian station export` writes.
 pub async fn stations_csv(State(state): State<AppState>, req: Request) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
     if let Err(e) = authorize(&viewer(&req), &[Role::Admin]) {
-        return fail(e);
+        return fail(wants_page, e);
     }
     match app::station::ssr::export(&state.db).await {
         Ok(rows) => attachment(
@@ -51,30 +54,32 @@ pub async fn stations_csv(State(state): State<AppState>, req: Request) -> Respon
             "联系点.csv",
             app::station::csv::write(&rows).into_bytes(),
         ),
-        Err(e) => fail(e),
+        Err(e) => fail(wants_page, e),
     }
 }
 
 /// The station list as XLSX (admins), as `yijian station export --format xlsx` writes it.
 pub async fn stations_xlsx(State(state): State<AppState>, req: Request) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
     if let Err(e) = authorize(&viewer(&req), &[Role::Admin]) {
-        return fail(e);
+        return fail(wants_page, e);
     }
     match app::station::ssr::export(&state.db)
         .await
         .and_then(|rows| app::station::csv::write_xlsx(&rows))
     {
         Ok(bytes) => attachment(XLSX, "stations.xlsx", "联系点.xlsx", bytes),
-        Err(e) => fail(e),
+        Err(e) => fail(wants_page, e),
     }
 }
 
 pub async fn opinion_template_csv(req: Request) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
     if let Err(e) = authorize(
         &viewer(&req),
         &[Role::Station, Role::Committee, Role::Admin],
     ) {
-        return fail(e);
+        return fail(wants_page, e);
     }
     attachment(
         CSV,
@@ -85,15 +90,16 @@ pub async fn opinion_template_csv(req: Request) -> Response {
 }
 
 pub async fn opinion_template_xlsx(req: Request) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
     if let Err(e) = authorize(
         &viewer(&req),
         &[Role::Station, Role::Committee, Role::Admin],
     ) {
-        return fail(e);
+        return fail(wants_page, e);
     }
     match app::batch::ssr::template_xlsx() {
         Ok(bytes) => attachment(XLSX, "opinions-template.xlsx", "意见导入模板.xlsx", bytes),
-        Err(e) => fail(e),
+        Err(e) => fail(wants_page, e),
     }
 }
 
@@ -103,14 +109,15 @@ pub async fn coverage_xlsx(
     Query(q): Query<HashMap<String, String>>,
     req: Request,
 ) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
     if let Err(e) = authorize(&viewer(&req), &[Role::Committee, Role::Admin]) {
-        return fail(e);
+        return fail(wants_page, e);
     }
     let part = match q.get("part").filter(|p| !p.is_empty()) {
         None => None,
         Some(p) => match p.parse::<i64>() {
             Ok(p) => Some(p),
-            Err(_) => return fail(AppError::validation("part", "部分编号无效")),
+            Err(_) => return fail(wants_page, AppError::validation("part", "部分编号无效")),
         },
     };
     let slug = q.get("draft").map(String::as_str).filter(|s| !s.is_empty());
@@ -119,7 +126,7 @@ pub async fn coverage_xlsx(
         .and_then(|c| app::coverage::ssr::xlsx(&c))
     {
         Ok(bytes) => attachment(XLSX, "coverage.xlsx", "联系点覆盖情况.xlsx", bytes),
-        Err(e) => fail(e),
+        Err(e) => fail(wants_page, e),
     }
 }
 
@@ -129,15 +136,16 @@ pub async fn compilation_pdf(
     axum::extract::Path(slug): axum::extract::Path<String>,
     req: Request,
 ) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
     if let Err(e) = authorize(&viewer(&req), &[Role::Committee, Role::Admin]) {
-        return fail(e);
+        return fail(wants_page, e);
     }
     let report =
         match app::feedback::ssr::report(&state, &slug, app::feedback::ssr::Readers::Committee)
             .await
         {
             Ok(r) => r,
-            Err(e) => return fail(e),
+            Err(e) => return fail(wants_page, e),
         };
     let html = app::pdf::compilation(&report);
     match app::pdf::print(&html, state.settings.pdf_browser.as_deref()).await {
@@ -147,7 +155,7 @@ pub async fn compilation_pdf(
             &format!("《{}》意见汇编.pdf", report.draft_title),
             pdf,
         ),
-        Err(e) => fail(e),
+        Err(e) => fail(wants_page, e),
     }
 }
 
@@ -161,8 +169,9 @@ pub async fn feedback_docx(
     comparison: bool,
     req: Request,
 ) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
     if let Err(e) = authorize(&viewer(&req), &[Role::Committee, Role::Admin]) {
-        return fail(e);
+        return fail(wants_page, e);
     }
     let file = if comparison {
         "comparison.docx"
@@ -174,7 +183,7 @@ pub async fn feedback_docx(
             .await
         {
             Ok(r) => r,
-            Err(e) => return fail(e),
+            Err(e) => return fail(wants_page, e),
         };
     let (bytes, name) = if comparison {
         (
@@ -189,7 +198,7 @@ pub async fn feedback_docx(
     };
     match bytes {
         Ok(b) => attachment(DOCX, file, &name, b),
-        Err(e) => fail(e),
+        Err(e) => fail(wants_page, e),
     }
 }
 
@@ -202,18 +211,19 @@ pub async fn handout_pdf(
     Query(q): Query<HashMap<String, String>>,
     req: Request,
 ) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
     let number = match q.get("v").filter(|v| !v.is_empty()) {
         None => None,
         Some(v) => match v.parse::<i64>() {
             Ok(n) => Some(n),
-            Err(_) => return fail(AppError::validation("v", "版本号无效")),
+            Err(_) => return fail(wants_page, AppError::validation("v", "版本号无效")),
         },
     };
     // As on the reading page: only what the viewer may read, through the publication gate.
     let audience = app::draft::gate::Audience::of(&viewer(&req));
     let v = match app::draft::gate::readable(&state.db, &slug, number, audience).await {
         Ok(v) => v,
-        Err(e) => return fail(e),
+        Err(e) => return fail(wants_page, e),
     };
     let html = app::pdf::handout(&v, state.intake.public_base());
     match app::pdf::print_cached(&html, state.settings.pdf_browser.as_deref()).await {
@@ -223,7 +233,7 @@ pub async fn handout_pdf(
             &format!("{}（{}）.pdf", v.title, v.label),
             pdf.to_vec(),
         ),
-        Err(e) => fail(e),
+        Err(e) => fail(wants_page, e),
     }
 }
 
@@ -269,12 +279,13 @@ pub async fn export(
     q: HashMap<String, String>,
     req: Request,
 ) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
     if let Err(e) = authorize(&viewer(&req), &[Role::Committee, Role::Admin]) {
-        return fail(e);
+        return fail(wants_page, e);
     }
     let f = match app::export::filter(&state, &q, matches!(format, ExportFormat::Json)).await {
         Ok(f) => f,
-        Err(e) => return fail(e),
+        Err(e) => return fail(wants_page, e),
     };
     let base = format!("{}-comments", f.slug);
     match format {
@@ -318,12 +329,12 @@ pub async fn export(
             ));
             if let Err(e) = std::fs::create_dir_all(&dir) {
                 tracing::error!(error = %e, "cannot create a temporary directory");
-                return fail(AppError::Internal);
+                return fail(wants_page, AppError::Internal);
             }
             let path = dir.join("export.xlsx");
             if let Err(e) = app::export::xlsx(&state.db, &f, by_article, &path).await {
                 let _ = std::fs::remove_dir_all(&dir);
-                return fail(e);
+                return fail(wants_page, e);
             }
             // The workbook goes out from the disk in chunks, then the file is removed.
             let (tx, rx) = tokio::sync::mpsc::channel(8);

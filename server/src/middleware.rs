@@ -9,7 +9,7 @@ use app::ssr::AppState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 use std::net::{IpAddr, SocketAddr};
@@ -133,7 +133,7 @@ pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Respons
     error_response(&AppError::Internal, false)
 }
 
-fn wants_html(headers: &http::HeaderMap) -> bool {
+pub fn wants_html(headers: &http::HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -443,11 +443,41 @@ pub async fn session_layer(
         .map(str::to_string);
     match load_viewer(&state.db, token.as_deref(), state.settings.session_ttl_s).await {
         Ok(viewer) => {
+            let must_change = viewer.user().is_some_and(|u| u.must_change_password);
+            if must_change && !open_before_password_change(req.uri().path()) {
+                return if req.method() == Method::GET || req.method() == Method::HEAD {
+                    Redirect::to("/account?must=1").into_response()
+                } else {
+                    error_response(
+                        &AppError::Conflict(
+                            "管理员重置了您的密码：请先在“我的账户”设置新密码".into(),
+                        ),
+                        wants_html(req.headers()),
+                    )
+                };
+            }
             req.extensions_mut().insert(viewer);
             next.run(req).await
         }
         Err(e) => error_response(&e, wants_html(req.headers())),
     }
+}
+
+/// What a user whose password an administrator reset may reach before setting their own: the
+/// password form and what it needs, logging out, and static files.
+fn open_before_password_change(path: &str) -> bool {
+    matches!(
+        path,
+        "/account" | "/login" | "/logout" | "/healthz" | "/favicon.svg" | "/favicon.ico"
+    ) || [
+        "/api/account/password",
+        "/api/auth/",
+        "/api/session/",
+        "/pkg/",
+        "/assets/",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
 }
 
 fn client_ip(req: &Request, trust_proxy: bool) -> Option<IpAddr> {

@@ -136,6 +136,22 @@ pub async fn set_account_active(id: i64, active: bool) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Admin: gives an account a temporary password (typed by the admin, passed on in person or by
+/// phone) and ends its sessions; the user must set their own at the next login.
+#[server(prefix = "/api", endpoint = "admin/users/reset-password")]
+pub async fn reset_password(id: i64, password: String) -> Result<(), AppError> {
+    let admin = crate::auth::ssr::require(&[Role::Admin])?;
+    if admin.id == id {
+        return Err(AppError::Conflict(
+            "不能重置自己的密码：请在“我的账户”中修改".into(),
+        ));
+    }
+    let state = crate::ssr::app_state()?;
+    ssr::reset_password(&state.db, id, &password).await?;
+    crate::ssr::web::redirect_plain_form(&format!("/admin/users?reset={id}"));
+    Ok(())
+}
+
 #[server(prefix = "/api", endpoint = "account/password")]
 pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
     let user = crate::auth::ssr::require(Role::ALL)?;

@@ -1,6 +1,6 @@
 //! The own-account page and the admin's account list.
 
-use super::{ChangePassword, CreateAccount, SetAccountActive};
+use super::{ChangePassword, CreateAccount, ResetPassword, SetAccountActive};
 use crate::auth::Role;
 use crate::components::{reload_on_success, use_session, ActionError};
 use leptos::prelude::*;
@@ -29,7 +29,10 @@ pub fn AccountPage() -> impl IntoView {
                                 <dt>"角色"</dt><dd>{u.role.label()}</dd>
                                 {u.station_name.clone().map(|s| view! { <dt>"所属联系点"</dt><dd>{s}</dd> })}
                             </dl>
-                            <h2>"修改密码"</h2>
+                            <h2 id="password">"修改密码"</h2>
+                            {(u.must_change_password || query.read_untracked().get("must").is_some()).then(|| view! {
+                                <p class="alert" role="alert">"管理员已为您重置密码。请用收到的临时密码作为“当前密码”，设置您自己的新密码后再继续使用。"</p>
+                            })}
                             {move || changed().then(|| view! { <p class="alert alert-ok" role="status">"密码已修改。"</p> })}
                             <ActionError action=change/>
                             <ActionForm action=change attr:class="stack-form">
@@ -54,6 +57,9 @@ pub fn UsersPage() -> impl IntoView {
     let toggle = ServerAction::<SetAccountActive>::new();
     reload_on_success(create, |_| "/admin/users".into());
     reload_on_success(toggle, |_| "/admin/users".into());
+    let reset = ServerAction::<ResetPassword>::new();
+    reload_on_success(reset, |_| "/admin/users?reset=1".into());
+    let query = use_query_map();
     let accounts = Resource::new(|| (), |_| super::list_accounts());
     view! {
         <Title text="账户管理 · 意见"/>
@@ -68,8 +74,12 @@ pub fn UsersPage() -> impl IntoView {
                         view! {
                             <crate::components::Crumbs trail=vec![crate::components::crumb("工作台", "/")]/>
                             <h1>"账户管理"</h1>
+                            {query.read_untracked().get("reset").is_some().then(|| view! {
+                                <p class="alert alert-ok" role="status">"密码已重置，该账户已在各处退出登录；本人下次登录时须设置新密码。"</p>
+                            })}
+                            <ActionError action=reset/>
                             <div class="table-wrap">
-                            <table class="data">
+                            <table class="data stacked">
                                 <caption>"全部账户"</caption>
                                 <thead><tr>
                                     <th scope="col">"登录名"</th><th scope="col">"显示名称"</th>
@@ -77,14 +87,17 @@ pub fn UsersPage() -> impl IntoView {
                                     <th scope="col">"状态"</th><th scope="col">"操作"</th>
                                 </tr></thead>
                                 <tbody>
-                                {rows.into_iter().map(|a| view! {
+                                {rows.into_iter().map(|a| {
+                                    let reset_id = format!("reset-{}", a.id);
+                                    let reset_label = format!("重置 {} 的密码", a.name);
+                                    view! {
                                     <tr>
-                                        <td>{a.name.clone()}</td>
-                                        <td>{a.display_name.clone()}</td>
-                                        <td>{a.role.label()}</td>
-                                        <td>{a.station_name.clone().unwrap_or_default()}</td>
-                                        <td>{if a.active { "启用" } else { "已停用" }}</td>
-                                        <td>
+                                        <td data-label="登录名">{a.name.clone()}</td>
+                                        <td data-label="显示名称">{a.display_name.clone()}</td>
+                                        <td data-label="角色">{a.role.label()}</td>
+                                        <td data-label="联系点">{a.station_name.clone().unwrap_or_default()}</td>
+                                        <td data-label="状态">{if a.active { "启用" } else { "已停用" }}</td>
+                                        <td data-label="操作">
                                             <ActionForm action=toggle attr:class="inline-form">
                                                 <input type="hidden" name="id" value=a.id/>
                                                 <input type="hidden" name="active" value=(!a.active).to_string()/>
@@ -93,8 +106,18 @@ pub fn UsersPage() -> impl IntoView {
                                                     {if a.active { "停用" } else { "启用" }}
                                                 </button>
                                             </ActionForm>
+                                            <details class="reset">
+                                                <summary>"重置密码"</summary>
+                                                <ActionForm action=reset attr:class="stack-form">
+                                                    <input type="hidden" name="id" value=a.id/>
+                                                    <label for=reset_id.clone()>"临时密码（至少 10 个字符，当面或电话告知本人；本人下次登录须改为自己的密码）"</label>
+                                                    <input id=reset_id type="text" name="password" required minlength="10" maxlength="128" autocomplete="off"/>
+                                                    <button type="submit" class="button">{reset_label}</button>
+                                                </ActionForm>
+                                            </details>
                                         </td>
                                     </tr>
+                                    }
                                 }).collect_view()}
                                 </tbody>
                             </table>

@@ -182,6 +182,39 @@ pub async fn change_password(
     Ok(())
 }
 
+/// An administrator's reset: a temporary password (as strong as any), every session of the
+/// account ended, and the password to be changed at the next login.
+pub async fn reset_password(db: &Db, account_id: i64, password: &str) -> Result<(), AppError> {
+    let names: Option<(String, String)> =
+        sqlx::query_as("select name, display_name from account where id = $1")
+            .bind(account_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some((name, display_name)) = names else {
+        return Err(AppError::NotFound);
+    };
+    if let Some(problem) = weak_password(password, &[&name, &display_name]) {
+        return Err(AppError::validation("password", problem));
+    }
+    let hash = crate::auth::ssr::hash_password(password).await?;
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "update account set password_hash = $1, updated_at = $2, must_change_password = 1 \
+         where id = $3",
+    )
+    .bind(hash)
+    .bind(now_ms())
+    .bind(account_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("delete from session where account_id = $1")
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Creates the account unless one with that name exists; returns whether it was created.
 /// Used by the idempotent demo seed.
 pub async fn ensure_account(db: &Db, a: &NewAccount) -> Result<bool, AppError> {

@@ -56,6 +56,10 @@ pub struct SessionUser {
     pub role: Role,
     pub station_id: Option<i64>,
     pub station_name: Option<String>,
+    /// An administrator reset the password: until the user sets their own, every page leads to
+    /// the password form.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// What the page shell needs on every request: who is logged in, whether their session just

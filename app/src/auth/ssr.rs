@@ -145,6 +145,7 @@ struct AccountRow {
     station_name: Option<String>,
     password_hash: String,
     active: i64,
+    must_change_password: i64,
 }
 
 impl AccountRow {
@@ -160,6 +161,7 @@ impl AccountRow {
             role,
             station_id: self.station_id,
             station_name: self.station_name,
+            must_change_password: self.must_change_password != 0,
         })
     }
 }
@@ -171,7 +173,7 @@ enum AccountKey<'a> {
 
 async fn find_account(db: &Db, key: AccountKey<'_>) -> Result<Option<AccountRow>, AppError> {
     let select = "select a.id, a.name, a.display_name, a.role, a.station_id, \
-         s.name as station_name, a.password_hash, a.active \
+         s.name as station_name, a.password_hash, a.active, a.must_change_password \
          from account a left join station s on s.id = a.station_id";
     let row = match key {
         AccountKey::Id(id) => {
@@ -389,6 +391,7 @@ mod tests {
             role,
             station_id: None,
             station_name: None,
+            must_change_password: false,
         })
     }
 

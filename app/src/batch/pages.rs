@@ -284,18 +284,18 @@ pub fn IntakePage() -> impl IntoView {
                             view! { <p>"还没有录入意见。"</p> }.into_any()
                         } else {
                             view! {
-                                <div class="table-wrap"><table class="data">
+                                <div class="table-wrap"><table class="data stacked">
                                     <thead><tr><th>"条款"</th><th>"类型"</th><th>"意见内容"</th><th>"方式"</th><th>"人数"</th><th>"日期"</th><th>"操作"</th></tr></thead>
                                     <tbody>
                                         {v.pending.into_iter().map(|o| view! {
                                             <tr>
-                                                <td>{o.unit_label.clone()}</td>
-                                                <td>{o.stance.label()}</td>
-                                                <td class="cell-text">{o.text.clone()}</td>
-                                                <td>{method_label(&o.method)}</td>
-                                                <td class="num">{o.residents}</td>
-                                                <td>{o.collected_on.clone()}</td>
-                                                <td class="actions">
+                                                <td data-label="条款">{o.unit_label.clone()}</td>
+                                                <td data-label="类型">{o.stance.label()}</td>
+                                                <td data-label="意见内容" class="cell-text">{o.text.clone()}</td>
+                                                <td data-label="方式">{method_label(&o.method)}</td>
+                                                <td data-label="人数" class="num">{o.residents}</td>
+                                                <td data-label="日期">{o.collected_on.clone()}</td>
+                                                <td data-label="操作" class="actions">
                                                     <a href=format!("/station/opinions/{}", o.id)>"修改"</a>
                                                     " " <a href=format!("/station/opinions/{}?delete=1#confirm", o.id)>"删除…"</a>
                                                 </td>
@@ -408,14 +408,14 @@ pub fn EditOpinionPage() -> impl IntoView {
 fn batch_row(b: BatchSummary) -> impl IntoView {
     view! {
         <tr>
-            <td><a href=format!("/station/batches/{}", b.receipt)>{b.receipt.clone()}</a></td>
-            <td>{b.station.clone()}<span class="muted">{format!("（{}）", level_label(b.station_level))}</span></td>
-            <td>{format!("《{}》", b.draft_title)}</td>
-            <td class="num">{b.opinions}</td>
-            <td class="num">{b.residents}</td>
-            <td>{b.forwarded_at.clone()}</td>
-            <td>{b.forwarded_by.clone()}</td>
-            <td class="cell-text">{b.note.clone()}</td>
+            <td data-label="回执编号"><a href=format!("/station/batches/{}", b.receipt)>{b.receipt.clone()}</a></td>
+            <td data-label="联系点">{b.station.clone()}<span class="muted">{format!("（{}）", level_label(b.station_level))}</span></td>
+            <td data-label="草案">{format!("《{}》", b.draft_title)}</td>
+            <td data-label="条数" class="num">{b.opinions}</td>
+            <td data-label="代表人数" class="num">{b.residents}</td>
+            <td data-label="报送时间">{b.forwarded_at.clone()}</td>
+            <td data-label="报送人">{b.forwarded_by.clone()}</td>
+            <td data-label="说明" class="cell-text">{b.note.clone()}</td>
         </tr>
     }
 }
@@ -434,7 +434,7 @@ pub fn BatchesPage() -> impl IntoView {
                     Err(e) => error_view(e),
                     Ok(l) if l.is_empty() => view! { <p>"还没有报送记录。"</p> }.into_any(),
                     Ok(l) => view! {
-                        <div class="table-wrap"><table class="data">
+                        <div class="table-wrap"><table class="data stacked">
                             <thead><tr><th>"回执编号"</th><th>"联系点"</th><th>"草案"</th><th>"条数"</th><th>"代表人数"</th><th>"报送时间"</th><th>"报送人"</th><th>"说明"</th></tr></thead>
                             <tbody>{l.into_iter().map(batch_row).collect_view()}</tbody>
                         </table></div>
@@ -467,20 +467,20 @@ pub fn BatchPage() -> impl IntoView {
                         s.station, s.forwarded_at, s.draft_title, s.opinions, s.residents, s.forwarded_by
                     )}</p>
                     {(!s.note.is_empty()).then(|| view! { <p><span class="muted">"说明："</span>{s.note.clone()}</p> })}
-                    <div class="table-wrap"><table class="data">
+                    <div class="table-wrap"><table class="data stacked">
                         <thead><tr><th>"查询编号"</th><th>"条款"</th><th>"类型"</th><th>"意见内容"</th><th>"方式"</th><th>"人数"</th><th>"日期"</th></tr></thead>
                         <tbody>
                             {b.opinions.into_iter().map(|o| {
                                 let t = o.tracking.clone().unwrap_or_default();
                                 view! {
                                     <tr>
-                                        <td><a href=format!("/receipt/{t}")>{t.clone()}</a></td>
-                                        <td>{o.unit_label.clone()}</td>
-                                        <td>{o.stance.label()}</td>
-                                        <td class="cell-text">{o.text.clone()}</td>
-                                        <td>{method_label(&o.method)}</td>
-                                        <td class="num">{o.residents}</td>
-                                        <td>{o.collected_on.clone()}</td>
+                                        <td data-label="查询编号"><a href=format!("/receipt/{t}")>{t.clone()}</a></td>
+                                        <td data-label="条款">{o.unit_label.clone()}</td>
+                                        <td data-label="类型">{o.stance.label()}</td>
+                                        <td data-label="意见内容" class="cell-text">{o.text.clone()}</td>
+                                        <td data-label="方式">{method_label(&o.method)}</td>
+                                        <td data-label="人数" class="num">{o.residents}</td>
+                                        <td data-label="日期">{o.collected_on.clone()}</td>
                                     </tr>
                                 }
                             }).collect_view()}

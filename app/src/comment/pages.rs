@@ -223,7 +223,7 @@ fn public_list(p: PublicPage, base: &str) -> impl IntoView {
     let prev = (p.page > 1).then(|| link(p.page - 1));
     let next = (p.page < p.pages).then(|| link(p.page + 1));
     view! {
-        <p class="muted">{format!("共 {} 条，第 {}/{} 页", p.total, p.page, p.pages)}</p>
+        <p class="muted">{format!("本条款及其下各款、项的公开意见（各稿合计）共 {} 条，第 {}/{} 页", p.total, p.page, p.pages)}</p>
         <ol class="comment-list">
             {p.comments.into_iter().map(|c| {
                 let who = [c.category.as_str(), c.region.as_str()]
@@ -329,17 +329,17 @@ pub fn MyCommentsPage() -> impl IntoView {
                     Err(e) => crate::components::page_error(e),
                     Ok(list) if list.is_empty() => view! { <p>"您还没有提交过意见。"</p> }.into_any(),
                     Ok(list) => view! {
-                        <div class="table-wrap"><table class="data">
+                        <div class="table-wrap"><table class="data stacked">
                             <thead><tr><th>"回执编号"</th><th>"草案与条款"</th><th>"态度"</th><th>"理由"</th><th>"提交时间"</th><th>"状态"</th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|c| view! {
                                     <tr>
-                                        <td><a href=format!("/receipt/{}", c.tracking)>{c.tracking.clone()}</a></td>
-                                        <td><a href=format!("/drafts/{}#{}", c.slug, c.unit_uid)>{format!("《{}》{}", c.draft_title, c.unit_label)}</a></td>
-                                        <td>{c.stance.label()}</td>
-                                        <td class="clip">{c.reason}</td>
-                                        <td>{c.submitted_at}</td>
-                                        <td>{c.status}</td>
+                                        <td data-label="回执编号"><a href=format!("/receipt/{}", c.tracking)>{c.tracking.clone()}</a></td>
+                                        <td data-label="草案与条款"><a href=format!("/drafts/{}#{}", c.slug, c.unit_uid)>{format!("《{}》{}", c.draft_title, c.unit_label)}</a></td>
+                                        <td data-label="态度">{c.stance.label()}</td>
+                                        <td data-label="理由" class="clip">{c.reason}</td>
+                                        <td data-label="提交时间">{c.submitted_at}</td>
+                                        <td data-label="状态">{c.status}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -36,7 +36,8 @@ pub fn DraftPage() -> impl IntoView {
                             let first = n.children.iter().find(|c| c.kind == NodeKind::Tiao).map(article_anchor).unwrap_or_default();
                             let label = format!("{} {}", n.label, n.title);
                             view! { <li><a href=format!("#{first}")>{label}</a></li> }
-                        }).collect_view();
+                        }).collect::<Vec<_>>();
+                        let toc_len = toc.len();
                         let parts = d.windows.iter().map(|w| {
                             let text = format!("{}：{}", w.part_label, w.describe());
                             view! { <li>{text}</li> }
@@ -44,7 +45,7 @@ pub fn DraftPage() -> impl IntoView {
                         // The busiest articles of this version (their paragraphs and items
                         // included), so the committee and the public see where debate is.
                         let by_unit: std::collections::HashMap<&str, i64> = counts.iter()
-                            .map(|(uid, c)| (uid.as_str(), c.current()))
+                            .map(|(uid, c)| (uid.as_str(), c.current() + c.earlier))
                             .collect();
                         let mut busiest: Vec<(i64, String, String)> = d.tree.articles().into_iter().map(|a| {
                             let mut n = 0;
@@ -62,10 +63,7 @@ pub fn DraftPage() -> impl IntoView {
                             .filter(|n| n.kind == NodeKind::Zhang)
                             .map(|n| (n.number.unwrap_or(0), format!("{} {}", n.label, n.title)))
                             .collect();
-                        view! {
-                            <Title text=format!("{} · 意见", d.title)/>
-                            <crate::components::Crumbs trail=vec![crate::components::crumb("法规草案", "/drafts")]/>
-                            <StaffLinks slug=d.slug.clone()/>
+                        let preface = view! {
                             {(!d.windows.is_empty()).then(|| view! {
                                 <section class="parts" aria-label="征求意见的部分"><ul>{parts}</ul></section>
                             })}
@@ -84,7 +82,11 @@ pub fn DraftPage() -> impl IntoView {
                                 })}
                                 " · " <a href=format!("/drafts/{}/handout.pdf?v={}", d.slug, d.number) rel="external">"打印版（PDF，附意见反馈表）"</a>
                             </nav>
-                            <nav class="draft-toc" aria-label="目录"><h2>"目录"</h2><ol>{toc}</ol></nav>
+                            {(toc_len > 0).then(|| view! {
+                                <nav class="draft-toc" aria-label="目录">
+                                    <details><summary>{format!("目录（{toc_len} 项）")}</summary><ol>{toc}</ol></details>
+                                </nav>
+                            })}
                             {(!busiest.is_empty()).then(|| view! {
                                 <section class="busiest" aria-labelledby="busiest-h">
                                     <h2 id="busiest-h">"意见最多的条款"</h2>
@@ -102,7 +104,12 @@ pub fn DraftPage() -> impl IntoView {
                                     " " <A href=format!("/drafts/{}", d.slug)>"阅读最新稿"</A>
                                 </p>
                             })}
-                            <DraftText tree=d.tree windows=if older { Vec::new() } else { d.windows } counts slug=d.slug.clone() comment=slot/>
+                        }.into_any();
+                        view! {
+                            <Title text=format!("{} · 意见", d.title)/>
+                            <crate::components::Crumbs trail=vec![crate::components::crumb("法规草案", "/drafts")]/>
+                            <StaffLinks slug=d.slug.clone()/>
+                            <DraftText tree=d.tree windows=if older { Vec::new() } else { d.windows } counts slug=d.slug.clone() comment=slot preface/>
                         }.into_any()
                     }
                 }

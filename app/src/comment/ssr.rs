@@ -186,8 +186,10 @@ type OwnRow = (
     i64,
 );
 
-/// One page of a unit's published comments (from every version, via the unit's stable
-/// identity), newest first, with personal data removed and masked.
+/// One page of the published comments on a unit and the units under it (an article's
+/// paragraphs and items), from every version via the units' stable identities, newest first,
+/// with personal data removed and masked. The one definition of a unit's 公开意见 count: the
+/// reading page's counts add up the same way.
 pub async fn public_page(
     db: &Db,
     slug: &str,
@@ -196,7 +198,8 @@ pub async fn public_page(
 ) -> Result<PublicPage, AppError> {
     let total: i64 = sqlx::query_scalar(
         "select count(*) from comment c join draft d on d.id = c.draft_id \
-         where d.slug = $1 and c.unit_uid = $2 and c.status = 'published'",
+         where d.slug = $1 and (c.unit_uid = $2 or c.unit_uid like $2 || '-%') \
+         and c.status = 'published'",
     )
     .bind(slug)
     .bind(uid)
@@ -210,7 +213,8 @@ pub async fn public_page(
          (select max(number) from draft_version where draft_id = d.id) \
          from comment c join draft d on d.id = c.draft_id \
          left join draft_version v on v.draft_id = d.id and v.number = c.version_number \
-         where d.slug = $1 and c.unit_uid = $2 and c.status = 'published' \
+         where d.slug = $1 and (c.unit_uid = $2 or c.unit_uid like $2 || '-%') \
+         and c.status = 'published' \
          order by c.created_at desc, c.id desc limit $3 offset $4",
     )
     .bind(slug)

@@ -1,6 +1,9 @@
 //! Tracking numbers for receipts: `YJ-7K3Q-9M2P` — eight Crockford base-32 characters (no I, L,
 //! O, U, so nothing reads as another) where the last is a check character over the first seven
 //! (mod 37, Crockford's check alphabet), so a mistyped number is caught before any lookup.
+//! Crockford's five extra check symbols (`*~$=U`) are hard to read aloud, hand-write or type, so
+//! new numbers are drawn only from payloads whose check falls in the 32 letters and digits;
+//! numbers issued before with such a symbol stay valid.
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CHECK: &[u8; 37] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
@@ -24,8 +27,14 @@ fn check_char(payload: &[u8]) -> Option<u8> {
     Some(CHECK[(n % 37) as usize])
 }
 
-/// Makes a tracking number from 35 random bits.
+/// Makes a tracking number from 35 random bits: the first payload from `random` on (at most four
+/// steps) whose check character is a letter or digit.
 pub fn make(random: u64) -> String {
+    let mask = (1u64 << 35) - 1;
+    let mut random = random & mask;
+    while random % 37 >= 32 {
+        random = (random + 1) & mask;
+    }
     let mut payload = [0u8; 7];
     for (i, slot) in payload.iter_mut().enumerate() {
         *slot = ALPHABET[((random >> (5 * (6 - i))) & 31) as usize];
@@ -97,6 +106,12 @@ mod tests {
         fn valid_numbers_round_trip(r in 0u64..(1 << 35)) {
             let t = make(r);
             prop_assert_eq!(normalize(&t), Some(t));
+        }
+
+        #[test]
+        fn new_numbers_are_letters_and_digits_only(r in 0u64..(1 << 35)) {
+            let t = make(r);
+            prop_assert!(t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'), "{}", t);
         }
 
         #[test]

@@ -69,6 +69,9 @@ pub struct StationLine {
     pub facts: StationFacts,
     /// The county-level station it belongs to (itself for a county; empty for the prefecture).
     pub county: String,
+    /// The parent station's name (a village's township), empty at the top.
+    #[serde(default)]
+    pub parent: String,
     pub status: Status,
     /// Depth in the tree (0 = prefecture).
     pub depth: usize,
@@ -178,9 +181,15 @@ pub fn compute(
         })
         .collect();
     let mut by_county: Vec<Rollup> = Vec::new();
+    let names: HashMap<i64, String> = stations.iter().map(|s| (s.id, s.name.clone())).collect();
     let mut lines = Vec::with_capacity(order.len());
     for (i, depth, county) in order {
         let f = stations[i].clone();
+        let parent = f
+            .parent_id
+            .and_then(|p| names.get(&p))
+            .cloned()
+            .unwrap_or_default();
         total.add(&f);
         if let Some(r) = by_level.get_mut((f.level - 1).clamp(0, 3) as usize) {
             r.add(&f);
@@ -210,6 +219,7 @@ pub fn compute(
         lines.push(StationLine {
             facts: f,
             county,
+            parent,
             status,
             depth,
         });

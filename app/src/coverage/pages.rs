@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 fn rollup_table(first: &'static str, rows: Vec<Rollup>) -> impl IntoView {
     view! {
-        <div class="table-wrap"><table class="data">
+        <div class="table-wrap"><table class="data stacked compact">
             <thead><tr>
                 <th>{first}</th><th>"联系点"</th><th>"已通知"</th><th>"已确认"</th><th>"已报送"</th>
                 <th>"批次"</th><th>"意见"</th><th>"代表人数"</th>
@@ -18,13 +18,13 @@ fn rollup_table(first: &'static str, rows: Vec<Rollup>) -> impl IntoView {
                 {rows.into_iter().map(|r| view! {
                     <tr>
                         <th scope="row">{r.label}</th>
-                        <td class="num">{r.stations}</td>
-                        <td class="num">{r.notified}</td>
-                        <td class="num">{r.confirmed}</td>
-                        <td class="num">{r.forwarded}</td>
-                        <td class="num">{r.batches}</td>
-                        <td class="num">{r.opinions}</td>
-                        <td class="num">{r.residents}</td>
+                        <td class="num" data-label="联系点">{r.stations}</td>
+                        <td class="num" data-label="已通知">{r.notified}</td>
+                        <td class="num" data-label="已确认">{r.confirmed}</td>
+                        <td class="num" data-label="已报送">{r.forwarded}</td>
+                        <td class="num" data-label="批次">{r.batches}</td>
+                        <td class="num" data-label="意见">{r.opinions}</td>
+                        <td class="num" data-label="代表人数">{r.residents}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -117,6 +117,12 @@ fn report_view(c: Coverage, remind: ServerAction<RemindSilent>) -> AnyView {
         )}</p>
         <p><a href=format!("/committee/coverage.xlsx?draft={}{part_q}", urlencode(&slug)) download="coverage.xlsx">"导出 Excel"</a></p>
         <section>
+            <h2>"按层级"</h2>
+            {rollup_table("层级", levels)}
+            <h2>"按县市"</h2>
+            {rollup_table("县市", c.by_county.clone())}
+        </section>
+        <section>
             <h2>{format!("尚未报送的联系点（{} 个）", silent.len())}</h2>
             {if silent.is_empty() {
                 view! { <p>"所有已通知的联系点都已报送意见。"</p> }.into_any()
@@ -132,25 +138,28 @@ fn report_view(c: Coverage, remind: ServerAction<RemindSilent>) -> AnyView {
                         </label>
                         <button type="submit" class="button primary">{format!("一键提醒（{reachable} 个联系点）")}</button>
                     </ActionForm>
+                    <details class="cov-silent-list">
+                    <summary>{format!("查看名单（{} 个）", silent.len())}</summary>
                     <ul class="cov-silent">
                         {silent.into_iter().map(|l| view! {
                             <li class=l.status.class()>
                                 {l.facts.name.clone()}
                                 <span class="muted">{format!("（{}{}）{}", crate::station::level_label(l.facts.level),
-                                    if l.county.is_empty() || l.county == l.facts.name { String::new() } else { format!("，{}", l.county) },
+                                    // A village is named with its township and county: many villages share names.
+                                    match (l.county.as_str(), l.parent.as_str()) {
+                                        ("", _) => String::new(),
+                                        (c, _) if c == l.facts.name => String::new(),
+                                        (c, p) if p.is_empty() || p == c => format!("，{c}"),
+                                        (c, p) => format!("，{c} {p}"),
+                                    },
                                     l.status.label())}</span>
                                 {(!l.facts.has_email).then(|| view! { <span class="flag">"无邮箱"</span> })}
                             </li>
                         }).collect_view()}
                     </ul>
+                    </details>
                 }.into_any()
             }}
-        </section>
-        <section>
-            <h2>"按层级"</h2>
-            {rollup_table("层级", levels)}
-            <h2>"按县市"</h2>
-            {rollup_table("县市", c.by_county.clone())}
         </section>
         <section>
             <h2>"联系点网络"</h2>

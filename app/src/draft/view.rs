@@ -79,6 +79,9 @@ pub fn DraftText(
     #[prop(optional)] counts: Vec<(String, UnitCounts)>,
     #[prop(optional, into)] slug: String,
     #[prop(optional)] comment: Option<CommentSlot>,
+    // What the reading page shows between the title and the text (parts, versions, contents):
+    // the title comes first, also on a phone.
+    #[prop(optional)] preface: Option<AnyView>,
 ) -> impl IntoView {
     let mut statuses = HashMap::new();
     for w in &windows {
@@ -98,6 +101,7 @@ pub fn DraftText(
         <article class="draft-text">
             <h1 class="draft-title">{tree.title.clone()}</h1>
             {(!tree.note.is_empty()).then(|| view! { <p class="draft-note">{tree.note.clone()}</p> })}
+            {preface}
             {nodes.into_iter().map(|n| view! { <Unit node=n anchor=String::new()/> }).collect_view()}
         </article>
     }

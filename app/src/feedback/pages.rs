@@ -37,16 +37,16 @@ pub fn FeedbackPage() -> impl IntoView {
                             <p>{format!("收到意见 {} 条，不同意见 {} 条{}。", a.received, a.unique,
                                 if a.campaigns > 0 { format!("，其中内容基本相同的集中意见 {} 组", a.campaigns) } else { String::new() })}
                                <span class="muted">{a.by_disposition.iter().map(|(d, n)| format!("{d} {n}")).collect::<Vec<_>>().join("，")}</span></p>
-                            <div class="table-wrap"><table class="data">
+                            <div class="table-wrap"><table class="data stacked">
                                 <thead><tr><th>"意见归纳"</th><th>"条数"</th><th>"赞成/反对/修改建议"</th><th>"处理情况"</th><th>"理由"</th></tr></thead>
                                 <tbody>
                                     {a.groups.into_iter().map(|g| view! {
                                         <tr>
-                                            <td>{g.summary}</td>
-                                            <td class="num">{if g.unique == g.received { g.received.to_string() } else { format!("{}（不同 {}）", g.received, g.unique) }}</td>
-                                            <td>{format!("{}/{}/{}", g.stances.0, g.stances.1, g.stances.2)}</td>
-                                            <td>{g.disposition}</td>
-                                            <td class="cell-text">{g.reason}</td>
+                                            <td data-label="意见归纳">{g.summary}</td>
+                                            <td data-label="条数" class="num">{if g.unique == g.received { g.received.to_string() } else { format!("{}（不同 {}）", g.received, g.unique) }}</td>
+                                            <td data-label="赞成/反对/修改建议">{format!("{}/{}/{}", g.stances.0, g.stances.1, g.stances.2)}</td>
+                                            <td data-label="处理情况">{g.disposition}</td>
+                                            <td data-label="理由" class="cell-text">{g.reason}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
@@ -119,7 +119,7 @@ pub fn Compilation(report: FeedbackReport) -> impl IntoView {
                 <a class="button primary" href=pdf rel="external">"下载 PDF（A4）"</a>
                 <a class="button" href=docx rel="external">"下载 Word（意见汇编）"</a>
                 <a class="button" href=comparison rel="external">"下载 Word（对照表）"</a>
-                <button type="button" class="button" onclick="window.print()">"打印"</button>
+                <crate::components::PrintButton/>
             </p>
             <h2>"一、逐条意见"</h2>
             {r.articles.iter().map(|a| view! {
@@ -140,6 +140,8 @@ pub fn Compilation(report: FeedbackReport) -> impl IntoView {
                 </section>
             }).collect_view()}
             <h2>"二、对照表"</h2>
+            // Six columns do not fit a phone: there the table scrolls inside its frame.
+            <div class="table-wrap">
             <table class="data compare-table">
                 <thead><tr>
                     <th>{format!("原条文（{from}）")}</th><th>{format!("修改后条文（{to}）")}</th>
@@ -165,6 +167,7 @@ pub fn Compilation(report: FeedbackReport) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </article>
     }
 }
@@ -210,6 +213,9 @@ pub fn ComparePage() -> impl IntoView {
                     Ok(c) => {
                         let relink = (c.to == c.from + 1).then(|| view! { <RelinkForm slug=c.slug.clone() version=c.to/> });
                         let summary = c.summary.iter().map(|(ch, n)| format!("{}{n}条", ch.label())).collect::<Vec<_>>().join("，");
+                        let old_head = format!("原条文（{}）", c.old_version);
+                        let new_head = format!("修改后条文（{}）", c.new_version);
+                        let back = format!("/drafts/{}", c.slug);
                         view! {
                             <Title text=format!("{} 对照表 · 意见", c.title)/>
                             <crate::components::Crumbs trail=vec![
@@ -229,9 +235,9 @@ pub fn ComparePage() -> impl IntoView {
                                     <tbody>
                                         {c.rows.into_iter().map(|r| view! {
                                             <tr>
-                                                <td><strong>{r.old_label}</strong>" "{segments(r.old, false)}</td>
-                                                <td><strong>{r.new_label}</strong>" "{segments(r.new, true)}</td>
-                                                <td>
+                                                <td data-label=old_head.clone()><strong>{r.old_label}</strong>" "{segments(r.old, false)}</td>
+                                                <td data-label=new_head.clone()><strong>{r.new_label}</strong>" "{segments(r.new, true)}</td>
+                                                <td data-label="修改说明">
                                                     {r.change.label()}
                                                     {(!r.because.is_empty()).then(|| view! {
                                                         <p class="muted because">{format!("据意见修改：{}", r.because.join("、"))}</p>
@@ -243,6 +249,7 @@ pub fn ComparePage() -> impl IntoView {
                                 </table>
                             </div>
                             {relink}
+                            <p><a href=back>{format!("← 返回《{}》", c.title)}</a></p>
                         }.into_any()
                     }
                 }

@@ -21,17 +21,17 @@ pub fn OutboxPage() -> impl IntoView {
                     Err(e) => crate::components::page_error(e),
                     Ok(list) if list.is_empty() => view! { <p>"所有邮件均已送达。"</p> }.into_any(),
                     Ok(list) => view! {
-                        <div class="table-wrap"><table class="data">
+                        <div class="table-wrap"><table class="data stacked">
                             <thead><tr><th>"收件人"</th><th>"主题"</th><th>"状态"</th><th>"尝试次数"</th><th>"最近错误"</th><th>"操作"</th></tr></thead>
                             <tbody>
                                 {list.into_iter().map(|m| view! {
                                     <tr>
-                                        <td>{m.recipient}</td>
-                                        <td>{m.subject}</td>
-                                        <td>{if m.failed { "发送失败".to_string() } else { format!("排队中（下次 {}）", m.next_attempt_at) }}</td>
-                                        <td>{m.attempts}</td>
-                                        <td class="clip">{m.last_error}</td>
-                                        <td>{m.failed.then(|| view! {
+                                        <td data-label="收件人">{m.recipient}</td>
+                                        <td data-label="主题">{m.subject}</td>
+                                        <td data-label="状态">{if m.failed { "发送失败".to_string() } else { format!("排队中（下次 {}）", m.next_attempt_at) }}</td>
+                                        <td data-label="尝试次数">{m.attempts}</td>
+                                        <td data-label="最近错误" class="clip">{m.last_error}</td>
+                                        <td data-label="操作">{m.failed.then(|| view! {
                                             <ActionForm action=retry attr:class="inline-form">
                                                 <input type="hidden" name="id" value=m.id.to_string()/>
                                                 <button type="submit" class="button">"重试"</button>

@@ -538,8 +538,8 @@ impl Searchable {
             }
             let (snippet, wording_snippet) = match &snippets {
                 Some((st, sw)) => (
-                    non_empty_or(st.snippet(&text).to_html(), || escape_head(&text)),
-                    sw.snippet(&wording).to_html(),
+                    non_empty_or(cut_marked(st.snippet(&text), &text), || escape_head(&text)),
+                    cut_marked(sw.snippet(&wording), &wording),
                 ),
                 None => (escape_head(&text), String::new()),
             };
@@ -668,6 +668,37 @@ fn normalise_operators(q: &str) -> String {
             c => c,
         })
         .collect();
+    // No field of ours is searchable by name, so the query syntax's `field:` and its other
+    // signs (boosts, ranges, fuzziness, wildcards) are words people typed without meaning
+    // syntax: `title:供热`, `第十二条:供热`, `供热^2` search the words they contain.
+    let q: String = q
+        .split_whitespace()
+        .map(|w| match w.split_once([':', '：']) {
+            Some((field, rest))
+                if !field.is_empty() && field.chars().all(|c| c.is_ascii_alphabetic()) =>
+            {
+                rest
+            }
+            _ => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut plain = String::with_capacity(q.len());
+    let mut chars = q.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // A boost or a slop (`^2`, `~1.5`) goes with its number.
+            '^' | '~' => {
+                while chars.next_if(|d| d.is_ascii_digit() || *d == '.').is_some() {}
+                plain.push(' ');
+            }
+            ':' | '：' | '*' | '?' | '\\' | '[' | ']' | '{' | '}' | '<' | '>' | '=' | '!' => {
+                plain.push(' ')
+            }
+            c => plain.push(c),
+        }
+    }
+    let q = plain;
     let mut out = Vec::new();
     for w in q.split_whitespace() {
         out.push(match w {
@@ -685,6 +716,26 @@ fn normalise_operators(q: &str) -> String {
         }
     }
     s
+}
+
+/// A highlighted snippet with "…" where it cuts the text, so a reader knows there is more.
+fn cut_marked(snippet: tantivy::snippet::Snippet, text: &str) -> String {
+    let html = snippet.to_html();
+    if html.is_empty() {
+        return html;
+    }
+    let fragment = snippet.fragment().trim();
+    let before = if text.trim_start().starts_with(fragment) {
+        ""
+    } else {
+        "…"
+    };
+    let after = if text.trim_end().ends_with(fragment) {
+        ""
+    } else {
+        "…"
+    };
+    format!("{before}{html}{after}")
 }
 
 fn non_empty_or(s: String, alt: impl FnOnce() -> String) -> String {
@@ -739,5 +790,13 @@ mod tests {
             "\"集中供热\" NOT 收费"
         );
         assert_eq!(normalise_operators("\"供热 收费"), " 供热 收费");
+        // Query-syntax signs typed by people who never meant syntax keep their words.
+        assert_eq!(normalise_operators("供热:"), "供热");
+        assert_eq!(normalise_operators("title:供热"), "供热");
+        assert_eq!(normalise_operators("第十二条:供热"), "第十二条 供热");
+        assert_eq!(normalise_operators("第十二条：供热"), "第十二条 供热");
+        assert_eq!(normalise_operators("供热^2 ~ * ? \\"), "供热");
+        assert_eq!(normalise_operators("\"集中 供热\"~2"), "\"集中 供热\"");
+        assert_eq!(normalise_operators("[供热 TO 停暖}"), "供热 TO 停暖");
     }
 }

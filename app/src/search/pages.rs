@@ -287,9 +287,12 @@ fn results_view(
     });
     view! {
         <div class="search-results">
-            <aside class="facets" aria-label="筛选">{facets}</aside>
+            <aside class="facets" id="facets" aria-label="筛选">{facets}</aside>
             <div class="hits">
-                <p class="total" role="status">{format!("共 {} 条结果", r.total)}</p>
+                <p class="total" role="status">{format!("共 {} 条结果", r.total)}
+                    // On a phone the facets follow the hits: one tap takes there.
+                    {(!r.facets.is_empty()).then(|| view! { <a class="to-facets" href="#facets">"筛选结果 ↓"</a> })}
+                </p>
                 {r.message.clone().map(|m| view! { <p class="alert">{m}</p> })}
                 <ol class="hit-list">{hits}</ol>
                 {pager}

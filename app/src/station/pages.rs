@@ -1,7 +1,51 @@
 //! `/admin/stations`: the station network as a table, CSV import (check first, then import) and
 //! export. The upload is a plain multipart form: it works the same with and without JavaScript.
 
-use super::{level_label, list_stations};
+use super::{level_label, list_stations, StationRow};
+use crate::components::urlencode;
+
+const PAGE_SIZE: usize = 50;
+
+/// The station list's search (`q`: part of the name or of a parent's name), level and county
+/// (the level-2 station a station belongs to), and page.
+#[derive(Clone, Debug, Default)]
+struct StationFilter {
+    text: String,
+    level: Option<i64>,
+    county: String,
+    page: usize,
+}
+
+impl StationFilter {
+    fn any(&self) -> bool {
+        !self.text.is_empty() || self.level.is_some() || !self.county.is_empty()
+    }
+
+    fn matches(&self, s: &StationRow) -> bool {
+        let county = if s.level == 2 {
+            s.name.as_str()
+        } else {
+            s.parent.split('/').nth(1).unwrap_or("")
+        };
+        (self.text.is_empty() || s.name.contains(&self.text) || s.parent.contains(&self.text))
+            && self.level.is_none_or(|l| s.level == l)
+            && (self.county.is_empty() || county == self.county)
+    }
+
+    fn href(&self, page: usize) -> String {
+        let mut q = vec![format!("page={page}")];
+        if !self.text.is_empty() {
+            q.push(format!("q={}", urlencode(&self.text)));
+        }
+        if let Some(l) = self.level {
+            q.push(format!("level={l}"));
+        }
+        if !self.county.is_empty() {
+            q.push(format!("county={}", urlencode(&self.county)));
+        }
+        format!("/admin/stations?{}", q.join("&"))
+    }
+}
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -52,24 +96,71 @@ pub fn StationsPage() -> impl IntoView {
                     Ok(list) => {
                         let total = list.len();
                         let active = list.iter().filter(|s| s.active).count();
+                        let q = query.read_untracked();
+                        let filter = StationFilter {
+                            text: q.get("q").unwrap_or_default().trim().to_string(),
+                            level: q.get("level").and_then(|v| v.parse().ok()),
+                            county: q.get("county").unwrap_or_default(),
+                            page: q.get("page").and_then(|v| v.parse().ok()).unwrap_or(1).max(1),
+                        };
+                        let counties: Vec<String> = list.iter().filter(|s| s.level == 2).map(|s| s.name.clone()).collect();
+                        let found: Vec<StationRow> = list.into_iter().filter(|s| filter.matches(s)).collect();
+                        let shown = found.len();
+                        let pages = shown.div_ceil(PAGE_SIZE).max(1);
+                        let page = filter.page.min(pages);
+                        let rows: Vec<StationRow> = found.into_iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+                        let link = {
+                            let f = filter.clone();
+                            move |p: usize| f.href(p)
+                        };
                         view! {
                             <p>{format!("共 {total} 个联系点，其中 {active} 个启用。")}</p>
-                            <div class="table-wrap"><table class="data">
+                            <form method="get" action="/admin/stations" class="filter-form" role="search">
+                                <label>"名称或上级 "<input type="search" name="q" value=filter.text.clone() maxlength="50"/></label>
+                                <label>"层级 "<select name="level">
+                                    <option value="">"全部"</option>
+                                    {(1..=4).map(|l| view! { <option value=l.to_string() selected=filter.level == Some(l)>{level_label(l)}</option> }).collect_view()}
+                                </select></label>
+                                <label>"县市 "<select name="county">
+                                    <option value="">"全部"</option>
+                                    {counties.into_iter().map(|c| {
+                                        let sel = filter.county == c;
+                                        view! { <option value=c.clone() selected=sel>{c.clone()}</option> }
+                                    }).collect_view()}
+                                </select></label>
+                                <button type="submit" class="button">"筛选"</button>
+                                {filter.any().then(|| view! { <a href="/admin/stations">"清除筛选"</a> })}
+                            </form>
+                            <p class="muted" role="status">{if filter.any() {
+                                format!("符合条件的 {shown} 个，第 {page} / {pages} 页。")
+                            } else {
+                                format!("第 {page} / {pages} 页，每页 {PAGE_SIZE} 个。")
+                            }}</p>
+                            {(shown == 0).then(|| view! { <p>"没有符合条件的联系点。"</p> })}
+                            <div class="table-wrap"><table class="data stacked">
                                 <thead><tr><th>"名称"</th><th>"层级"</th><th>"上级"</th><th>"区划代码"</th><th>"邮箱"</th><th>"状态"</th><th>"操作"</th></tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|s| view! {
+                                    {rows.into_iter().map(|s| view! {
                                         <tr>
-                                            <td>{s.name}</td>
-                                            <td>{level_label(s.level)}</td>
-                                            <td>{s.parent}</td>
-                                            <td>{s.region_code}</td>
-                                            <td>{s.email}</td>
-                                            <td>{if s.active { "启用" } else { "停用" }}</td>
-                                            <td><a href=format!("/admin/stations/{}", s.id)>"修改"</a></td>
+                                            <td data-label="名称">{s.name}</td>
+                                            <td data-label="层级">{level_label(s.level)}</td>
+                                            // The path below the prefecture: a village shows its township and county.
+                                            <td data-label="上级">{s.parent.split_once('/').map(|(_, rest)| rest.to_string()).unwrap_or(s.parent.clone())}</td>
+                                            <td data-label="区划代码">{s.region_code}</td>
+                                            <td data-label="邮箱">{s.email}</td>
+                                            <td data-label="状态">{if s.active { "启用" } else { "停用" }}</td>
+                                            <td data-label="操作"><a href=format!("/admin/stations/{}", s.id)>"修改"</a></td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
                             </table></div>
+                            {(pages > 1).then(|| view! {
+                                <nav class="pager" aria-label="分页">
+                                    {(page > 1).then(|| view! { <a href=link(page - 1) rel="prev">"上一页"</a> })}
+                                    <span>{format!("第 {page} / {pages} 页")}</span>
+                                    {(page < pages).then(|| view! { <a href=link(page + 1) rel="next">"下一页"</a> })}
+                                </nav>
+                            })}
                         }.into_any()
                     }
                 }

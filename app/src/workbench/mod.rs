@@ -155,13 +155,27 @@ fn committee() -> Result<crate::auth::SessionUser, AppError> {
     crate::auth::ssr::require(&[Role::Committee, Role::Admin])
 }
 
+/// After a plain form post: back to the article, at the element edited (`cluster-<id>` for a
+/// group, `c<id>` for one opinion, empty for the article's head), where the page says 已保存.
 #[cfg(feature = "ssr")]
-fn back_to_article(slug: &str, article: &str) {
-    crate::ssr::web::redirect_plain_form(&format!(
+fn back_to_article(slug: &str, article: &str, at: &str) {
+    let at = if saved_anchor_ok(at) { at } else { "" };
+    let base = format!(
         "/committee/drafts/{}/articles/{}",
         crate::components::urlencode(slug),
         crate::components::urlencode(article)
-    ));
+    );
+    crate::ssr::web::redirect_plain_form(&if at.is_empty() {
+        format!("{base}?saved=article")
+    } else {
+        format!("{base}?saved={at}#{at}")
+    });
+}
+
+/// Whether `at` names an element of the article page that can carry the 已保存 notice.
+pub fn saved_anchor_ok(at: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.len() < 20 && s.bytes().all(|b| b.is_ascii_digit());
+    at.strip_prefix("cluster-").is_some_and(digits) || at.strip_prefix('c').is_some_and(digits)
 }
 
 /// The name of the group of opinions that fit no group.
@@ -209,7 +223,7 @@ pub async fn recluster(slug: String, article: String) -> Result<usize, AppError>
     let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
     let n = ssr::recluster(&state, &slug, &article, Some(actor)).await?;
-    back_to_article(&slug, &article);
+    back_to_article(&slug, &article, "");
     Ok(n)
 }
 
@@ -219,7 +233,7 @@ pub async fn rename_cluster(cluster: i64, label: String) -> Result<(), AppError>
     let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
     let (slug, article) = ssr::rename(&state.db, actor, cluster, &label).await?;
-    back_to_article(&slug, &article);
+    back_to_article(&slug, &article, &format!("cluster-{cluster}"));
     Ok(())
 }
 
@@ -229,7 +243,7 @@ pub async fn merge_clusters(clusters: Option<Vec<i64>>) -> Result<i64, AppError>
     let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
     let (slug, article, into) = ssr::merge(&state.db, actor, &clusters.unwrap_or_default()).await?;
-    back_to_article(&slug, &article);
+    back_to_article(&slug, &article, &format!("cluster-{into}"));
     Ok(into)
 }
 
@@ -241,13 +255,13 @@ pub async fn move_opinions(ids: Option<Vec<i64>>, to: i64) -> Result<i64, AppErr
     let state = crate::ssr::app_state()?;
     let (slug, article, cluster) =
         ssr::move_to(&state.db, actor, &ids.unwrap_or_default(), to).await?;
-    back_to_article(&slug, &article);
+    back_to_article(&slug, &article, &format!("cluster-{cluster}"));
     Ok(cluster)
 }
 
 /// Committee: record how opinions were handled — the chosen ones (`ids`) or a whole cluster
 /// (`cluster`, applying to all its members) — with a reason and the units of the next version
-/// that changed because of them.
+/// that changed because of them. `at`: where the page returns to (see [`saved_anchor_ok`]).
 #[server(prefix = "/api", endpoint = "workbench/dispose")]
 pub async fn dispose(
     ids: Option<Vec<i64>>,
@@ -255,12 +269,20 @@ pub async fn dispose(
     disposition: String,
     reason: String,
     units: Option<Vec<String>>,
+    at: Option<String>,
 ) -> Result<usize, AppError> {
     let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
+    let ids = ids.unwrap_or_default();
+    let at = match (cluster, at) {
+        (Some(c), _) if c > 0 => format!("cluster-{c}"),
+        (_, Some(at)) => at,
+        _ if ids.len() == 1 => format!("c{}", ids[0]),
+        _ => String::new(),
+    };
     let target = match cluster {
         Some(c) if c > 0 => ssr::Target::Cluster(c),
-        _ => ssr::Target::Opinions(ids.unwrap_or_default()),
+        _ => ssr::Target::Opinions(ids),
     };
     let (slug, article, n) = ssr::dispose(
         &state,
@@ -271,7 +293,7 @@ pub async fn dispose(
         &units.unwrap_or_default(),
     )
     .await?;
-    back_to_article(&slug, &article);
+    back_to_article(&slug, &article, &at);
     Ok(n)
 }
 
@@ -282,7 +304,7 @@ pub async fn assign_article(slug: String, article: String, account: i64) -> Resu
     let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
     ssr::assign(&state, actor, &slug, &article, account).await?;
-    back_to_article(&slug, &article);
+    back_to_article(&slug, &article, "");
     Ok(())
 }
 
@@ -293,7 +315,7 @@ pub async fn assign_cluster(cluster: i64, account: i64) -> Result<(), AppError> 
     let actor = ssr::Actor::of(&committee()?);
     let state = crate::ssr::app_state()?;
     let (slug, article) = ssr::assign_cluster(&state.db, actor, cluster, account).await?;
-    back_to_article(&slug, &article);
+    back_to_article(&slug, &article, &format!("cluster-{cluster}"));
     Ok(())
 }
 
@@ -303,6 +325,16 @@ mod tests {
     fn dispositions_have_chinese_labels() {
         assert_eq!(super::disposition_label("partly"), "部分采纳");
         assert_eq!(super::disposition_label(""), "未处理");
+    }
+
+    #[test]
+    fn only_anchors_of_the_page_carry_the_saved_notice() {
+        assert!(super::saved_anchor_ok("cluster-12"));
+        assert!(super::saved_anchor_ok("c7"));
+        assert!(!super::saved_anchor_ok("cluster-"));
+        assert!(!super::saved_anchor_ok("c7x"));
+        assert!(!super::saved_anchor_ok("//evil.example"));
+        assert!(!super::saved_anchor_ok("article"));
     }
 
     #[test]

@@ -55,18 +55,18 @@ pub fn ArticlesPage() -> impl IntoView {
                         Some(at) => format!("重新发布意见采纳情况说明（上次 {at}）…"),
                         None => "发布意见采纳情况说明并通知意见提出人…".to_string(),
                     }}</a></p>
-                    <div class="table-wrap"><table class="data">
+                    <div class="table-wrap"><table class="data stacked">
                         <thead><tr><th>"条文"</th><th>"收到"</th><th>"不同意见"</th><th>"集中意见（组）"</th><th>"已处理"</th><th>"分组"</th><th>"负责人"</th></tr></thead>
                         <tbody>
                             {l.articles.into_iter().map(|a| view! {
                                 <tr>
-                                    <td><a href=format!("/committee/drafts/{s}/articles/{}", urlencode(&a.uid))>{a.label}</a></td>
-                                    <td class="num">{a.received}</td>
-                                    <td class="num">{a.unique}</td>
-                                    <td class="num">{a.campaigns}</td>
-                                    <td class="num">{a.disposed}</td>
-                                    <td class="num">{a.clusters}</td>
-                                    <td>{a.assigned_to}</td>
+                                    <td data-label="条文"><a href=format!("/committee/drafts/{s}/articles/{}", urlencode(&a.uid))>{a.label}</a></td>
+                                    <td data-label="收到" class="num">{a.received}</td>
+                                    <td data-label="不同意见" class="num">{a.unique}</td>
+                                    <td data-label="集中意见（组）" class="num">{a.campaigns}</td>
+                                    <td data-label="已处理" class="num">{a.disposed}</td>
+                                    <td data-label="分组" class="num">{a.clusters}</td>
+                                    <td data-label="负责人">{a.assigned_to}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -95,9 +95,11 @@ fn disposition_fields(units: &[(String, String)], current: &str, reason: &str) -
                 {DISPOSITIONS.into_iter().map(|(v, l)| view! {
                     <option value=v selected=current == v>{l}</option>
                 }).collect_view()}
+                {(!current.is_empty()).then(|| view! { <option value="none">"重置为未处理（撤销处理意见）"</option> })}
             </select>
         </label>
-        <label>"理由 "<textarea name="reason" rows="2" required maxlength="2000">{reason.to_string()}</textarea></label>
+        // Required except when resetting: the server checks it then (a reset needs no reason).
+        <label>"理由 "<textarea name="reason" rows="2" required=current.is_empty() maxlength="2000">{reason.to_string()}</textarea></label>
         {(!units.is_empty()).then(|| view! {
             <fieldset class="choice-row">
                 <legend>"因此修改的条款（最新稿）"</legend>
@@ -109,6 +111,17 @@ fn disposition_fields(units: &[(String, String)], current: &str, reason: &str) -
     }
 }
 
+/// Which element of the article page the last edit saved (`?saved=`), to say 已保存 there.
+#[derive(Clone, Default)]
+struct Saved(String);
+
+fn saved_note(at: &str) -> Option<AnyView> {
+    let saved = use_context::<Saved>().unwrap_or_default();
+    (saved.0 == at).then(|| {
+        view! { <p class="alert alert-ok saved-note" role="status">"已保存。"</p> }.into_any()
+    })
+}
+
 fn member_row(
     m: Member,
     units: Vec<(String, String)>,
@@ -118,6 +131,7 @@ fn member_row(
     let cb = format!("m-{}", m.id);
     view! {
         <li class="member" id=format!("c{}", m.id)>
+            {saved_note(&format!("c{}", m.id))}
             {(!locked).then(|| view! {
                 <input type="checkbox" name="ids[]" value=m.id.to_string() id=cb.clone() form=move_form.to_string()/>
             })}
@@ -184,6 +198,7 @@ fn cluster_block(
                 }}
                 <span class="muted">{format!(" 收到 {} 条，不同意见 {} 条；赞成 {s} · 反对 {o} · 修改建议 {a}", c.received, c.unique)}</span>
             </h3>
+            {saved_note(&format!("cluster-{}", c.id))}
             {other.then(|| view! { <p class="muted">"不属于任何分组的意见。标为“独特意见”的与其他意见都不相似，排在前面。"</p> })}
             {(!c.label.is_empty() && !c.summary.is_empty() && c.label != c.summary).then(|| view! {
                 <p class="muted">"意见原话归纳："{c.summary.clone()}</p>
@@ -231,6 +246,7 @@ fn cluster_block(
             </ol>
             {(!c.locked).then(|| view! {
             <form method="post" action="/api/workbench/move" id=members_form.clone() class="members-form">
+                <input type="hidden" name="at" value=format!("cluster-{}", c.id)/>
                 <label>"把勾选的意见移到 "
                     <select name="to">
                         <option value="0">"新的分组（拆分）"</option>
@@ -350,11 +366,11 @@ fn article_body(v: ArticleView) -> AnyView {
                 view! { <p class="muted">"尚无修改。"</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap"><table class="data">
+                    <div class="table-wrap"><table class="data stacked">
                         <thead><tr><th>"时间"</th><th>"操作人"</th><th>"内容"</th></tr></thead>
                         <tbody>
                             {v.history.into_iter().map(|(at, who, what)| view! {
-                                <tr><td>{at}</td><td>{who}</td><td class="cell-text">{what}</td></tr>
+                                <tr><td data-label="时间">{at}</td><td data-label="操作人">{who}</td><td data-label="内容" class="cell-text">{what}</td></tr>
                             }).collect_view()}
                         </tbody>
                     </table></div>
@@ -376,8 +392,14 @@ pub fn ArticlePage() -> impl IntoView {
         )
     };
     let data = Resource::new(args, |(slug, uid)| load_article(slug, uid));
+    let saved = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("saved")
+        .unwrap_or_default();
+    provide_context(Saved(saved.clone()));
     view! {
         <Title text="逐条处理意见 · 意见"/>
+        {(saved == "article").then(|| view! { <p class="alert alert-ok" role="status">"已保存。"</p> })}
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

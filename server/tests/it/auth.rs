@@ -422,3 +422,89 @@ async fn admin_creates_accounts_with_validation() {
         "station shown on the account page"
     );
 }
+
+#[tokio::test]
+async fn an_admin_reset_password_must_be_changed_before_anything_else() {
+    let app = TestApp::new().await;
+    let admin = app.login(Role::Admin).await;
+    let (name, password) = app.account(Role::Committee).await;
+    let before = app.login_as(&name, &password).await;
+    let id: i64 = sqlx::query_scalar("select id from account where name = $1")
+        .bind(&name)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    // A weak temporary password is refused and changes nothing.
+    let res = app
+        .post_form(
+            "/api/admin/users/reset-password",
+            &[("id", &id.to_string()), ("password", "1234567890")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(
+        app.get("/committee/moderation", Some(&before)).await.status,
+        StatusCode::OK
+    );
+    let temporary = "河流 temporary 9 铅笔 walnut";
+    let res = app
+        .post_form(
+            "/api/admin/users/reset-password",
+            &[("id", &id.to_string()), ("password", temporary)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    // The old session is gone, and so is the old password.
+    let res = app.get("/committee/moderation", Some(&before)).await;
+    assert_ne!(res.status, StatusCode::OK);
+    let res = app
+        .post_form(
+            "/api/auth/login",
+            &[("name", &name), ("password", &password)],
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    // With the temporary password every page leads to the password form, every other call is
+    // refused, until the user sets their own.
+    let cookie = app.login_as(&name, temporary).await;
+    let res = app.get("/committee/moderation", Some(&cookie)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.header("location"), Some("/account?must=1"));
+    let page = app.get("/account?must=1", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("管理员已为您重置密码"), "{}", page.body);
+    let res = app
+        .post_form("/api/moderation/queue", &[], Some(&cookie))
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    let own = "我自己的 new passphrase 42 海燕";
+    let res = app
+        .post_form(
+            "/api/account/password",
+            &[("current", temporary), ("new_password", own)],
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        app.get("/committee/moderation", Some(&cookie)).await.status,
+        StatusCode::OK
+    );
+    // The admin cannot reset their own password this way.
+    let admin_id: i64 =
+        sqlx::query_scalar("select id from account where role = 'admin' order by id desc limit 1")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let res = app
+        .post_form(
+            "/api/admin/users/reset-password",
+            &[("id", &admin_id.to_string()), ("password", temporary)],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+}

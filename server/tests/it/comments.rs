@@ -171,10 +171,10 @@ async fn reading_page_shows_counts_and_earlier_versions_comments() {
     };
     let art4 = page.body.split("id=\"art-4\"").nth(1).unwrap();
     assert!(art4.contains(&expected), "第四条 {expected}: {art4}");
-    // The busiest article heads the list of 意见最多的条款.
+    // The busiest article heads the list of 意见最多的条款, counted as its own page counts:
+    // the article with its paragraphs and items, every version.
     let per_unit: Vec<(String, i64)> = sqlx::query_as(
-        "select unit_uid, count(*) from comment where status = 'published' and version_number = 2 \
-         group by unit_uid",
+        "select unit_uid, count(*) from comment where status = 'published' group by unit_uid",
     )
     .fetch_all(&app.db.pool)
     .await
@@ -196,6 +196,16 @@ async fn reading_page_shows_counts_and_earlier_versions_comments() {
         first.contains(&format!("href=\"#{}\"", top.0))
             && first.contains(&format!("（{} 条公开意见）", top.1)),
         "{top:?}: {first}"
+    );
+    let own = app
+        .get(
+            &format!("/drafts/changji-urban-heating/comment/{}", top.0),
+            None,
+        )
+        .await;
+    assert!(
+        own.body.contains(&format!("（各稿合计）共 {} 条", top.1)),
+        "the article's page counts the same {top:?}"
     );
     let e1 = app
         .count(&count("%", "< 2").replace("art-4", "art-1"))

@@ -85,6 +85,13 @@ async fn exports_follow_the_filters_and_leave_out_personal_data_in_open_data() {
             res.body
         );
         assert!(res.body.contains(needle), "{query}: {}", res.body);
+        // A browser that opened the link gets a page in Chinese, not the JSON error.
+        assert!(
+            !res.body.contains("\"Validation\""),
+            "{query}: {}",
+            res.body
+        );
+        assert!(res.body.contains("<html"), "{query}: {}", res.body);
     }
     // The search page's day facet is a one-day range.
     let today = app::draft::time::format_day(app::ssr::now_ms());

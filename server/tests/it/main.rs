@@ -21,6 +21,7 @@ mod matrix;
 mod moderation;
 mod notices;
 mod pages;
+mod query_syntax;
 mod search;
 mod search_quality;
 mod storage;

@@ -216,6 +216,12 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
                 ("active".into(), "true".into()),
             ]
         }),
+        ("/api/admin/users/reset-password", ADMIN, |c| {
+            vec![
+                ("id".into(), c.target_id.to_string()),
+                ("password".into(), "临时密码 reset 7 蓝天 quartz".into()),
+            ]
+        }),
         ("/api/account/password", LOGGED_IN, |c| {
             vec![
                 ("current".into(), c.own_password.clone()),

@@ -315,6 +315,61 @@ async fn clusters_campaigns_edits_and_dispositions_on_one_article() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.body.trim(), "2");
 
+    // Without JavaScript the page returns to the group edited, which says 已保存 there.
+    let res = app
+        .post_plain_form(
+            "/api/workbench/dispose",
+            &[
+                ("ids[]", &fees[0].to_string()),
+                ("ids[]", &fees[1].to_string()),
+                ("at", &format!("cluster-{hid}")),
+                ("disposition", "existing"),
+                ("reason", "现行条例已有规定"),
+            ],
+            Some(&committee),
+            &format!("/committee/drafts/{SLUG}/articles/{ARTICLE}"),
+        )
+        .await;
+    let to = res.header("location").unwrap_or_default().to_string();
+    assert!(
+        to.ends_with(&format!("?saved=cluster-{hid}#cluster-{hid}")),
+        "{to}"
+    );
+    let page = app
+        .get(to.split('#').next().unwrap(), Some(&committee))
+        .await;
+    let at = page
+        .body
+        .find(&format!("id=\"cluster-{hid}\""))
+        .expect("the group");
+    let note = page.body.find("已保存").expect("the notice");
+    assert!(note > at, "the notice sits in the group edited");
+    // A slip is taken back: 未处理 again, reason and units cleared, the trail kept.
+    let res = app
+        .post_form(
+            "/api/workbench/dispose",
+            &[
+                ("ids[]", &fees[0].to_string()),
+                ("disposition", "none"),
+                ("reason", ""),
+            ],
+            Some(&committee),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let (d, r, u): (String, String, String) = sqlx::query_as(
+        "select disposition, disposition_reason, disposition_units from comment where id = $1",
+    )
+    .bind(fees[0])
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((d.as_str(), r.as_str(), u.as_str()), ("", "", ""));
+    assert_eq!(
+        app.count(&format!("select count(*) from audit_event where action = 'dispose' and entity = 'comment' and entity_id = '{}'", fees[0])).await,
+        3
+    );
+
     // The tracking page says how it was handled only once the report is published; publishing
     // notifies the submitter with an address and the stations that forwarded batches.
     let tracking: String = sqlx::query_scalar("select tracking from comment where id = $1")

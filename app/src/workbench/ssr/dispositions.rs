@@ -14,6 +14,9 @@ pub enum Target {
 
 /// Records a disposition with its reason on opinions (each in the audit trail with what it was
 /// before). Returns (slug, article, opinions changed).
+/// The disposition value that resets opinions to 未处理.
+pub const RESET: &str = "none";
+
 pub async fn dispose(
     state: &AppState,
     actor: Actor,
@@ -22,14 +25,23 @@ pub async fn dispose(
     reason: &str,
     units: &[String],
 ) -> Result<(String, String, usize), AppError> {
-    if !DISPOSITIONS.iter().any(|(v, _)| *v == disposition) {
+    // `none` takes a disposition back (a slip, or a decision reopened): the opinions are
+    // 未处理 again, with no reason and no linked units; the trail keeps what they were.
+    let reset = disposition == RESET;
+    if !reset && !DISPOSITIONS.iter().any(|(v, _)| *v == disposition) {
         return Err(AppError::validation(
             "disposition",
-            "请选择处理意见：采纳、部分采纳、未采纳、已有规定或不属于本法规调整范围",
+            "请选择处理意见：采纳、部分采纳、未采纳、已有规定或不属于本法规调整范围，或重置为未处理",
         ));
     }
-    let reason = crate::comment::ssr::normalize(reason);
-    if reason.is_empty() {
+    let disposition = if reset { "" } else { disposition };
+    let units: &[String] = if reset { &[] } else { units };
+    let reason = if reset {
+        String::new()
+    } else {
+        crate::comment::ssr::normalize(reason)
+    };
+    if reason.is_empty() && !reset {
         return Err(AppError::validation("reason", "请填写处理理由"));
     }
     if reason.chars().count() > 2000 {
