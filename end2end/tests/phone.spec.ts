@@ -116,14 +116,14 @@ test('the admin finds a station by name, level and county, page by page', async 
   await page.getByRole('link', { name: '下一页' }).first().click();
   await expect(page.getByText(/第 2 \/ \d+ 页/).first()).toBeVisible();
   await page.goto('/admin/stations');
-  await page.getByLabel('层级').selectOption({ label: '县市' });
+  await page.getByLabel('层级', { exact: true }).selectOption({ label: '县市' });
   await page.getByRole('button', { name: '筛选' }).click();
   const counties = await page.locator('table.stacked tbody tr').count();
   expect(counties).toBeGreaterThan(0);
   expect(counties).toBeLessThan(50);
   const county = (await page.locator('td[data-label="名称"]').first().textContent())!.trim();
   await page.goto('/admin/stations');
-  await page.getByLabel('县市').selectOption({ label: county });
+  await page.getByLabel('县市', { exact: true }).selectOption({ label: county });
   await page.getByRole('button', { name: '筛选' }).click();
   await expect(page.getByText(/^符合条件的 \d+ 个/)).toBeVisible();
   const rows = page.locator('table.stacked tbody tr');

@@ -285,7 +285,7 @@ pub fn IntakePage() -> impl IntoView {
                         } else {
                             view! {
                                 <div class="table-wrap"><table class="data stacked">
-                                    <thead><tr><th>"条款"</th><th>"类型"</th><th>"意见内容"</th><th>"方式"</th><th>"人数"</th><th>"日期"</th><th>"操作"</th></tr></thead>
+                                    <thead><tr><th>"条款"</th><th>"类型"</th><th>"意见内容"</th><th>"方式"</th><th class="num">"人数"</th><th>"日期"</th><th>"操作"</th></tr></thead>
                                     <tbody>
                                         {v.pending.into_iter().map(|o| view! {
                                             <tr>
@@ -435,7 +435,7 @@ pub fn BatchesPage() -> impl IntoView {
                     Ok(l) if l.is_empty() => view! { <p>"还没有报送记录。"</p> }.into_any(),
                     Ok(l) => view! {
                         <div class="table-wrap"><table class="data stacked">
-                            <thead><tr><th>"回执编号"</th><th>"联系点"</th><th>"草案"</th><th>"条数"</th><th>"代表人数"</th><th>"报送时间"</th><th>"报送人"</th><th>"说明"</th></tr></thead>
+                            <thead><tr><th>"回执编号"</th><th>"联系点"</th><th>"草案"</th><th class="num">"条数"</th><th class="num">"代表人数"</th><th>"报送时间"</th><th>"报送人"</th><th>"说明"</th></tr></thead>
                             <tbody>{l.into_iter().map(batch_row).collect_view()}</tbody>
                         </table></div>
                     }.into_any(),
@@ -468,7 +468,7 @@ pub fn BatchPage() -> impl IntoView {
                     )}</p>
                     {(!s.note.is_empty()).then(|| view! { <p><span class="muted">"说明："</span>{s.note.clone()}</p> })}
                     <div class="table-wrap"><table class="data stacked">
-                        <thead><tr><th>"查询编号"</th><th>"条款"</th><th>"类型"</th><th>"意见内容"</th><th>"方式"</th><th>"人数"</th><th>"日期"</th></tr></thead>
+                        <thead><tr><th>"查询编号"</th><th>"条款"</th><th>"类型"</th><th>"意见内容"</th><th>"方式"</th><th class="num">"人数"</th><th>"日期"</th></tr></thead>
                         <tbody>
                             {b.opinions.into_iter().map(|o| {
                                 let t = o.tracking.clone().unwrap_or_default();

@@ -11,8 +11,8 @@ fn rollup_table(first: &'static str, rows: Vec<Rollup>) -> impl IntoView {
     view! {
         <div class="table-wrap"><table class="data stacked compact">
             <thead><tr>
-                <th>{first}</th><th>"联系点"</th><th>"已通知"</th><th>"已确认"</th><th>"已报送"</th>
-                <th>"批次"</th><th>"意见"</th><th>"代表人数"</th>
+                <th>{first}</th><th class="num">"联系点"</th><th class="num">"已通知"</th><th class="num">"已确认"</th><th class="num">"已报送"</th>
+                <th class="num">"批次"</th><th class="num">"意见"</th><th class="num">"代表人数"</th>
             </tr></thead>
             <tbody>
                 {rows.into_iter().map(|r| view! {
@@ -111,6 +111,9 @@ fn report_view(c: Coverage, remind: ServerAction<RemindSilent>) -> AnyView {
             </label>
             <button type="submit" class="button">"查看"</button>
         </form>
+        {(!c.drafts.iter().any(|(s, _)| *s == slug)).then(|| view! {
+            <p class="alert">{format!("《{}》尚未发布征求意见，还没有联系点收到通知；下面的数字都是零。请在上面选择已发布的草案。", c.draft_title)}</p>
+        })}
         <p class="cov-summary">{format!(
             "《{}》：{} 个联系点中，已通知 {}，已确认 {}，已报送 {}；共 {} 批 {} 条意见，代表群众 {} 人。",
             c.draft_title, t.stations, t.notified, t.confirmed, t.forwarded, t.batches, t.opinions, t.residents

@@ -90,19 +90,24 @@ pub fn StationsPage() -> impl IntoView {
             <p><a href="/admin/stations.csv" download="stations.csv">"导出全部联系点（CSV）"</a></p>
         </section>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>
-            {move || Suspend::new(async move {
+            // The filter follows the address, so the pager and the form also work when the
+            // hydrated router navigates without reloading.
+            {move || {
+                let filter = {
+                    let q = query.read();
+                    StationFilter {
+                        text: q.get("q").unwrap_or_default().trim().to_string(),
+                        level: q.get("level").and_then(|v| v.parse().ok()),
+                        county: q.get("county").unwrap_or_default(),
+                        page: q.get("page").and_then(|v| v.parse().ok()).unwrap_or(1).max(1),
+                    }
+                };
+                Suspend::new(async move {
                 match stations.await {
                     Err(e) => crate::components::page_error(e),
                     Ok(list) => {
                         let total = list.len();
                         let active = list.iter().filter(|s| s.active).count();
-                        let q = query.read_untracked();
-                        let filter = StationFilter {
-                            text: q.get("q").unwrap_or_default().trim().to_string(),
-                            level: q.get("level").and_then(|v| v.parse().ok()),
-                            county: q.get("county").unwrap_or_default(),
-                            page: q.get("page").and_then(|v| v.parse().ok()).unwrap_or(1).max(1),
-                        };
                         let counties: Vec<String> = list.iter().filter(|s| s.level == 2).map(|s| s.name.clone()).collect();
                         let found: Vec<StationRow> = list.into_iter().filter(|s| filter.matches(s)).collect();
                         let shown = found.len();
@@ -116,12 +121,12 @@ pub fn StationsPage() -> impl IntoView {
                         view! {
                             <p>{format!("共 {total} 个联系点，其中 {active} 个启用。")}</p>
                             <form method="get" action="/admin/stations" class="filter-form" role="search">
-                                <label>"名称或上级 "<input type="search" name="q" value=filter.text.clone() maxlength="50"/></label>
-                                <label>"层级 "<select name="level">
+                                <label>"名称或上级 "<input type="search" name="q" aria-label="名称或上级" value=filter.text.clone() maxlength="50"/></label>
+                                <label>"层级 "<select name="level" aria-label="层级">
                                     <option value="">"全部"</option>
                                     {(1..=4).map(|l| view! { <option value=l.to_string() selected=filter.level == Some(l)>{level_label(l)}</option> }).collect_view()}
                                 </select></label>
-                                <label>"县市 "<select name="county">
+                                <label>"县市 "<select name="county" aria-label="县市">
                                     <option value="">"全部"</option>
                                     {counties.into_iter().map(|c| {
                                         let sel = filter.county == c;
@@ -164,7 +169,8 @@ pub fn StationsPage() -> impl IntoView {
                         }.into_any()
                     }
                 }
-            })}
+                })
+            }}
         </Suspense>
     }
 }

@@ -56,7 +56,7 @@ pub fn ArticlesPage() -> impl IntoView {
                         None => "发布意见采纳情况说明并通知意见提出人…".to_string(),
                     }}</a></p>
                     <div class="table-wrap"><table class="data stacked">
-                        <thead><tr><th>"条文"</th><th>"收到"</th><th>"不同意见"</th><th>"集中意见（组）"</th><th>"已处理"</th><th>"分组"</th><th>"负责人"</th></tr></thead>
+                        <thead><tr><th>"条文"</th><th class="num">"收到"</th><th class="num">"不同意见"</th><th class="num">"集中意见（组）"</th><th class="num">"已处理"</th><th class="num">"分组"</th><th>"负责人"</th></tr></thead>
                         <tbody>
                             {l.articles.into_iter().map(|a| view! {
                                 <tr>
