@@ -132,6 +132,7 @@ fn committee_home(drafts: Vec<DraftWork>) -> impl IntoView {
                         <a href=format!("/drafts/{}#publish", d.slug)>"发布征求意见"</a>
                         <A href=format!("/committee/search?draft={s}")>"检索意见"</A>
                         <A href=format!("/committee/coverage?draft={s}")>"联系点覆盖"</A>
+                        <A href=format!("/committee/drafts/{s}/themes")>"意见主题（跨条文）"</A>
                         <A href=format!("/committee/drafts/{}/compilation", d.slug)>"意见汇编"</A>
                         <A href=format!("/drafts/{}/compare", d.slug)>"修改对照表"</A>
                         <A href=format!("/drafts/{}/feedback", d.slug)>
