@@ -4,7 +4,7 @@
 //! plain form posting to a server function that brings the browser back, so all of it works
 //! without JavaScript; merging and deleting ask for a tick first.
 
-use super::{load_themes, review_queue, Breakdown, Meter, ReviewItem, ThemeRow, ThemesView};
+use super::{load_review_queue, load_themes, Breakdown, Meter, ReviewItem, ThemeRow, ThemesView};
 use crate::components::{crumb, urlencode, Crumbs};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,7 +24,7 @@ fn meter_view(m: &Meter, train_min: i64) -> AnyView {
         .into_any();
     }
     view! {
-        <div class=if m.warning { "meter alert" } else { "meter" }>
+        <div class=if m.warning { "meter alert" } else { "meter" } role=if m.warning { "alert" } else { "status" }>
             <p><strong>"自动分配质量"</strong>{format!(
                 "（按 {} 条已审核意见）：准确率 {}，召回率 {}，F1 {}（95% 置信区间 {}–{}）",
                 m.reviewed, pct(m.precision), pct(m.recall), pct(m.f1), pct(m.f1_low), pct(m.f1_high)
@@ -223,7 +223,7 @@ pub fn ThemeReviewPage() -> impl IntoView {
             query.read().get("reviewed"),
         )
     };
-    let data = Resource::new(args, |(slug, reviewed)| review_queue(slug, reviewed));
+    let data = Resource::new(args, |(slug, reviewed)| load_review_queue(slug, reviewed));
     view! {
         <Title text="审核意见主题 · 意见"/>
         <Suspense fallback=|| view! { <p>"加载中…"</p> }>

@@ -536,6 +536,7 @@ pub async fn reassign(db: &Db, slug: &str, all: bool) -> Result<usize, AppError>
         AppError::Internal
     })?;
     let now = now_ms();
+    let ids = &ids;
     let mut tx = db.begin().await?;
     for (chunk, preds) in targets.chunks(CHUNK).zip(predicted.chunks(CHUNK)) {
         let list: Vec<String> = chunk.iter().map(|o| o.id.to_string()).collect();
@@ -551,7 +552,7 @@ pub async fn reassign(db: &Db, slug: &str, all: bool) -> Result<usize, AppError>
         ))
         .execute(&mut *tx)
         .await?;
-        let reviewed_now: HashSet<i64> = sqlx::query_scalar(&format!(
+        let reviewed_now: HashSet<i64> = sqlx::query_scalar::<_, i64>(&format!(
             "select comment_id from theme_review where comment_id in ({list}) \
              and reviewed_at is not null"
         ))
@@ -694,7 +695,7 @@ pub async fn view(db: &Db, slug: &str) -> Result<ThemesView, AppError> {
         .map(|((_, uid), label)| (uid.clone(), label.clone()))
         .collect();
     let station_of = |o: &Opinion| o.station_id.and_then(|s| stations.get(&s));
-    let dims: [(&str, Box<dyn Fn(&Opinion) -> String>); 4] = [
+    let dims: [(&str, Box<dyn Fn(&Opinion) -> String + '_>); 4] = [
         (
             "条文",
             Box::new(|o: &Opinion| {
