@@ -205,7 +205,10 @@ pub async fn reassign_themes(slug: String) -> Result<usize, AppError> {
 /// Committee: the opinions to review, unreviewed first (`reviewed=1`: those already reviewed,
 /// newest first).
 #[server(prefix = "/api", endpoint = "themes/queue")]
-pub async fn load_review_queue(slug: String, reviewed: Option<String>) -> Result<ReviewQueue, AppError> {
+pub async fn load_review_queue(
+    slug: String,
+    reviewed: Option<String>,
+) -> Result<ReviewQueue, AppError> {
     committee()?;
     let state = crate::ssr::app_state()?;
     ssr::queue(&state.db, &slug, reviewed.as_deref() == Some("1")).await

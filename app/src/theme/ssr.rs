@@ -417,7 +417,10 @@ pub async fn review(db: &Db, actor: i64, comment: i64, chosen: &[i64]) -> Result
     chosen.sort_unstable();
     chosen.dedup();
     if chosen.iter().any(|t| !live.contains(t)) {
-        return Err(AppError::validation("themes", "所选主题不存在或已合并，请刷新页面"));
+        return Err(AppError::validation(
+            "themes",
+            "所选主题不存在或已合并，请刷新页面",
+        ));
     }
     let now = now_ms();
     let mut tx = db.begin().await?;
@@ -647,11 +650,7 @@ fn breakdown(
     }
     Breakdown {
         dimension: dimension.into(),
-        rows: themes
-            .iter()
-            .map(|t| t.1.clone())
-            .zip(counts)
-            .collect(),
+        rows: themes.iter().map(|t| t.1.clone()).zip(counts).collect(),
         values,
     }
 }
@@ -915,8 +914,12 @@ mod tests {
             reviewed_by: Some(1),
             reviewed_at,
         };
-        let assigned: HashMap<i64, Assigned> =
-            [(1, a(&[10], &[10, 11])), (2, a(&[11], &[11])), (3, a(&[10], &[]))].into();
+        let assigned: HashMap<i64, Assigned> = [
+            (1, a(&[10], &[10, 11])),
+            (2, a(&[11], &[11])),
+            (3, a(&[10], &[])),
+        ]
+        .into();
         let reviews: HashMap<i64, Review> = [
             (1, r(Some(5), Some(6))),
             // Reviewed before the machine ever assigned it: not a test of the machine.

@@ -235,7 +235,13 @@ async fn themes_view(app: &TestApp, who: &str) -> Value {
 async fn four_themes(app: &TestApp, who: &str) -> Vec<i64> {
     let mut ids = Vec::new();
     for name in ["供热温度", "热费价格", "维修服务", "环保排放"] {
-        let id = call(app, "/api/themes/add", &[("slug", SLUG), ("name", name)], who).await;
+        let id = call(
+            app,
+            "/api/themes/add",
+            &[("slug", SLUG), ("name", name)],
+            who,
+        )
+        .await;
         ids.push(id.as_i64().unwrap());
     }
     ids
@@ -268,7 +274,10 @@ async fn a_simulated_committee_teaches_the_machine_and_the_meter_measures_it() {
     }
     let v = themes_view(&app, &who).await;
     assert_eq!(v["meter"]["reviewed"], 0, "{}", v["meter"]);
-    assert!(v["machine_assigned"].as_i64().unwrap() > 0, "page load assigns new opinions");
+    assert!(
+        v["machine_assigned"].as_i64().unwrap() > 0,
+        "page load assigns new opinions"
+    );
     // 重新分配: trained on the 60 reviews, every unreviewed opinion gets the machine's themes.
     let n = call(&app, "/api/themes/reassign", &[("slug", SLUG)], &who).await;
     assert!(n.as_i64().unwrap() >= 140, "{n}");
@@ -340,7 +349,10 @@ async fn a_simulated_committee_teaches_the_machine_and_the_meter_measures_it() {
     }
     assert!(!page.body.contains("警告"));
     let queue = app
-        .get(&format!("/committee/drafts/{SLUG}/themes/review"), Some(&who))
+        .get(
+            &format!("/committee/drafts/{SLUG}/themes/review"),
+            Some(&who),
+        )
         .await;
     assert_eq!(queue.status, StatusCode::OK);
     assert!(queue.body.contains("name=\"themes[]\""), "{}", queue.body);
@@ -380,7 +392,10 @@ async fn the_meter_warns_when_the_machine_disagrees_over_thirty_reviews() {
     let m = themes_view(&app, &who).await["meter"].clone();
     assert_eq!(m["reviewed"], 20);
     assert!(m["f1"].as_f64().unwrap() < 0.75, "{m}");
-    assert_eq!(m["warning"], false, "under 30 reviewed opinions: no warning yet");
+    assert_eq!(
+        m["warning"], false,
+        "under 30 reviewed opinions: no warning yet"
+    );
     for &c in &comments[50..60] {
         review(&app, &who, c, &noise()).await;
     }
@@ -429,8 +444,10 @@ async fn merging_moves_assignments_and_keeps_who_made_them() {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
     assert_eq!(
-        app.count(&format!("select count(*) from theme_assignment where theme_id = {a}"))
-            .await,
+        app.count(&format!(
+            "select count(*) from theme_assignment where theme_id = {a}"
+        ))
+        .await,
         3
     );
     // A plain form (no JavaScript) comes back to the themes page.
@@ -464,7 +481,10 @@ async fn merging_moves_assignments_and_keeps_who_made_them() {
     assert_eq!(of(c1), vec![(0, Some(member_id))]);
     assert_eq!(of(c2), vec![(0, Some(other_id))], "one row, no duplicate");
     assert_eq!(of(c3), vec![(0, Some(member_id)), (1, None)]);
-    assert!(rows.iter().any(|r| r.2 == 1 && r.4 == 5), "the machine's time kept");
+    assert!(
+        rows.iter().any(|r| r.2 == 1 && r.4 == 5),
+        "the machine's time kept"
+    );
     let merged: Option<i64> = sqlx::query_scalar("select merged_into from theme where id = $1")
         .bind(a)
         .fetch_one(&app.db.pool)
@@ -480,9 +500,18 @@ async fn merging_moves_assignments_and_keeps_who_made_them() {
         .collect();
     assert_eq!(names, vec!["热费价格", "维修服务", "环保排放"]);
     let price = &v["themes"][0];
-    assert_eq!((price["opinions"].as_i64(), price["reviewed"].as_i64()), (Some(3), Some(3)));
+    assert_eq!(
+        (price["opinions"].as_i64(), price["reviewed"].as_i64()),
+        (Some(3), Some(3))
+    );
     // Renaming, and deleting (with the tick) takes the assignments with it.
-    call(&app, "/api/themes/rename", &[("theme", &b_s), ("name", "供热费用")], &who).await;
+    call(
+        &app,
+        "/api/themes/rename",
+        &[("theme", &b_s), ("name", "供热费用")],
+        &who,
+    )
+    .await;
     call(
         &app,
         "/api/themes/delete",
@@ -518,10 +547,19 @@ async fn themes_are_the_committees_alone() {
         ("/api/themes/view", vec![("slug", SLUG)]),
         ("/api/themes/queue", vec![("slug", SLUG)]),
         ("/api/themes/add", vec![("slug", SLUG), ("name", "外人")]),
-        ("/api/themes/rename", vec![("theme", theme), ("name", "外人")]),
-        ("/api/themes/review", vec![("comment", comment), ("themes[]", theme)]),
+        (
+            "/api/themes/rename",
+            vec![("theme", theme), ("name", "外人")],
+        ),
+        (
+            "/api/themes/review",
+            vec![("comment", comment), ("themes[]", theme)],
+        ),
         ("/api/themes/reassign", vec![("slug", SLUG)]),
-        ("/api/themes/delete", vec![("theme", theme), ("confirmed", "1")]),
+        (
+            "/api/themes/delete",
+            vec![("theme", theme), ("confirmed", "1")],
+        ),
     ];
     for role in [Role::Citizen, Role::Station] {
         let cookie = app.login(role).await;
@@ -534,7 +572,10 @@ async fn themes_are_the_committees_alone() {
             .await;
         assert!(!page.body.contains("供热温度"), "{role:?} sees no theme");
         let csv = app
-            .get(&format!("/committee/drafts/{SLUG}/themes.csv"), Some(&cookie))
+            .get(
+                &format!("/committee/drafts/{SLUG}/themes.csv"),
+                Some(&cookie),
+            )
             .await;
         assert_eq!(csv.status, StatusCode::FORBIDDEN);
     }
