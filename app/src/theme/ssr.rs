@@ -116,8 +116,11 @@ struct Review {
     reviewed_at: Option<i64>,
 }
 
+/// (opinion, machine_at, reviewed_by, reviewed_at).
+type ReviewRow = (i64, Option<i64>, Option<i64>, Option<i64>);
+
 async fn reviews(db: &Db, draft_id: i64) -> Result<HashMap<i64, Review>, AppError> {
-    let rows: Vec<(i64, Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<ReviewRow> = sqlx::query_as(
         "select comment_id, machine_at, reviewed_by, reviewed_at from theme_review \
          where draft_id = $1",
     )
@@ -655,6 +658,9 @@ fn breakdown(
     }
 }
 
+/// A breakdown's name and how an opinion's value along it is found.
+type Dimension<'a> = (&'static str, Box<dyn Fn(&Opinion) -> String + 'a>);
+
 pub async fn view(db: &Db, slug: &str) -> Result<ThemesView, AppError> {
     let (draft_id, title) = draft_of(db, slug).await?;
     let ts = themes(db, draft_id).await?;
@@ -694,7 +700,7 @@ pub async fn view(db: &Db, slug: &str) -> Result<ThemesView, AppError> {
         .map(|((_, uid), label)| (uid.clone(), label.clone()))
         .collect();
     let station_of = |o: &Opinion| o.station_id.and_then(|s| stations.get(&s));
-    let dims: [(&str, Box<dyn Fn(&Opinion) -> String + '_>); 4] = [
+    let dims: [Dimension<'_>; 4] = [
         (
             "条文",
             Box::new(|o: &Opinion| {
