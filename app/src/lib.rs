@@ -139,6 +139,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("committee/drafts/:slug/articles") view=workbench::pages::ArticlesPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/compilation") view=feedback::pages::CompilationPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/articles/:uid") view=workbench::pages::ArticlePage ssr=SsrMode::Async/>
+                        <Route path=path!("committee/drafts/:slug/themes") view=theme::pages::ThemesPage ssr=SsrMode::Async/>
+                        <Route path=path!("committee/drafts/:slug/themes/review") view=theme::pages::ThemeReviewPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -359,3 +359,33 @@ pub async fn export(
         }
     }
 }
+
+/// The draft's theme counts by article, channel, station level and county (committee): a
+/// workbook with a sheet per dimension, or one CSV table.
+pub async fn themes(
+    State(state): State<AppState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    xlsx: bool,
+    req: Request,
+) -> Response {
+    if let Err(e) = authorize(&viewer(&req), &[Role::Committee, Role::Admin]) {
+        return fail(e);
+    }
+    let view = match app::theme::ssr::view(&state.db, &slug).await {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    if xlsx {
+        match app::theme::ssr::xlsx(&view) {
+            Ok(bytes) => attachment(XLSX, "themes.xlsx", "意见主题分布.xlsx", bytes),
+            Err(e) => fail(e),
+        }
+    } else {
+        attachment(
+            CSV,
+            "themes.csv",
+            "意见主题分布.csv",
+            app::theme::ssr::csv(&view).into_bytes(),
+        )
+    }
+}

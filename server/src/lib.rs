@@ -77,6 +77,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/drafts/{slug}/handout.pdf", get(downloads::handout_pdf))
         .route(
+            "/committee/drafts/{slug}/themes.csv",
+            get(|s, slug, req| downloads::themes(s, slug, false, req)),
+        )
+        .route(
+            "/committee/drafts/{slug}/themes.xlsx",
+            get(|s, slug, req| downloads::themes(s, slug, true, req)),
+        )
+        .route(
             "/committee/export.csv",
             get(|State(s): State<AppState>, Query(q), req| {
                 downloads::export(downloads::ExportFormat::Csv, s, q, req)

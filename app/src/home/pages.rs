@@ -133,6 +133,7 @@ fn committee_home(drafts: Vec<DraftWork>) -> impl IntoView {
                         <A href=format!("/committee/search?draft={s}")>"检索意见"</A>
                         // Coverage counts notices of published parts: none before the first.
                         {(!d.unpublished).then(|| view! { <A href=format!("/committee/coverage?draft={s}")>"联系点覆盖"</A> })}
+                        <A href=format!("/committee/drafts/{s}/themes")>"意见主题（跨条文）"</A>
                         <A href=format!("/committee/drafts/{}/compilation", d.slug)>"意见汇编"</A>
                         <A href=format!("/drafts/{}/compare", d.slug)>"修改对照表"</A>
                         <A href=format!("/drafts/{}/feedback", d.slug)>

@@ -49,6 +49,7 @@ pub fn ArticlesPage() -> impl IntoView {
                         <a class="button" href=format!("/committee/export.csv?draft={s}") rel="external">"导出 CSV"</a>
                         <a class="button" href=format!("/committee/export.json?draft={s}") rel="external">"导出 JSON（公开数据）"</a>
                         <a class="button" href=format!("/committee/drafts/{s}/compilation")>"意见汇编（打印）"</a>
+                        <a class="button" href=format!("/committee/drafts/{s}/themes")>"意见主题"</a>
                         <a class="button" href=format!("/drafts/{s}/feedback")>"意见采纳情况说明"</a>
                     </p>
                     <p><a class="button primary" href=format!("/committee/drafts/{s}/feedback/publish")>{match &l.feedback_published {

@@ -59,6 +59,8 @@ struct Ctx {
     station_id: i64,
     /// Two clusters of their own for each caller (renamed, merged), one holding `comment_id`.
     clusters: (i64, i64),
+    /// Two themes of the demo draft for each caller (renamed, accepted, merged, deleted).
+    themes: (i64, i64),
     /// A publication of the demo draft scheduled far ahead (rescheduled, then withdrawn).
     scheduled: i64,
     /// A file the caller uploaded earlier (station operators), kept for importing.
@@ -333,6 +335,49 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
                 ("account".into(), "0".into()),
             ]
         }),
+        ("/api/themes/view", COMMITTEE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/themes/propose", COMMITTEE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/themes/add", COMMITTEE, |_| {
+            vec![
+                ("slug".into(), "changji-urban-heating".into()),
+                ("name".into(), "供热价格".into()),
+            ]
+        }),
+        ("/api/themes/rename", COMMITTEE, |c| {
+            vec![
+                ("theme".into(), c.themes.0.to_string()),
+                ("name".into(), "供热温度".into()),
+            ]
+        }),
+        ("/api/themes/accept", COMMITTEE, |c| {
+            vec![("theme".into(), c.themes.0.to_string())]
+        }),
+        ("/api/themes/merge", COMMITTEE, |c| {
+            vec![
+                ("theme".into(), c.themes.1.to_string()),
+                ("into".into(), c.themes.0.to_string()),
+                ("confirmed".into(), "1".into()),
+            ]
+        }),
+        ("/api/themes/reassign", COMMITTEE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/themes/queue", COMMITTEE, |_| {
+            vec![("slug".into(), "changji-urban-heating".into())]
+        }),
+        ("/api/themes/review", COMMITTEE, |c| {
+            vec![("comment".into(), c.comment_id.to_string())]
+        }),
+        ("/api/themes/delete", COMMITTEE, |c| {
+            vec![
+                ("theme".into(), c.themes.0.to_string()),
+                ("confirmed".into(), "1".into()),
+            ]
+        }),
         ("/api/feedback/report", EVERYONE, |_| {
             vec![("slug".into(), "changji-urban-heating".into())]
         }),
@@ -412,6 +457,14 @@ fn route_matrix() -> Vec<(&'static str, &'static [Who])> {
         ),
         (
             "/committee/drafts/changji-urban-heating/comparison.docx",
+            COMMITTEE,
+        ),
+        (
+            "/committee/drafts/changji-urban-heating/themes.csv",
+            COMMITTEE,
+        ),
+        (
+            "/committee/drafts/changji-urban-heating/themes.xlsx",
             COMMITTEE,
         ),
         ("/drafts/changji-urban-heating/handout.pdf", EVERYONE),
@@ -566,6 +619,19 @@ async fn authorisation_matrix_holds() {
                     .await
                     .unwrap();
                 (a, b)
+            },
+            themes: {
+                let new_theme = || async {
+                    sqlx::query_scalar::<_, i64>(
+                        "insert into theme (draft_id, name, created_by, created_at) select id, \
+                         '主题', $1, 0 from draft where slug = 'changji-urban-heating' returning id",
+                    )
+                    .bind(target_id)
+                    .fetch_one(&app.db.pool)
+                    .await
+                    .unwrap()
+                };
+                (new_theme().await, new_theme().await)
             },
             scheduled: sqlx::query_scalar(
                 "insert into publication (draft_id, version_number, part_label, article_uids, \
