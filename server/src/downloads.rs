@@ -368,17 +368,18 @@ pub async fn themes(
     xlsx: bool,
     req: Request,
 ) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
     if let Err(e) = authorize(&viewer(&req), &[Role::Committee, Role::Admin]) {
-        return fail(e);
+        return fail(wants_page, e);
     }
     let view = match app::theme::ssr::view(&state.db, &slug).await {
         Ok(v) => v,
-        Err(e) => return fail(e),
+        Err(e) => return fail(wants_page, e),
     };
     if xlsx {
         match app::theme::ssr::xlsx(&view) {
             Ok(bytes) => attachment(XLSX, "themes.xlsx", "意见主题分布.xlsx", bytes),
-            Err(e) => fail(e),
+            Err(e) => fail(wants_page, e),
         }
     } else {
         attachment(
