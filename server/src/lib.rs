@@ -4,9 +4,6 @@
 //! only parses the command line and calls into here.
 
 pub mod bench;
-pub mod bench_cluster;
-pub mod bench_export;
-pub mod bench_search;
 pub mod cli;
 pub mod cluster;
 pub mod demo;

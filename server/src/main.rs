@@ -39,14 +39,14 @@ async fn main() -> ExitCode {
         } => server::bench::ingest(args).await,
         Command::Bench {
             command: BenchCommand::Cluster(args),
-        } => server::bench_cluster::run(args),
+        } => server::bench::cluster::run(args),
         Command::Bench {
             command: BenchCommand::Export(args),
-        } => server::bench_export::run(args).await,
+        } => server::bench::export::run(args).await,
         Command::Cluster(args) => server::cluster::run(&args),
         Command::Bench {
             command: BenchCommand::Search(args),
-        } => server::bench_search::run(args).await,
+        } => server::bench::search::run(args).await,
         Command::Reindex(args) => server::run::reindex(args).await,
         Command::Station {
             command:

@@ -1,6 +1,11 @@
 //! `yijian bench …`: benchmarks that print one JSON line per figure, e.g.
 //! `{"bench":"parse","metric":"parse_ms","value":12.3,"unit":"ms"}`.
 
+pub mod args;
+pub mod cluster;
+pub mod export;
+pub mod search;
+
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::time::Instant;
