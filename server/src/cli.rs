@@ -179,8 +179,9 @@ pub struct ServeArgs {
     /// Safe to repeat: nothing is duplicated.
     #[arg(long, env = "YIJIAN_DEMO")]
     pub demo: bool,
-    /// Directory holding the built site (`pkg/yijian.js`, `pkg/yijian_bg.wasm`, `pkg/yijian.css`
-    /// and the public files).
+    /// Directory holding the built site: `pkg/assets.txt` naming the content-hashed script,
+    /// wasm bundle and stylesheet under `pkg/` (plain `yijian.js`, `yijian_bg.wasm` and
+    /// `yijian.css` without it), and the public files.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
     /// Trust the `X-Forwarded-For` header for the client address (only behind your own proxy).
@@ -227,6 +228,14 @@ pub struct ServeArgs {
     /// 503 + Retry-After instead of piling up.
     #[arg(long, env = "YIJIAN_INTAKE_QUEUE", default_value_t = 4096)]
     pub intake_queue: usize,
+    /// Anonymous readers' public pages (the draft list, reading pages, comparisons, feedback
+    /// reports) are rendered once and served from memory for up to this many seconds; any
+    /// change made through this server (a publication, a withdrawal, a moderation decision …)
+    /// empties the cache at once, so the figure bounds only how long a page can lag a change
+    /// made on another server sharing the database, or a comment window opening on time.
+    /// 0 renders every request.
+    #[arg(long, env = "YIJIAN_PAGE_CACHE_SECONDS", default_value_t = 30)]
+    pub page_cache_seconds: u64,
     /// SMTP server for outgoing mail: `smtp://user:pass@host:587?tls=required` (STARTTLS),
     /// `smtps://user:pass@host:465`, or `smtp://host:25` (plain, e.g. a local relay). Without
     /// it, mail is written as .eml files under `<data-dir>/mail/`.
