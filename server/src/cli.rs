@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 pub use crate::bench::args::{
-    BenchCommand, ClusterBenchArgs, ExportBenchArgs, IngestArgs, SearchBenchArgs,
+    BenchCommand, ClusterBenchArgs, ExportBenchArgs, IngestArgs, ReadBenchArgs, SearchBenchArgs,
 };
 
 #[derive(Parser, Debug)]

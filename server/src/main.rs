@@ -47,6 +47,9 @@ async fn main() -> ExitCode {
         Command::Bench {
             command: BenchCommand::Search(args),
         } => server::bench::search::run(args).await,
+        Command::Bench {
+            command: BenchCommand::Read(args),
+        } => server::bench::read::run(args).await,
         Command::Reindex(args) => server::run::reindex(args).await,
         Command::Station {
             command:

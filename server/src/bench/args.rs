@@ -41,6 +41,34 @@ pub enum BenchCommand {
     /// (peak resident memory of the process during the XLSX export), xlsx_flat_1m_s,
     /// xlsx_flat_peak_mb, file sizes.
     Export(ExportBenchArgs),
+    /// Start a real `yijian serve` on loopback (demo data plus the 民法典合同编 saved and
+    /// published whole: a 526-article reading page) and read it as anonymous browsers do
+    /// (keep-alive, gzip): the draft list, the reading page and comment pages, each for
+    /// `--seconds`, then a burst of ten times the readers. Once with the server's page cache
+    /// and once without. Metrics per target: requests_per_s, p50_ms, p99_ms,
+    /// transferred_kb_per_request, errors; for the burst: ok, refused_with_retry_after
+    /// (429/503 with Retry-After), other_status, connection_errors, p99_ms.
+    Read(ReadBenchArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ReadBenchArgs {
+    /// Length of each target's run, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+    /// Concurrent readers (one keep-alive connection each); the burst opens ten times as many.
+    #[arg(long, default_value_t = 64)]
+    pub clients: usize,
+    /// Requests each burst connection makes.
+    #[arg(long, default_value_t = 3)]
+    pub burst_requests: u64,
+    /// The server's page cache for the first run (`serve --page-cache-seconds`); a second run
+    /// follows with it off. 0: only the run without.
+    #[arg(long, default_value_t = 30)]
+    pub page_cache_seconds: u64,
+    /// The draft to read (default: the 民法典合同编 fixture, 526 articles).
+    #[arg(long, default_value_os_t = super::default_parse_file())]
+    pub file: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]

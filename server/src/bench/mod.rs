@@ -4,6 +4,7 @@
 pub mod args;
 pub mod cluster;
 pub mod export;
+pub mod read;
 pub mod search;
 
 use anyhow::{Context, Result};
@@ -238,7 +239,7 @@ fn emit_for(backend: &str, metric: &str, value: f64, unit: &str) {
     );
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
