@@ -59,6 +59,35 @@ pub enum Command {
     /// A server running on the same data directory keeps answering searches from the old index
     /// and moves to the new one within a second of the switch.
     Reindex(ReindexArgs),
+    /// Back up the embedded SQLite database to FILE while servers keep running (SQLite's
+    /// `VACUUM INTO`: a consistent, compacted copy), check the copy and print what it holds.
+    /// Refuses to overwrite a file. For PostgreSQL use `pg_dump` (see docs/deploy.md).
+    Backup(BackupArgs),
+    /// Put a backup made by `yijian backup` in place as the data directory's database (after
+    /// checking it), and drop the old search index so the server rebuilds it at start. Stop
+    /// the server first; an existing database is replaced only with `--replace`.
+    Restore(RestoreArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The backup file to write (must not exist).
+    #[arg(long)]
+    pub to: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The backup file to restore.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Overwrite the data directory's database (the server must be stopped).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Subcommand, Debug)]

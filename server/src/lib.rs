@@ -3,6 +3,7 @@
 //! `router(state)` is everything a request meets, so tests drive it without a socket; `main.rs`
 //! only parses the command line and calls into here.
 
+pub mod backup;
 pub mod bench;
 pub mod cli;
 pub mod cluster;

@@ -51,6 +51,8 @@ async fn main() -> ExitCode {
             command: BenchCommand::Read(args),
         } => server::bench::read::run(args).await,
         Command::Reindex(args) => server::run::reindex(args).await,
+        Command::Backup(args) => server::backup::backup(args).await,
+        Command::Restore(args) => server::backup::restore(args).await,
         Command::Station {
             command:
                 StationCommand::Import {
