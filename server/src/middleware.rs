@@ -88,6 +88,11 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
             "max-age=31536000; includeSubDomains",
         );
     }
+    // Overloaded (the intake queue full, no database connection free in time): clients and
+    // proxies are told when to come back rather than to give up.
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        set(h, header::RETRY_AFTER, "5");
+    }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(
         h,

@@ -269,6 +269,15 @@ async fn run_one(
         t.other as f64,
         "count",
     );
+    for (code, n) in &t.other_codes {
+        emit(
+            &cache,
+            "burst_reading_page",
+            &format!("status_{code}"),
+            *n as f64,
+            "count",
+        );
+    }
     emit(
         &cache,
         "burst_reading_page",
