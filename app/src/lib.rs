@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 pub mod account;
+pub mod assets;
 pub mod auth;
 pub mod batch;
 pub mod cluster;
@@ -37,7 +38,7 @@ pub mod workbench;
 
 use components::{Flash, Header, SessionResource};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -55,6 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" id="leptos" href=assets::stylesheet_href()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -98,7 +100,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/yijian.css"/>
         <Title text="意见"/>
         <Router>
             <Header/>

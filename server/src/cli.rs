@@ -5,6 +5,10 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+pub use crate::bench::args::{
+    BenchCommand, ClusterBenchArgs, ExportBenchArgs, IngestArgs, ReadBenchArgs, SearchBenchArgs,
+};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "yijian",
@@ -55,6 +59,35 @@ pub enum Command {
     /// A server running on the same data directory keeps answering searches from the old index
     /// and moves to the new one within a second of the switch.
     Reindex(ReindexArgs),
+    /// Back up the embedded SQLite database to FILE while servers keep running (SQLite's
+    /// `VACUUM INTO`: a consistent, compacted copy), check the copy and print what it holds.
+    /// Refuses to overwrite a file. For PostgreSQL use `pg_dump` (see docs/deploy.md).
+    Backup(BackupArgs),
+    /// Put a backup made by `yijian backup` in place as the data directory's database (after
+    /// checking it), and drop the old search index so the server rebuilds it at start. Stop
+    /// the server first; an existing database is replaced only with `--replace`.
+    Restore(RestoreArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The backup file to write (must not exist).
+    #[arg(long)]
+    pub to: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The backup file to restore.
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Overwrite the data directory's database (the server must be stopped).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -175,8 +208,9 @@ pub struct ServeArgs {
     /// Safe to repeat: nothing is duplicated.
     #[arg(long, env = "YIJIAN_DEMO")]
     pub demo: bool,
-    /// Directory holding the built site (`pkg/yijian.js`, `pkg/yijian_bg.wasm`, `pkg/yijian.css`
-    /// and the public files).
+    /// Directory holding the built site: `pkg/assets.txt` naming the content-hashed script,
+    /// wasm bundle and stylesheet under `pkg/` (plain `yijian.js`, `yijian_bg.wasm` and
+    /// `yijian.css` without it), and the public files.
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
     /// Trust the `X-Forwarded-For` header for the client address (only behind your own proxy).
@@ -223,6 +257,14 @@ pub struct ServeArgs {
     /// 503 + Retry-After instead of piling up.
     #[arg(long, env = "YIJIAN_INTAKE_QUEUE", default_value_t = 4096)]
     pub intake_queue: usize,
+    /// Anonymous readers' public pages (the draft list, reading pages, comparisons, feedback
+    /// reports) are rendered once and served from memory for up to this many seconds; any
+    /// change made through this server (a publication, a withdrawal, a moderation decision …)
+    /// empties the cache at once, so the figure bounds only how long a page can lag a change
+    /// made on another server sharing the database, or a comment window opening on time.
+    /// 0 renders every request.
+    #[arg(long, env = "YIJIAN_PAGE_CACHE_SECONDS", default_value_t = 30)]
+    pub page_cache_seconds: u64,
     /// SMTP server for outgoing mail: `smtp://user:pass@host:587?tls=required` (STARTTLS),
     /// `smtps://user:pass@host:465`, or `smtp://host:25` (plain, e.g. a local relay). Without
     /// it, mail is written as .eml files under `<data-dir>/mail/`.
@@ -276,58 +318,6 @@ pub struct UserAddArgs {
     pub password: Option<String>,
 }
 
-#[derive(Subcommand, Debug)]
-pub enum BenchCommand {
-    /// Parse the largest corpus text (民法典合同编, 526 articles) and render its reading page
-    /// (SSR). Metrics: parse_ms, render_ms (medians), against a line-splitting baseline.
-    Parse {
-        /// Another file to parse instead.
-        #[arg(long)]
-        file: Option<PathBuf>,
-        /// Repetitions (the median is reported).
-        #[arg(long, default_value_t = 30)]
-        iterations: usize,
-    },
-    /// Start a real `yijian serve` on loopback over a temporary database (demo data) and drive
-    /// it over HTTP with concurrent clients posting comments to the same endpoint a browser
-    /// uses; then an overload burst. The server's comment rate limits are raised for this (the
-    /// output says so). Metrics per backend: comments_per_s (acknowledged, i.e. durable),
-    /// p50_ms, p99_ms, peak_rss_mb, rss_start_mb/rss_end_mb (memory over the run),
-    /// acknowledged_missing (must be 0), burst_* figures.
-    Ingest(IngestArgs),
-    /// Generate comments by recombining sentences of the real citizen messages in
-    /// `../shared/corpus/comments/`, index them, run a mix of queries with and without facets,
-    /// and run the same queries as PostgreSQL `ILIKE` (and `pg_trgm` when available) and
-    /// SQLite `LIKE` on the same data. Metrics: index_docs_per_s, p50_ms, p99_ms, index_mb,
-    /// peak_rss_mb, speedup_vs_pg_ilike_p50, speedup_vs_pg_trgm_p50, speedup_vs_sqlite_like_p50,
-    /// and the hit counts of each engine.
-    Search(SearchBenchArgs),
-    /// Cluster `--docs` opinions of one article (sentences of the real messages recombined),
-    /// and detect campaigns among `--campaign-docs` opinions, a fifth of them copies of the
-    /// real campaign templates with words substituted and inserted. Metrics: cluster_100k_s,
-    /// campaigns_1m_s, campaign_precision, campaign_recall (pairs, against the generator's
-    /// labels), and an exact-duplicate baseline's recall.
-    Cluster(ClusterBenchArgs),
-    /// Generate `--rows` comments in a temporary SQLite database and export them through the
-    /// committee's download code: CSV (drained as a client reads it), and XLSX (summary and a
-    /// sheet per article, then one flat sheet). Metrics: csv_1m_s, xlsx_1m_s, xlsx_peak_mb
-    /// (peak resident memory of the process during the XLSX export), xlsx_flat_1m_s,
-    /// xlsx_flat_peak_mb, file sizes.
-    Export(ExportBenchArgs),
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct ExportBenchArgs {
-    #[arg(long, default_value_t = 1_000_000)]
-    pub rows: usize,
-    /// The corpus of real messages (JSON lines, gzip): comment texts are built from it.
-    #[arg(
-        long,
-        default_value = "../shared/corpus/comments/tipdm2020-c-citizen-messages-attachment3.jsonl.gz"
-    )]
-    pub corpus: PathBuf,
-}
-
 #[derive(Args, Debug, Clone)]
 pub struct ClusterArgs {
     /// JSON lines file (`-` for standard input).
@@ -351,81 +341,4 @@ pub struct ClusterArgs {
     /// Copies needed to report a campaign.
     #[arg(long, default_value_t = 2)]
     pub min_copies: usize,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct ClusterBenchArgs {
-    /// Opinions of one article to cluster.
-    #[arg(long, default_value_t = 100_000)]
-    pub docs: usize,
-    /// Opinions among which to detect campaigns.
-    #[arg(long, default_value_t = 1_000_000)]
-    pub campaign_docs: usize,
-    /// The corpus of real messages (JSON lines, gzip): unique opinions are built from it.
-    #[arg(
-        long,
-        default_value = "../shared/corpus/comments/tipdm2020-c-citizen-messages-attachment3.jsonl.gz"
-    )]
-    pub corpus: PathBuf,
-    /// The campaign templates (Markdown, `>` quotes under `` `label` `` lines).
-    #[arg(
-        long,
-        default_value = "../shared/corpus/comments-b/fcc-17-108-campaign-templates.md"
-    )]
-    pub templates: PathBuf,
-    /// The short form-letter case (Markdown; its numbered lines are the templates).
-    #[arg(
-        long,
-        default_value = "../shared/cases/campaigns/short-form-letters.md"
-    )]
-    pub short_letters: PathBuf,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct SearchBenchArgs {
-    /// Comments to generate.
-    #[arg(long, default_value_t = 1_000_000)]
-    pub docs: usize,
-    /// The corpus of real messages (JSON lines, gzip).
-    #[arg(
-        long,
-        default_value = "../shared/corpus/comments/tipdm2020-c-citizen-messages-attachment3.jsonl.gz"
-    )]
-    pub corpus: PathBuf,
-    /// PostgreSQL server for the baseline: a table is created in this database and dropped
-    /// afterwards. Without it the PostgreSQL baseline is skipped.
-    #[arg(long)]
-    pub database_url: Option<String>,
-    /// Query repetitions for tantivy (each query of the mix this many times).
-    #[arg(long, default_value_t = 20)]
-    pub repeat: usize,
-    /// Indexing memory budget in MiB.
-    #[arg(long, default_value_t = 512)]
-    pub heap_mb: usize,
-    /// Skip the SQLite LIKE baseline.
-    #[arg(long)]
-    pub no_sqlite: bool,
-    /// Also build a pg_trgm GIN index and time the queries with it (about 3 minutes at 1M).
-    #[arg(long)]
-    pub pg_trgm: bool,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct IngestArgs {
-    /// Length of the steady run, in seconds.
-    #[arg(long, default_value_t = 10)]
-    pub seconds: u64,
-    /// Concurrent clients (one keep-alive connection each, each posting as fast as answered).
-    #[arg(long, default_value_t = 128)]
-    pub clients: usize,
-    /// Also measure PostgreSQL: a temporary database is created on this server (the URL's
-    /// database is used only to create and drop it).
-    #[arg(long)]
-    pub database_url: Option<String>,
-    /// Connections opened at once for the overload burst (0 skips it).
-    #[arg(long, default_value_t = 1000)]
-    pub burst_clients: usize,
-    /// The server's intake queue for the run (`serve --intake-queue`); the burst overruns it.
-    #[arg(long, default_value_t = 256)]
-    pub intake_queue: usize,
 }

@@ -56,7 +56,32 @@ impl Conn {
         self.read_response().await
     }
 
+    /// GETs as a browser would with the extra request headers given (`Accept-Encoding` …);
+    /// the body is returned as bytes, undecoded.
+    pub async fn get_raw(
+        &mut self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> io::Result<(u16, Vec<(String, String)>, Vec<u8>)> {
+        let mut req = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n", self.host);
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        self.stream.get_mut().write_all(req.as_bytes()).await?;
+        self.read_raw().await
+    }
+
     async fn read_response(&mut self) -> io::Result<Response> {
+        let (status, headers, body) = self.read_raw().await?;
+        Ok(Response {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
+    }
+
+    async fn read_raw(&mut self) -> io::Result<(u16, Vec<(String, String)>, Vec<u8>)> {
         let bad = |m: &str| io::Error::new(io::ErrorKind::InvalidData, m.to_string());
         let mut line = String::new();
         if self.stream.read_line(&mut line).await? == 0 {
@@ -107,11 +132,7 @@ impl Conn {
             body.resize(len, 0);
             self.stream.read_exact(&mut body).await?;
         }
-        Ok(Response {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&body).into_owned(),
-        })
+        Ok((status, headers, body))
     }
 }
 

@@ -3,10 +3,8 @@
 //! `router(state)` is everything a request meets, so tests drive it without a socket; `main.rs`
 //! only parses the command line and calls into here.
 
+pub mod backup;
 pub mod bench;
-pub mod bench_cluster;
-pub mod bench_export;
-pub mod bench_search;
 pub mod cli;
 pub mod cluster;
 pub mod demo;
@@ -15,6 +13,7 @@ pub mod httpc;
 pub mod listen;
 pub mod metrics;
 pub mod middleware;
+pub mod page_cache;
 pub mod run;
 
 use app::auth::ssr::authorize;
@@ -49,6 +48,7 @@ pub fn page_paths() -> Vec<String> {
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
+    let pages = page_cache::PageCache::new(state.settings.page_cache_s);
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
@@ -117,6 +117,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::cross_site_guard,
         ))
+        .layer(mw::from_fn_with_state(pages, page_cache::page_cache))
+        .layer(mw::from_fn(page_cache::static_cache_headers))
         .layer(mw::from_fn_with_state(
             state.clone(),
             middleware::security_headers,

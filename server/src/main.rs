@@ -39,15 +39,20 @@ async fn main() -> ExitCode {
         } => server::bench::ingest(args).await,
         Command::Bench {
             command: BenchCommand::Cluster(args),
-        } => server::bench_cluster::run(args),
+        } => server::bench::cluster::run(args),
         Command::Bench {
             command: BenchCommand::Export(args),
-        } => server::bench_export::run(args).await,
+        } => server::bench::export::run(args).await,
         Command::Cluster(args) => server::cluster::run(&args),
         Command::Bench {
             command: BenchCommand::Search(args),
-        } => server::bench_search::run(args).await,
+        } => server::bench::search::run(args).await,
+        Command::Bench {
+            command: BenchCommand::Read(args),
+        } => server::bench::read::run(args).await,
         Command::Reindex(args) => server::run::reindex(args).await,
+        Command::Backup(args) => server::backup::backup(args).await,
+        Command::Restore(args) => server::backup::restore(args).await,
         Command::Station {
             command:
                 StationCommand::Import {

@@ -58,8 +58,17 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         || PRIVATE_PREFIXES
             .iter()
             .any(|p| req.uri().path().starts_with(p));
+    // The content-hashed script, wasm and stylesheet are the same for everyone: a logged-in
+    // reader's browser keeps them too (no cookie is ever set on them).
+    let personal = personal
+        && !req
+            .uri()
+            .path()
+            .strip_prefix("/pkg/")
+            .is_some_and(|name| !name.contains('/') && crate::page_cache::is_hashed_name(name));
     let mut res = next.run(req).await;
     let sets_cookie = res.headers().contains_key(header::SET_COOKIE);
+    let status = res.status();
     let h = res.headers_mut();
     let set = |h: &mut http::HeaderMap, name: HeaderName, value: &'static str| {
         h.entry(name).or_insert(HeaderValue::from_static(value));
@@ -79,6 +88,11 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
             "max-age=31536000; includeSubDomains",
         );
     }
+    // Overloaded (the intake queue full, no database connection free in time): clients and
+    // proxies are told when to come back rather than to give up.
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        set(h, header::RETRY_AFTER, "5");
+    }
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(
         h,
@@ -87,12 +101,15 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     );
     set(h, header::X_FRAME_OPTIONS, "DENY");
     // Pages set their own policy with a script nonce; everything else gets the strict default.
-    set(
-        h,
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-    );
+    // Not on a 304: a cache would put it on the page it keeps, whose nonce it does not allow.
+    if status != StatusCode::NOT_MODIFIED {
+        set(
+            h,
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        );
+    }
     set(
         h,
         HeaderName::from_static("cross-origin-opener-policy"),
@@ -148,9 +165,10 @@ fn refusal_page(status: StatusCode, message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>请求未被接受 · 意见</title><link rel=\"stylesheet\" href=\"/pkg/yijian.css\"></head>\
+         <title>请求未被接受 · 意见</title><link rel=\"stylesheet\" href=\"{}\"></head>\
          <body><main id=\"main\" class=\"error-page\"><h1>请求未被接受</h1><p>{}</p>\
          <p><a href=\"/\">返回首页</a></p></main></body></html>",
+        app::assets::stylesheet_href(),
         html_escape(message)
     );
     (

@@ -45,6 +45,7 @@ pub fn settings_from(args: &ServeArgs) -> Settings {
         intake_queue: args.intake_queue,
         search_dir: Some(args.data.data_dir.join("search")),
         pdf_browser: args.pdf_browser.clone(),
+        page_cache_s: args.page_cache_seconds,
     }
 }
 
@@ -173,9 +174,22 @@ pub async fn reindex(args: crate::cli::ReindexArgs) -> Result<()> {
     Ok(())
 }
 
+/// Leptos' settings; the script and wasm names come from the site's `pkg/assets.txt` when
+/// `.ci/build-site` wrote one (content-hashed names), else the plain `yijian.js` and
+/// `yijian_bg.wasm`. The stylesheet's name is recorded for the page shell.
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
+    let manifest = std::fs::read_to_string(
+        std::path::Path::new(site_root)
+            .join("pkg")
+            .join("assets.txt"),
+    )
+    .map(|t| app::assets::Manifest::parse(&t))
+    .unwrap_or_default();
+    if let Some(css) = &manifest.css {
+        app::assets::set_stylesheet(css);
+    }
     LeptosOptions::builder()
-        .output_name("yijian")
+        .output_name(manifest.output_name().unwrap_or("yijian").to_string())
         .site_root(site_root)
         .site_pkg_dir("pkg")
         .site_addr(addr)
@@ -193,9 +207,15 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             println!("  {name:<10} {password:<22} {}", role.label());
         }
     }
-    let pkg = std::path::Path::new(&args.site_root)
-        .join("pkg")
-        .join("yijian_bg.wasm");
+    let wasm = std::fs::read_to_string(
+        std::path::Path::new(&args.site_root)
+            .join("pkg")
+            .join("assets.txt"),
+    )
+    .ok()
+    .and_then(|t| app::assets::Manifest::parse(&t).wasm)
+    .unwrap_or_else(|| "yijian_bg.wasm".into());
+    let pkg = std::path::Path::new(&args.site_root).join("pkg").join(wasm);
     if !pkg.exists() {
         tracing::warn!(
             path = %pkg.display(),

@@ -41,6 +41,10 @@ pub struct Settings {
     pub search_dir: Option<std::path::PathBuf>,
     /// The Chromium that prints PDFs; `None` looks for one on the PATH.
     pub pdf_browser: Option<std::path::PathBuf>,
+    /// How long an anonymous reader's public page (draft list, reading page …) is served from
+    /// this server's cache of rendered pages; any change made through this server empties it
+    /// at once. 0 renders every request.
+    pub page_cache_s: u64,
 }
 
 impl Default for Settings {
@@ -61,6 +65,7 @@ impl Default for Settings {
             intake_queue: 4096,
             search_dir: None,
             pdf_browser: None,
+            page_cache_s: 0,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! campaign per template and the real messages stay out (pairwise precision and recall ≥ 0.95).
 //! Neither file ships with the repository: the test skips, saying so, when they are absent.
 
-use server::bench_cluster::short_letters::{
+use server::bench::cluster::short_letters::{
     case_templates, mix, scores, CASE_RULES, OWN_RULES, OWN_TEMPLATES,
 };
 

@@ -8,6 +8,7 @@ mod support;
 
 mod auth;
 mod batches;
+mod caching;
 mod campaigns;
 mod cases;
 mod cli;

@@ -115,7 +115,17 @@ impl TestApp {
         Self::on_database(self.url.clone(), settings).await
     }
 
+    /// A server whose built site (static files, `pkg/assets.txt`) is in `site_root`.
+    pub async fn with_site(settings: Settings, site_root: &str) -> TestApp {
+        let (url, _dir) = fresh_database_url().await;
+        Self::on_database_with_site(url, settings, site_root).await
+    }
+
     async fn on_database(url: String, settings: Settings) -> TestApp {
+        Self::on_database_with_site(url, settings, "target/site").await
+    }
+
+    async fn on_database_with_site(url: String, settings: Settings, site_root: &str) -> TestApp {
         let db = db::connect(&url).await.expect("open test database");
         db::migrate(&db).await.expect("migrate test database");
         let expected = if wants_postgres() {
@@ -126,7 +136,7 @@ impl TestApp {
         assert_eq!(db.backend, expected);
         let state = server::run::app_state(
             db.clone(),
-            server::run::leptos_options("target/site", "127.0.0.1:3000".parse().unwrap()),
+            server::run::leptos_options(site_root, "127.0.0.1:3000".parse().unwrap()),
             settings,
         )
         .await

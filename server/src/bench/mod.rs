@@ -1,6 +1,12 @@
 //! `yijian bench …`: benchmarks that print one JSON line per figure, e.g.
 //! `{"bench":"parse","metric":"parse_ms","value":12.3,"unit":"ms"}`.
 
+pub mod args;
+pub mod cluster;
+pub mod export;
+pub mod read;
+pub mod search;
+
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -233,7 +239,7 @@ fn emit_for(backend: &str, metric: &str, value: f64, unit: &str) {
     );
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -4,7 +4,7 @@
 //! reposts; and the grouping's quality against scikit-learn on the real messages.
 
 use crate::bench::emit;
-use crate::bench_search::load_sentences;
+use crate::bench::search::load_sentences;
 use crate::cli::ClusterBenchArgs;
 use anyhow::{bail, Context, Result};
 use app::cluster::algo::{analyse, campaigns, pair_scores, signatures, Params};

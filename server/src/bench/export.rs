@@ -2,7 +2,7 @@
 //! the committee's downloads, with the peak memory of the XLSX export.
 
 use crate::bench::emit;
-use crate::bench_search::load_sentences;
+use crate::bench::search::load_sentences;
 use crate::cli::{DataArgs, ExportBenchArgs};
 use anyhow::{anyhow, Result};
 use rand::rngs::StdRng;
