@@ -74,8 +74,55 @@ pub fn CompilationPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => crate::components::page_error(e),
-                    Ok(r) => view! { <Compilation report=r/> }.into_any(),
+                    Ok(r) => view! { <Compilation report=r/> <ThemeView slug=slug()/> }.into_any(),
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// The 意见汇编's view by theme (points raised across articles), for the committee on screen:
+/// each theme with its opinions and the articles they were made on, busiest first.
+#[component]
+fn ThemeView(slug: String) -> impl IntoView {
+    let data = Resource::new(move || slug.clone(), crate::theme::load_themes);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let v = data.await.ok()?;
+                if v.themes.is_empty() {
+                    return None;
+                }
+                let by_article = v.breakdowns.iter().find(|b| b.dimension == "条文").cloned();
+                let articles_of = move |name: &str| -> String {
+                    let Some(b) = &by_article else { return String::new() };
+                    let Some((_, counts)) = b.rows.iter().find(|(n, _)| n == name) else { return String::new() };
+                    let mut cells: Vec<(i64, &String)> = counts.iter().copied().zip(b.values.iter()).filter(|(n, _)| *n > 0).collect();
+                    cells.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+                    cells.iter().map(|(n, a)| format!("{a} {n}")).collect::<Vec<_>>().join("、")
+                };
+                Some(view! {
+                    <section class="compilation-themes print-hide">
+                        <h2>"三、按主题（跨条文）"</h2>
+                        <p class="muted">{format!(
+                            "{} 条意见中，委员会已审核 {} 条，其余由系统按已审核的意见分配；一条意见可以有多个主题。",
+                            v.opinions, v.reviewed
+                        )}</p>
+                        <div class="table-wrap"><table class="data stacked">
+                            <thead><tr><th>"主题"</th><th class="num">"意见"</th><th>"涉及条文（条数）"</th></tr></thead>
+                            <tbody>
+                                {v.themes.iter().map(|t| view! {
+                                    <tr>
+                                        <td data-label="主题">{t.name.clone()}{t.proposed.then_some("（系统建议，待确认）")}</td>
+                                        <td data-label="意见" class="num">{t.opinions}</td>
+                                        <td data-label="涉及条文（条数）">{articles_of(&t.name)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table></div>
+                        <p><a href=format!("/committee/drafts/{}/themes", v.slug)>"管理主题和审核分配"</a></p>
+                    </section>
+                })
             })}
         </Suspense>
     }

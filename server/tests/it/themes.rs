@@ -366,6 +366,20 @@ async fn a_simulated_committee_teaches_the_machine_and_the_meter_measures_it() {
         .await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.bytes.starts_with(b"PK"));
+    // The 意见汇编 has a view by theme: each theme with its articles.
+    let compilation = app
+        .get(&format!("/committee/drafts/{SLUG}/compilation"), Some(&who))
+        .await;
+    assert_eq!(compilation.status, StatusCode::OK);
+    let by_theme = compilation
+        .body
+        .split("三、按主题（跨条文）")
+        .nth(1)
+        .expect("the theme view");
+    assert!(
+        by_theme.contains("供热温度") && by_theme.contains("条 "),
+        "{by_theme}"
+    );
 }
 
 #[tokio::test]
