@@ -156,6 +156,7 @@ test('an admin resets a password; the user must set their own before anything el
   await row.getByRole('button', { name: `重置 ${name} 的密码` }).click();
   await expect(page.getByRole('status')).toContainText('密码已重置');
   await page.getByRole('button', { name: '退出登录' }).click();
+  await expect(page.getByRole('navigation').getByRole('link', { name: '登录', exact: true })).toBeVisible();
 
   await login(page, name, '临时 quartz 丙丁 58 harbor');
   await expect(page).toHaveURL(/\/account/);
