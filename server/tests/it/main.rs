@@ -21,6 +21,7 @@ mod matrix;
 mod moderation;
 mod notices;
 mod pages;
+mod requests;
 mod search;
 mod search_quality;
 mod storage;
