@@ -1,36 +1,11 @@
--- no-transaction
 -- The closed loop of the seed (收集—交办—办理—督办—反馈) and 微实事 decided by the deputies' vote.
 --
 -- New roles: `office` (the congress office that hands suggestions to units and chases them),
 -- `deputy` (代表, grouped into a station: 编组入家) and `unit` (an operator of a handling unit,
--- 承办单位). SQLite cannot alter a CHECK constraint, so `account` is rebuilt (SQLite's documented
--- twelve-step procedure): foreign keys are switched off outside the transaction, the table is
--- copied, and the references are checked before the commit.
-PRAGMA foreign_keys = OFF;
-BEGIN;
-
-create table account_new (
-    id integer primary key autoincrement,
-    name text not null unique,
-    display_name text not null,
-    role text not null check (role in
-        ('admin', 'committee', 'office', 'station', 'deputy', 'unit', 'citizen')),
-    station_id integer references station (id),
-    password_hash text not null,
-    active integer not null default 1,
-    created_at integer not null,
-    updated_at integer not null,
-    must_change_password integer not null default 0,
-    -- A station operator acts for a station; a deputy is grouped into one.
-    check ((role in ('station', 'deputy')) = (station_id is not null))
-);
-insert into account_new (id, name, display_name, role, station_id, password_hash, active,
-    created_at, updated_at, must_change_password)
-    select id, name, display_name, role, station_id, password_hash, active, created_at,
-    updated_at, must_change_password from account;
-drop table account;
-alter table account_new rename to account;
-create unique index account_name_lower on account (lower(name));
+-- 承办单位). SQLite cannot alter the CHECK constraint of `account` in place, and sqlx runs every
+-- SQLite migration inside a transaction, where foreign keys cannot be switched off to rebuild
+-- the table; so the roles are widened by `widen_account_roles` (app/src/ssr/db.rs) right after
+-- the migrations, once, with SQLite's documented rebuild procedure.
 
 -- Handling units (承办单位): a department of the prefecture or a county government, a court or a
 -- procuratorate. `email` receives the handing-over notices and reminders.
@@ -201,6 +176,3 @@ create table ballot_voter (
     account_id integer not null references account (id),
     primary key (ballot_id, project_id, account_id)
 );
-
-COMMIT;
-PRAGMA foreign_keys = ON;
