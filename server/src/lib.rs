@@ -10,6 +10,7 @@ pub mod bench_search;
 pub mod cli;
 pub mod cluster;
 pub mod demo;
+pub mod demo_loop;
 mod downloads;
 pub mod httpc;
 pub mod listen;
