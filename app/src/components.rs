@@ -45,6 +45,7 @@ pub fn Header() -> impl IntoView {
                 <A href="/drafts">"法规草案"</A>
                 <A href="/track">"查询意见"</A>
                 <A href="/search">"检索"</A>
+                <A href="/counties">"建议办理"</A>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let user = session.await.ok().and_then(|s| s.user);

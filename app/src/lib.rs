@@ -141,6 +141,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("committee/drafts/:slug/articles") view=workbench::pages::ArticlesPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/compilation") view=feedback::pages::CompilationPage ssr=SsrMode::Async/>
                         <Route path=path!("station/requests") view=suggestion::pages::StationRequestsPage ssr=SsrMode::Async/>
+                        <Route path=path!("counties") view=suggestion::pages::CountyPublicPage ssr=SsrMode::Async/>
                         <Route path=path!("requests/status") view=suggestion::pages::RequestStatusPage ssr=SsrMode::Async/>
                         <Route path=path!("deputy") view=suggestion::pages::DeputyPage ssr=SsrMode::Async/>
                         <Route path=path!("deputy/ballots") view=micro::pages::BallotsPage ssr=SsrMode::Async/>

@@ -50,7 +50,11 @@ fn deputy_level(station_level: i64) -> &'static str {
 /// Seeds the loop; returns the demo logins it adds (deputy, unit operator).
 pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
     let logins = vec![
-        ("deputy".to_string(), DEPUTY_PASSWORD.to_string(), Role::Deputy),
+        (
+            "deputy".to_string(),
+            DEPUTY_PASSWORD.to_string(),
+            Role::Deputy,
+        ),
         ("unit".to_string(), UNIT_PASSWORD.to_string(), Role::Unit),
     ];
     let units: i64 = sqlx::query_scalar("select count(*) from unit")
@@ -258,7 +262,11 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
     let road_s = suggestion("关于修复榆树沟镇村道的建议", vec![road]).await?;
     loop_::assign(
         db,
-        &assign(road_s, unit("昌吉市人民政府"), vec![unit("昌吉州交通运输局")]),
+        &assign(
+            road_s,
+            unit("昌吉市人民政府"),
+            vec![unit("昌吉州交通运输局")],
+        ),
         "http://127.0.0.1:3000",
         now,
     )

@@ -16,7 +16,8 @@ fn note(key: &'static str, text: &'static str) -> impl IntoView {
 
 fn results(b: &BallotView) -> impl IntoView {
     view! {
-        <table class="results">
+        <div class="table-wrap">
+        <table class="data results">
             <thead><tr><th>"项目"</th><th>"预算（元）"</th><th>"赞成"</th><th>"反对"</th><th>"弃权"</th><th>"结果"</th></tr></thead>
             <tbody>
                 {b.candidates.iter().map(|c| view! {
@@ -31,6 +32,7 @@ fn results(b: &BallotView) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 

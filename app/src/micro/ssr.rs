@@ -118,10 +118,7 @@ pub async fn create_ballot(
     projects: &[i64],
 ) -> Result<i64, AppError> {
     if closes_at <= opens_at {
-        return Err(AppError::validation(
-            "closes_at",
-            "结束时间须晚于开始时间",
-        ));
+        return Err(AppError::validation("closes_at", "结束时间须晚于开始时间"));
     }
     if closes_at <= now_ms() {
         return Err(AppError::validation("closes_at", "结束时间已经过去"));
@@ -240,10 +237,7 @@ pub async fn cast(
             .fetch_optional(&mut *tx)
             .await?;
     if on_ballot.is_none() {
-        return Err(AppError::validation(
-            "project",
-            "该项目不在本次票决之列",
-        ));
+        return Err(AppError::validation("project", "该项目不在本次票决之列"));
     }
     let first = sqlx::query(
         "insert into ballot_voter (ballot_id, project_id, account_id) values ($1, $2, $3) \
@@ -319,21 +313,26 @@ async fn ballot_view(
     let closed = now >= closes;
     let mut candidates = Vec::new();
     for (project, title, place, cost_yuan, yes, no, abstain) in rows {
-        let voted = match deputy {
-            Some(d) => sqlx::query_scalar::<_, i64>(
-                "select count(*) from ballot_voter where ballot_id = $1 and project_id = $2 \
+        let voted =
+            match deputy {
+                Some(d) => sqlx::query_scalar::<_, i64>(
+                    "select count(*) from ballot_voter where ballot_id = $1 and project_id = $2 \
                  and account_id = $3",
-            )
-            .bind(id)
-            .bind(project)
-            .bind(d)
-            .fetch_one(&db.pool)
-            .await?
-                > 0,
-            None => false,
-        };
+                )
+                .bind(id)
+                .bind(project)
+                .bind(d)
+                .fetch_one(&db.pool)
+                .await?
+                    > 0,
+                None => false,
+            };
         // Counts stay hidden until the ballot closes, so nobody votes by the running tally.
-        let (yes, no, abstain) = if closed { (yes, no, abstain) } else { (0, 0, 0) };
+        let (yes, no, abstain) = if closed {
+            (yes, no, abstain)
+        } else {
+            (0, 0, 0)
+        };
         candidates.push(Candidate {
             project,
             title,
@@ -351,11 +350,12 @@ async fn ballot_view(
     if closed {
         decide(&mut candidates, fund_yuan);
     }
-    let voters: i64 =
-        sqlx::query_scalar("select count(distinct account_id) from ballot_voter where ballot_id = $1")
-            .bind(id)
-            .fetch_one(&db.pool)
-            .await?;
+    let voters: i64 = sqlx::query_scalar(
+        "select count(distinct account_id) from ballot_voter where ballot_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&db.pool)
+    .await?;
     Ok(BallotView {
         id,
         county: county_name,
@@ -478,13 +478,17 @@ mod tests {
     #[test]
     fn majority_of_voters_then_fund_in_order_of_yes() {
         let mut cs = vec![
-            c(1, 100, 6, 4, 0),  // approved first (most 赞成)
-            c(2, 100, 5, 0, 5),  // exactly half: not a majority
-            c(3, 200, 5, 1, 1),  // majority, but only 150 left
-            c(4, 50, 4, 1, 0),   // majority, fits
+            c(1, 100, 6, 4, 0), // approved first (most 赞成)
+            c(2, 100, 5, 0, 5), // exactly half: not a majority
+            c(3, 200, 5, 1, 1), // majority, but only 150 left
+            c(4, 50, 4, 1, 0),  // majority, fits
         ];
         decide(&mut cs, 250);
-        let approved: Vec<i64> = cs.iter().filter(|c| c.approved).map(|c| c.project).collect();
+        let approved: Vec<i64> = cs
+            .iter()
+            .filter(|c| c.approved)
+            .map(|c| c.project)
+            .collect();
         assert_eq!(approved, vec![1, 4]);
         assert!(cs[2].note.contains("资金"));
     }

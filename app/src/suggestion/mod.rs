@@ -305,15 +305,15 @@ pub async fn create_suggestion(
         .filter(|s| !s.is_empty())
         .map(String::from)
         .collect();
-    let (_, tracking) =
-        ssr::create_suggestion(
-            &state.db,
-            &user,
-            &title,
-            &body,
-            &requests.unwrap_or_default(),
-            &names,
-        ).await?;
+    let (_, tracking) = ssr::create_suggestion(
+        &state.db,
+        &user,
+        &title,
+        &body,
+        &requests.unwrap_or_default(),
+        &names,
+    )
+    .await?;
     crate::ssr::web::redirect_plain_form(&format!("/deputy?created={tracking}"));
     Ok(tracking)
 }
@@ -325,7 +325,15 @@ pub async fn rate_answer(id: i64, rating: String, comment: String) -> Result<(),
     let state = crate::ssr::app_state()?;
     let rating = Rating::parse(&rating)
         .ok_or_else(|| AppError::validation("rating", "请选择满意、基本满意或不满意"))?;
-    ssr::rate(&state.db, user.id, id, rating, &comment, crate::ssr::now_ms()).await?;
+    ssr::rate(
+        &state.db,
+        user.id,
+        id,
+        rating,
+        &comment,
+        crate::ssr::now_ms(),
+    )
+    .await?;
     crate::ssr::web::redirect_plain_form("/deputy?rated=1");
     Ok(())
 }
@@ -503,4 +511,23 @@ fn public_base(state: &crate::ssr::AppState) -> String {
         .as_ref()
         .map(|u| u.as_str().trim_end_matches('/').to_string())
         .unwrap_or_else(|| "http://127.0.0.1:3000".into())
+}
+
+/// One county's public page: what its deputies' suggestions became and its 微实事 projects.
+/// Nothing personal: titles, units, states and answers' categories only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountyPage {
+    pub county: String,
+    pub counties: Vec<UnitOption>,
+    /// (title, state, lead unit, answer category, answered on)
+    pub suggestions: Vec<(String, String, String, String, String)>,
+    /// (year, title, place, cost in yuan, state)
+    pub projects: Vec<(i64, String, String, i64, String)>,
+}
+
+/// Anyone: a county's suggestions and 微实事 projects (county 0: the list of counties only).
+#[server(prefix = "/api", endpoint = "public/county")]
+pub async fn load_county_page(county: i64) -> Result<CountyPage, AppError> {
+    let state = crate::ssr::app_state()?;
+    ssr::county_page(&state.db, county).await
 }

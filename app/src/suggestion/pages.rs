@@ -484,3 +484,56 @@ pub fn UnitsAdminPage() -> impl IntoView {
         </form>
     }
 }
+
+/// `/counties?county=…`: the public page of a county's suggestions and 微实事 projects.
+#[component]
+pub fn CountyPublicPage() -> impl IntoView {
+    let q = use_query_map();
+    let county = move || {
+        q.with(|q| q.get("county"))
+            .and_then(|c| c.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let data = Resource::new(county, load_county_page);
+    view! {
+        <Title text="代表建议与微实事 · 意见"/>
+        <h1>"代表建议办理与微实事"</h1>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => page_error(e),
+                    Ok(p) => view! {
+                        <nav aria-label="县市" class="parts">
+                            {p.counties.iter().map(|c| view! {
+                                <a href=format!("/counties?county={}", c.id)>{c.name.clone()}</a>" "
+                            }).collect_view()}
+                        </nav>
+                        {(!p.county.is_empty()).then(|| view! {
+                            <h2>{format!("{} · 代表建议", p.county)}</h2>
+                            {p.suggestions.is_empty().then(|| view! { <p>"暂无已交办的建议。"</p> })}
+                            <ul class="work-list">
+                                {p.suggestions.iter().map(|(title, state, unit, category, on)| view! {
+                                    <li>
+                                        <p><strong>{title.clone()}</strong>" "<span class="status">{state.clone()}</span></p>
+                                        <p class="muted">{format!("承办：{unit}")}
+                                            {(!category.is_empty()).then(|| format!(" · 答复：{category}（{on}）"))}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <h2>{format!("{} · 微实事项目", p.county)}</h2>
+                            {p.projects.is_empty().then(|| view! { <p>"暂无项目。"</p> })}
+                            <ul class="work-list">
+                                {p.projects.iter().map(|(year, title, place, cost, state)| view! {
+                                    <li>
+                                        <p><strong>{title.clone()}</strong>" "<span class="status">{state.clone()}</span></p>
+                                        <p class="muted">{format!("{year} 年 · {place} · 预算 {cost} 元")}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -325,7 +325,8 @@ struct SuggestionRecord {
     extension_reason: String,
 }
 
-const SUGGESTION_SELECT: &str = "select s.id, s.tracking, s.title, s.body, a.display_name as author, \
+const SUGGESTION_SELECT: &str =
+    "select s.id, s.tracking, s.title, s.body, a.display_name as author, \
      s.author_id, st.name as station, s.status, s.round, s.difficult, s.deadline_at, s.extended, \
      s.extension_reason from suggestion s join account a on a.id = s.author_id \
      join station st on st.id = s.station_id";
@@ -366,10 +367,7 @@ async fn complete(
         .fetch_all(&db.pool)
         .await?;
         out.push(SuggestionRow {
-            lead_unit: units
-                .iter()
-                .find(|u| u.2 == 1)
-                .map(|u| u.1.clone()),
+            lead_unit: units.iter().find(|u| u.2 == 1).map(|u| u.1.clone()),
             co_units: units
                 .iter()
                 .filter(|u| u.2 == 0)
@@ -503,9 +501,8 @@ pub fn deadline_of(day: &str, difficult: bool, now: i64) -> Result<i64, AppError
             format!("办理期限“{day}”不是有效日期，请按 2027-03-01 的格式填写"),
         ));
     };
-    let at = parse_local(&format!("{day}T23:59")).ok_or_else(|| {
-        AppError::validation("deadline", format!("办理期限“{day}”不是有效日期"))
-    })?;
+    let at = parse_local(&format!("{day}T23:59"))
+        .ok_or_else(|| AppError::validation("deadline", format!("办理期限“{day}”不是有效日期")))?;
     if at <= now {
         return Err(AppError::validation(
             "deadline",
@@ -530,7 +527,10 @@ pub fn deadline_of(day: &str, difficult: bool, now: i64) -> Result<i64, AppError
     Ok(at)
 }
 
-async fn unit_exists(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<(String, String)>, AppError> {
+async fn unit_exists(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<Option<(String, String)>, AppError> {
     Ok(
         sqlx::query_as("select name, email from unit where id = $1 and active = 1")
             .bind(id)
@@ -542,7 +542,12 @@ async fn unit_exists(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<(
 /// 交办: hands a waiting suggestion to a lead unit and co-units; the units are mailed.
 pub async fn assign(db: &Db, a: &Assignment, base: &str, now: i64) -> Result<(), AppError> {
     let deadline = deadline_of(&a.deadline, a.difficult, now)?;
-    let mut co: Vec<i64> = a.co_units.iter().copied().filter(|&u| u != a.lead).collect();
+    let mut co: Vec<i64> = a
+        .co_units
+        .iter()
+        .copied()
+        .filter(|&u| u != a.lead)
+        .collect();
     co.sort_unstable();
     co.dedup();
     let mut tx = db.begin().await?;
@@ -565,12 +570,14 @@ pub async fn assign(db: &Db, a: &Assignment, base: &str, now: i64) -> Result<(),
                 format!("承办单位（编号 {unit}）不存在或已停用"),
             ));
         };
-        sqlx::query("insert into suggestion_unit (suggestion_id, unit_id, lead) values ($1, $2, $3)")
-            .bind(a.suggestion)
-            .bind(unit)
-            .bind(i64::from(lead))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "insert into suggestion_unit (suggestion_id, unit_id, lead) values ($1, $2, $3)",
+        )
+        .bind(a.suggestion)
+        .bind(unit)
+        .bind(i64::from(lead))
+        .execute(&mut *tx)
+        .await?;
         if !email.is_empty() {
             mail.push((name, email, lead));
         }
@@ -723,9 +730,7 @@ pub async fn answer(db: &Db, a: &NewAnswer, base: &str, now: i64) -> Result<(), 
         ));
     }
     if status != "assigned" {
-        return Err(AppError::Conflict(
-            "该建议当前不在办理中，不能答复".into(),
-        ));
+        return Err(AppError::Conflict("该建议当前不在办理中，不能答复".into()));
     }
     sqlx::query(
         "insert into suggestion_answer (suggestion_id, round, unit_id, category, body, measures, \
@@ -820,12 +825,11 @@ pub async fn rate(
         optional("comment", comment, "评价意见", 1000)?
     };
     let mut tx = db.begin().await?;
-    let row: Option<(String, i64, i64, i64)> = sqlx::query_as(
-        "select status, round, author_id, difficult from suggestion where id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let row: Option<(String, i64, i64, i64)> =
+        sqlx::query_as("select status, round, author_id, difficult from suggestion where id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some((status, round, author, difficult)) = row else {
         return Err(AppError::NotFound);
     };
@@ -866,6 +870,94 @@ pub async fn rate(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// A county's public page (see [`super::CountyPage`]).
+pub async fn county_page(db: &Db, county: i64) -> Result<super::CountyPage, AppError> {
+    let counties: Vec<(i64, String)> =
+        sqlx::query_as("select id, name from station where level = 2 order by id")
+            .fetch_all(&db.pool)
+            .await?;
+    let counties: Vec<UnitOption> = counties
+        .into_iter()
+        .map(|(id, name)| UnitOption { id, name })
+        .collect();
+    if county == 0 {
+        return Ok(super::CountyPage {
+            county: String::new(),
+            counties,
+            suggestions: Vec::new(),
+            projects: Vec::new(),
+        });
+    }
+    let name = counties
+        .iter()
+        .find(|c| c.id == county)
+        .map(|c| c.name.clone())
+        .ok_or(AppError::NotFound)?;
+    // A station of the county is the county itself, a township under it or a village under one.
+    let rows: Vec<(
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    )> = sqlx::query_as(
+        "select s.title, s.status, s.round, \
+             (select u.name from suggestion_unit su join unit u on u.id = su.unit_id \
+              where su.suggestion_id = s.id and su.lead = 1), \
+             (select a.category from suggestion_answer a where a.suggestion_id = s.id \
+              order by a.round desc limit 1), \
+             (select a.created_at from suggestion_answer a where a.suggestion_id = s.id \
+              order by a.round desc limit 1) \
+             from suggestion s join station st on st.id = s.station_id \
+             left join station p on p.id = st.parent_id \
+             where (st.id = $1 or p.id = $1 or p.parent_id = $1) and s.status <> 'submitted' \
+             order by s.id desc limit 500",
+    )
+    .bind(county)
+    .fetch_all(&db.pool)
+    .await?;
+    let projects: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
+        "select year, title, place, cost_yuan, status from micro_project where county_id = $1 \
+         order by year desc, id",
+    )
+    .bind(county)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(super::CountyPage {
+        county: name,
+        counties,
+        suggestions: rows
+            .into_iter()
+            .map(|(title, status, round, unit, category, at)| {
+                (
+                    title,
+                    status_label(&status, round).to_string(),
+                    unit.unwrap_or_default(),
+                    category
+                        .as_deref()
+                        .and_then(AnswerCategory::parse)
+                        .map(|c| c.label().to_string())
+                        .unwrap_or_default(),
+                    at.map(format_day).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        projects: projects
+            .into_iter()
+            .map(|(year, title, place, cost, status)| {
+                let state = match status.as_str() {
+                    "proposed" => "已提出",
+                    "on_ballot" => "票决中",
+                    "approved" => "票决通过",
+                    _ => "未通过",
+                };
+                (year, title, place, cost, state.to_string())
+            })
+            .collect(),
+    })
 }
 
 const UNIT_KINDS: &[&str] = &["department", "government", "court", "procuratorate"];
@@ -978,8 +1070,14 @@ mod tests {
     #[test]
     fn deadlines_refuse_the_past_and_beyond_the_legal_period() {
         let now = parse_local("2026-12-01T10:00").unwrap();
-        assert_eq!(format_day(deadline_of("", false, now).unwrap()), "2027-03-01");
-        assert_eq!(format_day(deadline_of("", true, now).unwrap()), "2027-06-01");
+        assert_eq!(
+            format_day(deadline_of("", false, now).unwrap()),
+            "2027-03-01"
+        );
+        assert_eq!(
+            format_day(deadline_of("", true, now).unwrap()),
+            "2027-06-01"
+        );
         let past = deadline_of("2026-11-30", false, now).unwrap_err();
         assert!(past.message().contains("已经过去"), "{}", past.message());
         let far = deadline_of("2027-04-01", false, now).unwrap_err();

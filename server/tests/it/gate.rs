@@ -29,12 +29,26 @@ const EXEMPT: &[(&str, &str)] = &[
     // The closed loop and 微实事 show no draft text at all: requests, suggestions, answers,
     // projects and ballots are their own records.
     ("/station/requests", "the station's residents' requests"),
-    ("/requests/status", "one request's status by its tracking number"),
-    ("/deputy", "the deputy's suggestions and the station's requests"),
+    (
+        "/requests/status",
+        "one request's status by its tracking number",
+    ),
+    (
+        "/deputy",
+        "the deputy's suggestions and the station's requests",
+    ),
     ("/deputy/ballots", "the deputy's 微实事 ballots"),
     ("/unit", "the unit's queue of suggestions"),
     ("/office", "the office's suggestions"),
-    ("/office/micro", "the office's 微实事 funds, projects and ballots"),
+    (
+        "/office/micro",
+        "the office's 微实事 funds, projects and ballots",
+    ),
+    ("/counties", "a county's suggestions and 微实事 projects"),
+    (
+        "/api/public/county",
+        "a county's suggestions and 微实事 projects, no draft text",
+    ),
     ("/api/requests/record", "writes a resident's request"),
     ("/api/requests/station", "the station's own requests"),
     ("/api/requests/status", "a request's status, no draft text"),

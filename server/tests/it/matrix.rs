@@ -380,6 +380,9 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         ("/api/requests/status", EVERYONE, |c| {
             vec![("tracking".into(), c.request_tracking.clone())]
         }),
+        ("/api/public/county", EVERYONE, |_| {
+            vec![("county".into(), "0".into())]
+        }),
         ("/api/suggestions/deputy", DEPUTY, |_| vec![]),
         ("/api/suggestions/create", DEPUTY, |_| {
             vec![
@@ -487,7 +490,7 @@ async fn suggestion(app: &TestApp, author: i64, station: i64, status: &str, unit
          deadline_at, created_at, updated_at) values ($1, '矩阵建议', '内容', $2, $3, $4, $5, 0, 0) \
          returning id",
     )
-    .bind(format!("YJ-MTRX-{:04}", rand::random::<u16>() % 10000))
+    .bind(app::comment::tracking::make(rand::random::<u64>() & ((1 << 35) - 1)))
     .bind(author)
     .bind(station)
     .bind(status)
@@ -496,12 +499,14 @@ async fn suggestion(app: &TestApp, author: i64, station: i64, status: &str, unit
     .await
     .unwrap();
     if status != "submitted" {
-        sqlx::query("insert into suggestion_unit (suggestion_id, unit_id, lead) values ($1, $2, 1)")
-            .bind(id)
-            .bind(unit)
-            .execute(&app.db.pool)
-            .await
-            .unwrap();
+        sqlx::query(
+            "insert into suggestion_unit (suggestion_id, unit_id, lead) values ($1, $2, 1)",
+        )
+        .bind(id)
+        .bind(unit)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     }
     if status == "answered" {
         sqlx::query(

@@ -86,20 +86,13 @@ async fn request_becomes_suggestion_is_handed_out_answered_rated_and_residents_a
 
     // The public status page: the request, never who asked.
     let res = app
-        .post_form(
-            "/api/requests/status",
-            &[("tracking", &trackings[0])],
-            None,
-        )
+        .post_form("/api/requests/status", &[("tracking", &trackings[0])], None)
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(res.body.contains("幸福小区供热管道破损"));
     assert!(!res.body.contains("王某") && !res.body.contains("wang@example.cn"));
     let page = app
-        .get(
-            &format!("/requests/status?tracking={}", trackings[0]),
-            None,
-        )
+        .get(&format!("/requests/status?tracking={}", trackings[0]), None)
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("待代表处理") && !page.body.contains("王某"));
@@ -127,7 +120,11 @@ async fn request_becomes_suggestion_is_handed_out_answered_rated_and_residents_a
         )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("联名代表“nobody-here”不存在"), "{}", res.body);
+    assert!(
+        res.body.contains("联名代表“nobody-here”不存在"),
+        "{}",
+        res.body
+    );
     assert_eq!(app.count("select count(*) from suggestion").await, 0);
     assert_eq!(
         app.count("select count(*) from resident_request where suggestion_id is not null")
@@ -165,7 +162,10 @@ async fn request_becomes_suggestion_is_handed_out_answered_rated_and_residents_a
     let sid_s = sid.to_string();
     for (form, message) in [
         (
-            vec![("lead", lead.to_string()), ("deadline", "2020-01-01".into())],
+            vec![
+                ("lead", lead.to_string()),
+                ("deadline", "2020-01-01".into()),
+            ],
             "办理期限 2020-01-01 已经过去",
         ),
         (
@@ -180,13 +180,18 @@ async fn request_becomes_suggestion_is_handed_out_answered_rated_and_residents_a
             "承办单位（编号 88888）不存在",
         ),
         (
-            vec![("lead", lead.to_string()), ("deadline", "2099-01-01".into())],
+            vec![
+                ("lead", lead.to_string()),
+                ("deadline", "2099-01-01".into()),
+            ],
             "办理期限不能晚于交办之日起三个月",
         ),
     ] {
         let mut pairs: Vec<(&str, &str)> = vec![("id", sid_s.as_str())];
         pairs.extend(form.iter().map(|(k, v)| (*k, v.as_str())));
-        let res = app.post_form("/api/office/assign", &pairs, Some(&office)).await;
+        let res = app
+            .post_form("/api/office/assign", &pairs, Some(&office))
+            .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
         assert!(res.body.contains(message), "{message}: {}", res.body);
         assert_eq!(suggestion_state(&app, sid).await.0, "submitted");
@@ -240,16 +245,17 @@ async fn request_becomes_suggestion_is_handed_out_answered_rated_and_residents_a
     let res = app
         .post_form(
             "/api/office/extend",
-            &[("id", &sid_s), ("months", "2"), ("reason", "需纳入明年预算")],
+            &[
+                ("id", &sid_s),
+                ("months", "2"),
+                ("reason", "需纳入明年预算"),
+            ],
             Some(&office),
         )
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     let extended = suggestion_state(&app, sid).await.2.unwrap();
-    assert_eq!(
-        extended,
-        app::draft::time::add_months(deadline.unwrap(), 2)
-    );
+    assert_eq!(extended, app::draft::time::add_months(deadline.unwrap(), 2));
     let res = app
         .post_form(
             "/api/office/extend",
@@ -369,10 +375,7 @@ async fn request_becomes_suggestion_is_handed_out_answered_rated_and_residents_a
     );
     // The public page shows the answer, still without personal data.
     let page = app
-        .get(
-            &format!("/requests/status?tracking={}", trackings[1]),
-            None,
-        )
+        .get(&format!("/requests/status?tracking={}", trackings[1]), None)
         .await;
     assert!(page.body.contains("已更换") || page.body.contains("已安排对幸福小区供热管网"));
     assert!(!page.body.contains("13800000000") && !page.body.contains("王某"));
@@ -475,8 +478,12 @@ async fn two_hundred_deputies_vote_at_once_and_every_valid_vote_counts_once() {
     let office_id = id_of(&app, &office).await;
     let hutubi = county(&app, "呼图壁县").await;
     let manas = county(&app, "玛纳斯县").await;
-    ssr::set_fund(&app.db, hutubi, 2027, 3_000_000).await.unwrap();
-    ssr::set_fund(&app.db, manas, 2027, 2_000_000).await.unwrap();
+    ssr::set_fund(&app.db, hutubi, 2027, 3_000_000)
+        .await
+        .unwrap();
+    ssr::set_fund(&app.db, manas, 2027, 2_000_000)
+        .await
+        .unwrap();
     let voters = deputies(&app, hutubi, 200, "hb").await;
     let outsider = deputies(&app, manas, 1, "mn").await[0];
     let project = |deputy: i64, title: &'static str, cost: i64| {
@@ -496,7 +503,9 @@ async fn two_hundred_deputies_vote_at_once_and_every_valid_vote_counts_once() {
             .await
         }
     };
-    let a = project(voters[0], "老旧小区加装路灯", 800_000).await.unwrap();
+    let a = project(voters[0], "老旧小区加装路灯", 800_000)
+        .await
+        .unwrap();
     let b = project(voters[1], "农贸市场改造", 2_500_000).await.unwrap();
     let c = project(voters[2], "社区日间照料中心", 1_000_000)
         .await
@@ -504,9 +513,12 @@ async fn two_hundred_deputies_vote_at_once_and_every_valid_vote_counts_once() {
     let other = project(outsider, "玛纳斯县项目", 100_000).await.unwrap();
 
     // Bad input, nothing changed: a fund overrun, a project of another county on the ballot.
-    let over = project(voters[3], "超预算项目", 3_000_001).await.unwrap_err();
+    let over = project(voters[3], "超预算项目", 3_000_001)
+        .await
+        .unwrap_err();
     assert!(
-        over.message().contains("超出本县市 2027 年度微实事资金 3000000 元"),
+        over.message()
+            .contains("超出本县市 2027 年度微实事资金 3000000 元"),
         "{}",
         over.message()
     );
@@ -530,7 +542,11 @@ async fn two_hundred_deputies_vote_at_once_and_every_valid_vote_counts_once() {
     let err = ssr::cast(&app.db, outsider, ballot, a, Choice::Yes, now)
         .await
         .unwrap_err();
-    assert!(err.message().contains("不是本县市的代表"), "{}", err.message());
+    assert!(
+        err.message().contains("不是本县市的代表"),
+        "{}",
+        err.message()
+    );
 
     // All at once: every deputy on A (A gets 100 赞成 of 200: exactly half, not a majority);
     // deputies 0..30 on A a second time; deputies 100..200 on B (all 赞成) and on C (赞成 from
@@ -582,7 +598,10 @@ async fn two_hundred_deputies_vote_at_once_and_every_valid_vote_counts_once() {
             }
         }
     }
-    assert_eq!(firsts_of_a_pair, 30, "one of each duplicate pair is refused");
+    assert_eq!(
+        firsts_of_a_pair, 30,
+        "one of each duplicate pair is refused"
+    );
     assert_eq!(accepted, 200 + 100 + 100);
     assert_eq!(refused, 30 + 50);
     assert_eq!(
@@ -696,7 +715,8 @@ async fn a_deputy_votes_with_a_plain_form() {
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert_eq!(
-        app.count("select yes + no + abstain from ballot_item").await,
+        app.count("select yes + no + abstain from ballot_item")
+            .await,
         1
     );
 }
