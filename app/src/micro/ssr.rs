@@ -402,6 +402,9 @@ pub async fn ballots_for_deputy(
     Ok(out)
 }
 
+/// id, county, year, title, place, cost, status, proposer.
+type ProjectRecord = (i64, String, i64, String, String, i64, String, String);
+
 pub async fn office(db: &Db, now: i64) -> Result<MicroOffice, AppError> {
     let funds: Vec<(String, i64, i64)> = sqlx::query_as(
         "select s.name, f.year, f.amount_yuan from micro_fund f join station s on s.id = f.county_id \
@@ -413,7 +416,7 @@ pub async fn office(db: &Db, now: i64) -> Result<MicroOffice, AppError> {
         sqlx::query_as("select id, name from station where level <= 2 order by level, name")
             .fetch_all(&db.pool)
             .await?;
-    let projects: Vec<(i64, String, i64, String, String, i64, String, String)> = sqlx::query_as(
+    let projects: Vec<ProjectRecord> = sqlx::query_as(
         "select p.id, s.name, p.year, p.title, p.place, p.cost_yuan, p.status, a.display_name \
          from micro_project p join station s on s.id = p.county_id \
          join account a on a.id = p.proposed_by order by p.year desc, s.name, p.id",

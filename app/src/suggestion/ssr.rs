@@ -183,19 +183,22 @@ async fn answers(db: &Db, suggestion: i64) -> Result<Vec<AnswerView>, AppError> 
         .collect())
 }
 
+/// title, category, place, station, recorded at, suggestion id, status, round, deadline.
+type StatusRecord = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
 /// The public status of a request: its station, state and the answers, no personal data.
 pub async fn request_status(db: &Db, tracking: &str) -> Result<RequestStatus, AppError> {
-    let row: Option<(
-        String,
-        String,
-        String,
-        String,
-        i64,
-        Option<i64>,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-    )> = sqlx::query_as(
+    let row: Option<StatusRecord> = sqlx::query_as(
         "select r.title, r.category, r.place, st.name, r.created_at, s.id, s.status, s.round, \
          s.deadline_at from resident_request r join station st on st.id = r.station_id \
          left join suggestion s on s.id = r.suggestion_id where r.tracking = $1",
@@ -872,6 +875,16 @@ pub async fn rate(
     Ok(())
 }
 
+/// title, status, round, lead unit, answer category, answered at.
+type CountyRecord = (
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
 /// A county's public page (see [`super::CountyPage`]).
 pub async fn county_page(db: &Db, county: i64) -> Result<super::CountyPage, AppError> {
     let counties: Vec<(i64, String)> =
@@ -896,14 +909,7 @@ pub async fn county_page(db: &Db, county: i64) -> Result<super::CountyPage, AppE
         .map(|c| c.name.clone())
         .ok_or(AppError::NotFound)?;
     // A station of the county is the county itself, a township under it or a village under one.
-    let rows: Vec<(
-        String,
-        String,
-        i64,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-    )> = sqlx::query_as(
+    let rows: Vec<CountyRecord> = sqlx::query_as(
         "select s.title, s.status, s.round, \
              (select u.name from suggestion_unit su join unit u on u.id = su.unit_id \
               where su.suggestion_id = s.id and su.lead = 1), \
