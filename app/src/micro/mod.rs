@@ -9,6 +9,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+// Only the server functions' bodies (compiled with `ssr`) check roles.
+#[cfg(feature = "ssr")]
 use crate::auth::Role;
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -11,6 +11,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+// Only the server functions' bodies (compiled with `ssr`) check roles.
+#[cfg(feature = "ssr")]
 use crate::auth::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -221,6 +223,8 @@ pub struct UnitQueue {
     pub items: Vec<SuggestionRow>,
 }
 
+/// A checkbox as a plain form sends it.
+#[cfg(feature = "ssr")]
 fn flag(v: &Option<String>) -> bool {
     v.as_deref()
         .is_some_and(|a| a == "1" || a == "on" || a == "true")
