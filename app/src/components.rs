@@ -45,6 +45,7 @@ pub fn Header() -> impl IntoView {
                 <A href="/drafts">"法规草案"</A>
                 <A href="/track">"查询意见"</A>
                 <A href="/search">"检索"</A>
+                <A href="/counties">"建议办理"</A>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let user = session.await.ok().and_then(|s| s.user);
@@ -53,12 +54,22 @@ pub fn Header() -> impl IntoView {
                                 let admin = u.role == crate::auth::Role::Admin;
                                 let staff = matches!(u.role, crate::auth::Role::Admin | crate::auth::Role::Committee);
                                 let station = u.role == crate::auth::Role::Station;
+                                let deputy = u.role == crate::auth::Role::Deputy;
+                                let unit = u.role == crate::auth::Role::Unit;
+                                let office = matches!(u.role, crate::auth::Role::Office | crate::auth::Role::Admin);
                                 view! {
                                     // Each role's own work starts at its home page.
                                     {(staff || station).then(|| view! { <A href="/" exact=true>"工作台"</A> })}
                                     {staff.then(|| view! { <A href="/committee/moderation">"意见审核"</A> })}
                                     {staff.then(|| view! { <A href="/committee/search">"意见检索"</A> })}
-                                    {(!staff && !station).then(|| view! { <A href="/my/comments">"我的意见"</A> })}
+                                    {(!staff && !station && !unit && !office).then(|| view! { <A href="/my/comments">"我的意见"</A> })}
+                                    {station.then(|| view! { <A href="/station/requests">"群众诉求"</A> })}
+                                    {deputy.then(|| view! { <A href="/deputy">"代表建议"</A> })}
+                                    {deputy.then(|| view! { <A href="/deputy/ballots">"微实事票决"</A> })}
+                                    {unit.then(|| view! { <A href="/unit">"建议办理"</A> })}
+                                    {office.then(|| view! { <A href="/office">"交办督办"</A> })}
+                                    {office.then(|| view! { <A href="/office/micro">"微实事"</A> })}
+                                    {admin.then(|| view! { <A href="/admin/units">"承办单位"</A> })}
                                     {admin.then(|| view! { <A href="/admin/users">"账户"</A> })}
                                     {admin.then(|| view! { <A href="/admin/stations">"联系点"</A> })}
                                     {station.then(|| view! { <A href="/station/notices">"通知"</A> })}

@@ -23,6 +23,7 @@ pub mod export;
 pub mod feedback;
 pub mod form;
 pub mod home;
+pub mod micro;
 pub mod outbox;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -33,6 +34,7 @@ pub mod sheet;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod station;
+pub mod suggestion;
 pub mod theme;
 pub mod workbench;
 
@@ -139,6 +141,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("committee/coverage") view=coverage::pages::CoveragePage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/articles") view=workbench::pages::ArticlesPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/compilation") view=feedback::pages::CompilationPage ssr=SsrMode::Async/>
+                        <Route path=path!("station/requests") view=suggestion::pages::StationRequestsPage ssr=SsrMode::Async/>
+                        <Route path=path!("counties") view=suggestion::pages::CountyPublicPage ssr=SsrMode::Async/>
+                        <Route path=path!("requests/status") view=suggestion::pages::RequestStatusPage ssr=SsrMode::Async/>
+                        <Route path=path!("deputy") view=suggestion::pages::DeputyPage ssr=SsrMode::Async/>
+                        <Route path=path!("deputy/ballots") view=micro::pages::BallotsPage ssr=SsrMode::Async/>
+                        <Route path=path!("unit") view=suggestion::pages::UnitPage ssr=SsrMode::Async/>
+                        <Route path=path!("office") view=suggestion::pages::OfficePage ssr=SsrMode::Async/>
+                        <Route path=path!("office/micro") view=micro::pages::MicroOfficePage ssr=SsrMode::Async/>
+                        <Route path=path!("admin/units") view=suggestion::pages::UnitsAdminPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/articles/:uid") view=workbench::pages::ArticlePage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/themes") view=theme::pages::ThemesPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/themes/review") view=theme::pages::ThemeReviewPage ssr=SsrMode::Async/>

@@ -26,6 +26,13 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, Option<&str>, &str)] = &[
         "demo-station-2026",
     ),
     (
+        "office",
+        "人大常委会办公室 刘干事",
+        Role::Office,
+        None,
+        "demo-office-2026",
+    ),
+    (
         "citizen",
         "市民 张三",
         Role::Citizen,
@@ -647,6 +654,7 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
     }
     seed_batches(db).await?;
     seed_dispositions(db).await?;
+    logins.extend(crate::demo_loop::seed(db).await?);
     Ok(logins)
 }
 

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod cli;
 pub mod cluster;
 pub mod demo;
+pub mod demo_loop;
 mod downloads;
 pub mod httpc;
 pub mod listen;

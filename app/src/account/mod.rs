@@ -62,8 +62,14 @@ pub fn validate_new_account(a: &NewAccount) -> Result<(), AppError> {
         (Role::Station, None | Some("")) => {
             errors.push(("station", "联系点管理员必须指定所属联系点".to_string()))
         }
-        (Role::Station, _) | (_, None | Some("")) => {}
-        (_, Some(_)) => errors.push(("station", "只有联系点管理员可以指定联系点".to_string())),
+        (Role::Deputy, None | Some("")) => {
+            errors.push(("station", "人大代表必须指定编组的代表之家".to_string()))
+        }
+        (Role::Station | Role::Deputy, _) | (_, None | Some("")) => {}
+        (_, Some(_)) => errors.push((
+            "station",
+            "只有联系点管理员和人大代表可以指定联系点".to_string(),
+        )),
     }
     if errors.is_empty() {
         Ok(())
@@ -109,6 +115,14 @@ pub async fn create_account(
     crate::auth::ssr::require(&[Role::Admin])?;
     let state = crate::ssr::app_state()?;
     let role = Role::parse(&role).ok_or_else(|| AppError::validation("role", "未知的角色"))?;
+    // Deputies and unit operators need their profile (level and county, or unit) stored with
+    // the account: they are created on the units and deputies page.
+    if matches!(role, Role::Deputy | Role::Unit) {
+        return Err(AppError::validation(
+            "role",
+            "人大代表和承办单位账户请在“承办单位与代表”页面创建",
+        ));
+    }
     let id = ssr::create_account(
         &state.db,
         &NewAccount {

@@ -39,7 +39,7 @@ pub async fn create_account(db: &Db, a: &NewAccount) -> Result<i64, AppError> {
         return Err(AppError::validation("password", problem));
     }
     let station_id = match (&a.role, &a.station) {
-        (Role::Station, Some(key)) => Some(resolve_station(db, key).await?),
+        (Role::Station | Role::Deputy, Some(key)) => Some(resolve_station(db, key).await?),
         _ => None,
     };
     let taken: Option<i64> =

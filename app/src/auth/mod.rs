@@ -17,18 +17,37 @@ use serde::{Deserialize, Serialize};
 pub enum Role {
     Admin,
     Committee,
+    /// The congress office (人大常委会选联/代表工作机构): hands deputies' suggestions to units,
+    /// chases them, runs the 微实事 ballots. A role of its own rather than the drafting
+    /// committee's: the people differ, and neither needs the other's work (least privilege).
+    Office,
     Station,
+    /// A deputy (代表), grouped into a station (编组入家).
+    Deputy,
+    /// An operator of a handling unit (承办单位).
+    Unit,
     Citizen,
 }
 
 impl Role {
-    pub const ALL: &'static [Role] = &[Role::Admin, Role::Committee, Role::Station, Role::Citizen];
+    pub const ALL: &'static [Role] = &[
+        Role::Admin,
+        Role::Committee,
+        Role::Office,
+        Role::Station,
+        Role::Deputy,
+        Role::Unit,
+        Role::Citizen,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
             Role::Committee => "committee",
+            Role::Office => "office",
             Role::Station => "station",
+            Role::Deputy => "deputy",
+            Role::Unit => "unit",
             Role::Citizen => "citizen",
         }
     }
@@ -41,7 +60,10 @@ impl Role {
         match self {
             Role::Admin => "系统管理员",
             Role::Committee => "起草委员会",
+            Role::Office => "人大办公室",
             Role::Station => "联系点管理员",
+            Role::Deputy => "人大代表",
+            Role::Unit => "承办单位",
             Role::Citizen => "公众",
         }
     }

@@ -587,7 +587,7 @@ impl Scope {
         match user.role {
             Role::Committee | Role::Admin => Ok(Scope::All),
             Role::Station => user.station_id.map(Scope::Under).ok_or(AppError::Forbidden),
-            Role::Citizen => Err(AppError::Forbidden),
+            Role::Citizen | Role::Office | Role::Deputy | Role::Unit => Err(AppError::Forbidden),
         }
     }
 

@@ -102,8 +102,34 @@ pub fn format_input(ms: i64) -> String {
     format_local(ms).replacen(' ', "T", 1)
 }
 
+/// The same moment `months` calendar months later, in China Standard Time; a day past the end
+/// of the shorter month becomes its last day (a deadline of 30 November + 3 months is 28/29
+/// February, never 2 March). The Deputies Law counts handling periods in months.
+pub fn add_months(ms: i64, months: i64) -> i64 {
+    let local = ms + OFFSET_MS;
+    let days = local.div_euclid(86_400_000);
+    let within = local.rem_euclid(86_400_000);
+    let (y, m, d) = civil_from_days(days);
+    let total = y * 12 + (m - 1) + months;
+    let (ny, nm) = (total.div_euclid(12), total.rem_euclid(12) + 1);
+    let mut nd = d;
+    while nd > 28 && civil_from_days(days_from_civil(ny, nm, nd)) != (ny, nm, nd) {
+        nd -= 1;
+    }
+    days_from_civil(ny, nm, nd) * 86_400_000 + within - OFFSET_MS
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn months_are_calendar_months() {
+        let start = parse_local("2026-11-30T10:00").unwrap();
+        assert_eq!(format_local(add_months(start, 3)), "2027-02-28 10:00");
+        assert_eq!(format_local(add_months(start, 6)), "2027-05-30 10:00");
+        let jan = parse_local("2027-01-15").unwrap();
+        assert_eq!(format_day(add_months(jan, 12)), "2028-01-15");
+    }
+
     use super::*;
 
     #[test]

@@ -192,6 +192,65 @@ pub fn feedback_to_station(
     (subject, text)
 }
 
+/// To a unit: a deputy's suggestion handed to it (交办).
+pub fn suggestion_assigned(
+    unit: &str,
+    title: &str,
+    lead: bool,
+    deadline: &str,
+    base: &str,
+) -> (String, String) {
+    let role = if lead { "主办" } else { "协办" };
+    let subject = format!("【交办】代表建议《{title}》（{role}）");
+    let text = format!(
+        "{unit}：\n\n人大代表建议《{title}》已交由贵单位{role}，请于 {deadline} 前书面答复\
+         （答复类别：已解决、列入计划解决、因条件限制暂不能解决）。\n\n\
+         请登录平台办理：\n{base}/unit\n\n（本邮件由系统自动发送，请勿直接回复。）\n"
+    );
+    (subject, text)
+}
+
+/// To a resident who left an e-mail address: the suggestion their request went into was answered.
+pub fn request_answered(
+    tracking: &str,
+    title: &str,
+    unit: &str,
+    category: &str,
+    body: &str,
+    base: &str,
+) -> (String, String) {
+    let subject = format!("您反映的问题已有答复（{tracking}）");
+    let text = format!(
+        "您好：\n\n您通过代表之家反映的问题（编号 {tracking}）已由人大代表形成建议《{title}》，\
+         {unit}答复如下：\n\n答复类别：{category}\n{body}\n\n\
+         凭编号可随时查询办理情况：{base}/requests/status?tracking={tracking}\n\n\
+         感谢您的参与。\n\n（本邮件由系统自动发送，请勿直接回复。）\n"
+    );
+    (subject, text)
+}
+
+/// To a station: a suggestion gathering its residents' requests was answered; the list says
+/// whom to tell (those without an e-mail address were not mailed).
+pub fn station_requests_answered(
+    station: &str,
+    title: &str,
+    tracking: &str,
+    unit: &str,
+    category: &str,
+    body: &str,
+    residents: &[String],
+) -> (String, String) {
+    let subject = format!("【办理答复】代表建议《{title}》");
+    let list: String = residents.iter().map(|r| format!("  {r}\n")).collect();
+    let text = format!(
+        "{station}：\n\n本代表之家登记的群众诉求已形成代表建议《{title}》（{tracking}），\
+         {unit}答复如下：\n\n答复类别：{category}\n{body}\n\n\
+         请将答复告知以下反映人（留有电子邮箱的已由系统发送邮件）：\n{list}\n\
+         （本邮件由系统自动发送，请勿直接回复。）\n"
+    );
+    (subject, text)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

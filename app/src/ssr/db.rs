@@ -70,6 +70,8 @@ pub enum OpenError {
         backend: &'static str,
         source: sqlx::migrate::MigrateError,
     },
+    #[error("widening the account roles failed on sqlite: {0}")]
+    WidenRoles(sqlx::Error),
 }
 
 /// Removes the password from a URL so it can be logged.
@@ -147,7 +149,84 @@ pub async fn migrate(db: &Db) -> Result<(), OpenError> {
     result.map_err(|source| OpenError::Migrate {
         backend: db.backend.name(),
         source,
-    })
+    })?;
+    if db.backend == Backend::Sqlite {
+        widen_account_roles(db)
+            .await
+            .map_err(OpenError::WidenRoles)?;
+    }
+    Ok(())
+}
+
+const OLD_ROLES: &str = "check (role in ('admin', 'committee', 'station', 'citizen'))";
+const NEW_ROLES: &str =
+    "check (role in ('admin', 'committee', 'office', 'station', 'deputy', 'unit', 'citizen'))";
+const OLD_STATION: &str = "check ((role = 'station') = (station_id is not null))";
+/// A station operator acts for a station; a deputy is grouped into one (编组入家).
+const NEW_STATION: &str = "check ((role in ('station', 'deputy')) = (station_id is not null))";
+
+/// Lets `account` hold the roles of the closed loop (office, deputy, unit) on SQLite, once.
+///
+/// PostgreSQL swaps the constraints in migration 20261201100000. SQLite cannot alter a CHECK
+/// constraint, and sqlx runs each SQLite migration inside a transaction, where foreign keys
+/// cannot be switched off — and with them on, dropping `account` would delete every session
+/// (cascade) and fail on every other reference. So this follows SQLite's documented rebuild
+/// ("Making Other Kinds Of Table Schema Changes") on one connection: foreign keys off, then in
+/// one transaction a copy of the table made from its own stored definition (so columns added by
+/// later migrations come along), the rows, the indexes, and a foreign-key check before the
+/// commit. A database already widened is left alone.
+async fn widen_account_roles(db: &Db) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    let mut conn = db.pool.acquire().await?;
+    let sql: Option<String> = sqlx::query_scalar(
+        "select sql from sqlite_master where type = 'table' and name = 'account'",
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(sql) = sql.filter(|s| s.contains(OLD_ROLES)) else {
+        return Ok(());
+    };
+    // SQLite stores the statement as written, but with `CREATE TABLE` upper-cased: the new
+    // table's statement is the old one's from its column list on.
+    let Some(columns) = sql.find('(').map(|i| &sql[i..]) else {
+        return Ok(());
+    };
+    let create = format!("create table account_widened {columns}")
+        .replace(OLD_ROLES, NEW_ROLES)
+        .replace(OLD_STATION, NEW_STATION);
+    let indexes: Vec<String> = sqlx::query_scalar(
+        "select sql from sqlite_master where type = 'index' and tbl_name = 'account' \
+         and sql is not null",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    conn.execute("PRAGMA foreign_keys = OFF").await?;
+    let rebuilt = async {
+        let mut tx = conn.begin().await?;
+        tx.execute(create.as_str()).await?;
+        tx.execute("insert into account_widened select * from account")
+            .await?;
+        tx.execute("drop table account").await?;
+        tx.execute("alter table account_widened rename to account")
+            .await?;
+        for index in &indexes {
+            tx.execute(index.as_str()).await?;
+        }
+        let broken = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut *tx)
+            .await?;
+        if !broken.is_empty() {
+            return Err(sqlx::Error::Protocol(format!(
+                "{} rows would break a foreign key after rebuilding account",
+                broken.len()
+            )));
+        }
+        tx.commit().await
+    }
+    .await;
+    // Back on for whoever gets this pooled connection next, whatever happened.
+    conn.execute("PRAGMA foreign_keys = ON").await?;
+    rebuilt
 }
 
 /// The newest applied migration, as shown by `/healthz`.

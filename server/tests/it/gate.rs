@@ -26,6 +26,47 @@ const UNRELEASED_V2: &[&str] = &["修订秘密稿", "戊秘密", "己秘密", "�
 /// Page routes and public server functions that show nothing of any draft's text, or that
 /// reach it only through the functions tried here, with the reason.
 const EXEMPT: &[(&str, &str)] = &[
+    // The closed loop and 微实事 show no draft text at all: requests, suggestions, answers,
+    // projects and ballots are their own records.
+    ("/station/requests", "the station's residents' requests"),
+    (
+        "/requests/status",
+        "one request's status by its tracking number",
+    ),
+    (
+        "/deputy",
+        "the deputy's suggestions and the station's requests",
+    ),
+    ("/deputy/ballots", "the deputy's 微实事 ballots"),
+    ("/unit", "the unit's queue of suggestions"),
+    ("/office", "the office's suggestions"),
+    (
+        "/office/micro",
+        "the office's 微实事 funds, projects and ballots",
+    ),
+    ("/counties", "a county's suggestions and 微实事 projects"),
+    (
+        "/api/public/county",
+        "a county's suggestions and 微实事 projects, no draft text",
+    ),
+    ("/api/requests/record", "writes a resident's request"),
+    ("/api/requests/station", "the station's own requests"),
+    ("/api/requests/status", "a request's status, no draft text"),
+    ("/api/suggestions/deputy", "the deputy's own suggestions"),
+    ("/api/suggestions/create", "writes a suggestion"),
+    ("/api/suggestions/rate", "writes a rating"),
+    ("/api/office/suggestions", "suggestions, no draft text"),
+    ("/api/office/assign", "writes: hands a suggestion out"),
+    ("/api/office/extend", "writes: extends a deadline"),
+    ("/api/unit/queue", "the unit's own queue"),
+    ("/api/unit/answer", "writes an answer"),
+    ("/api/units/list", "unit names"),
+    ("/api/micro/fund", "writes a fund"),
+    ("/api/micro/propose", "writes a project"),
+    ("/api/micro/ballot", "writes a ballot"),
+    ("/api/micro/vote", "writes a vote"),
+    ("/api/micro/mine", "the deputy's ballots"),
+    ("/api/micro/office", "funds, projects, ballots"),
     ("/login", "login form"),
     ("/track", "a form; the lookup is /api/comments/receipt"),
     (

@@ -11,14 +11,14 @@ use std::process::{Child, Command, Stdio};
 
 const SLUG: &str = "changji-urban-heating";
 
-struct Smtp {
+pub(crate) struct Smtp {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
     dir: PathBuf,
 }
 
 impl Smtp {
-    fn start(port: u16, dir: &Path) -> Smtp {
+    pub(crate) fn start(port: u16, dir: &Path) -> Smtp {
         std::fs::create_dir_all(dir).unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/smtp_sink.py");
         let mut child = Command::new("/usr/bin/python3")
@@ -40,7 +40,7 @@ impl Smtp {
         }
     }
 
-    fn received(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn received(&self) -> Vec<serde_json::Value> {
         let mut out: Vec<_> = std::fs::read_dir(&self.dir)
             .unwrap()
             .map(|e| e.unwrap().path())
@@ -60,7 +60,7 @@ impl Drop for Smtp {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -68,11 +68,11 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("yijian-{name}-{:x}", rand::random::<u64>()))
 }
 
-fn smtp_delivery(port: u16) -> Delivery {
+pub(crate) fn smtp_delivery(port: u16) -> Delivery {
     Delivery::from_config(
         Some(&format!("smtp://127.0.0.1:{port}")),
         temp_dir("unused"),
@@ -80,7 +80,7 @@ fn smtp_delivery(port: u16) -> Delivery {
     .unwrap()
 }
 
-fn from() -> lettre::message::Mailbox {
+pub(crate) fn from() -> lettre::message::Mailbox {
     "意见平台 <noreply@yijian.test>".parse().unwrap()
 }
 

@@ -23,6 +23,7 @@ mod moderation;
 mod notices;
 mod pages;
 mod query_syntax;
+mod requests;
 mod search;
 mod search_quality;
 mod storage;

@@ -17,15 +17,25 @@ const EVERYONE: &[Who] = &[
     Who::Anonymous,
     Who::User(Role::Admin),
     Who::User(Role::Committee),
+    Who::User(Role::Office),
     Who::User(Role::Station),
+    Who::User(Role::Deputy),
+    Who::User(Role::Unit),
     Who::User(Role::Citizen),
 ];
 const LOGGED_IN: &[Who] = &[
     Who::User(Role::Admin),
     Who::User(Role::Committee),
+    Who::User(Role::Office),
     Who::User(Role::Station),
+    Who::User(Role::Deputy),
+    Who::User(Role::Unit),
     Who::User(Role::Citizen),
 ];
+const OFFICE: &[Who] = &[Who::User(Role::Admin), Who::User(Role::Office)];
+const DEPUTY: &[Who] = &[Who::User(Role::Deputy)];
+const UNIT: &[Who] = &[Who::User(Role::Unit)];
+const STATION_OR_DEPUTY: &[Who] = &[Who::User(Role::Station), Who::User(Role::Deputy)];
 const ADMIN: &[Who] = &[Who::User(Role::Admin)];
 const COMMITTEE: &[Who] = &[Who::User(Role::Admin), Who::User(Role::Committee)];
 const STATION: &[Who] = &[Who::User(Role::Station)];
@@ -65,6 +75,20 @@ struct Ctx {
     scheduled: i64,
     /// A file the caller uploaded earlier (station operators), kept for importing.
     kept_file: String,
+    /// A suggestion waiting to be handed out (fresh per caller).
+    submitted: i64,
+    /// A suggestion handed to the test unit as lead (fresh per caller).
+    assigned: i64,
+    /// An answered suggestion led by the caller (fresh per caller).
+    answered: i64,
+    /// The tracking number of a resident's request.
+    request_tracking: String,
+    /// The test unit (every test unit operator's).
+    unit_id: i64,
+    /// An open ballot of the test station's county and one of its candidates.
+    ballot: (i64, i64),
+    /// A proposed project of the test county, for a ballot of the caller's own.
+    proposed: i64,
     n: usize,
 }
 
@@ -393,8 +417,161 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
                 ("confirmed".into(), "1".into()),
             ]
         }),
+        ("/api/requests/record", STATION_OR_DEPUTY, |_| {
+            vec![
+                ("title".into(), "路灯不亮".into()),
+                ("body".into(), "小区路灯坏了。".into()),
+                ("place".into(), "幸福路".into()),
+                ("category".into(), "城乡建设".into()),
+                ("resident_name".into(), "".into()),
+                ("resident_contact".into(), "".into()),
+            ]
+        }),
+        ("/api/requests/station", STATION, |_| vec![]),
+        ("/api/requests/status", EVERYONE, |c| {
+            vec![("tracking".into(), c.request_tracking.clone())]
+        }),
+        ("/api/public/county", EVERYONE, |_| {
+            vec![("county".into(), "0".into())]
+        }),
+        ("/api/suggestions/deputy", DEPUTY, |_| vec![]),
+        ("/api/suggestions/create", DEPUTY, |_| {
+            vec![
+                ("title".into(), "关于修路灯的建议".into()),
+                ("body".into(), "建议修好路灯。".into()),
+            ]
+        }),
+        ("/api/suggestions/rate", DEPUTY, |c| {
+            vec![
+                ("id".into(), c.answered.to_string()),
+                ("rating".into(), "satisfied".into()),
+                ("comment".into(), "".into()),
+            ]
+        }),
+        ("/api/office/suggestions", OFFICE, |_| vec![]),
+        ("/api/office/assign", OFFICE, |c| {
+            vec![
+                ("id".into(), c.submitted.to_string()),
+                ("lead".into(), c.unit_id.to_string()),
+            ]
+        }),
+        ("/api/office/extend", OFFICE, |c| {
+            vec![
+                ("id".into(), c.assigned.to_string()),
+                ("months".into(), "1".into()),
+                ("reason".into(), "需要协调".into()),
+            ]
+        }),
+        ("/api/unit/queue", UNIT, |_| vec![]),
+        ("/api/unit/answer", UNIT, |c| {
+            vec![
+                ("id".into(), c.assigned.to_string()),
+                ("category".into(), "solved".into()),
+                ("body".into(), "已修复。".into()),
+            ]
+        }),
+        ("/api/units/list", OFFICE, |_| vec![]),
+        ("/api/units/create", ADMIN, |c| {
+            vec![
+                ("name".into(), format!("矩阵单位{}", c.n)),
+                ("kind".into(), "department".into()),
+                ("email".into(), "".into()),
+            ]
+        }),
+        ("/api/units/operator", ADMIN, |c| {
+            vec![
+                ("unit".into(), c.unit_id.to_string()),
+                ("name".into(), format!("unit-op-{}", c.n)),
+                ("display_name".into(), "经办人".into()),
+                ("password".into(), "unit-operator-long-pw".into()),
+            ]
+        }),
+        ("/api/deputies/create", ADMIN, |c| {
+            vec![
+                ("name".into(), format!("deputy-made-{}", c.n)),
+                ("display_name".into(), "新代表".into()),
+                ("password".into(), "deputy-made-long-pw".into()),
+                ("level".into(), "县市".into()),
+                ("station".into(), c.station_id.to_string()),
+            ]
+        }),
+        ("/api/micro/fund", OFFICE, |c| {
+            vec![
+                ("county".into(), c.station_id.to_string()),
+                ("year".into(), "2027".into()),
+                ("amount_yuan".into(), "3000000".into()),
+            ]
+        }),
+        ("/api/micro/propose", DEPUTY, |_| {
+            vec![
+                ("year".into(), "2027".into()),
+                ("title".into(), "村道硬化".into()),
+                ("place".into(), "".into()),
+                ("cost_yuan".into(), "1000".into()),
+                ("beneficiaries".into(), "".into()),
+            ]
+        }),
+        ("/api/micro/ballot", OFFICE, |c| {
+            vec![
+                ("county".into(), c.station_id.to_string()),
+                ("year".into(), "2027".into()),
+                ("opens_at".into(), "2030-01-01T09:00".into()),
+                ("closes_at".into(), "2030-02-01T09:00".into()),
+                ("projects[]".into(), c.proposed.to_string()),
+            ]
+        }),
+        ("/api/micro/vote", DEPUTY, |c| {
+            vec![
+                ("ballot".into(), c.ballot.0.to_string()),
+                ("project".into(), c.ballot.1.to_string()),
+                ("choice".into(), "yes".into()),
+            ]
+        }),
+        ("/api/micro/mine", DEPUTY, |_| vec![]),
+        ("/api/micro/office", OFFICE, |_| vec![]),
         ("/api/auth/logout", EVERYONE, |_| vec![]),
     ]
+}
+
+/// A suggestion of the test station in `status`, led by `author`, handed to `unit` (as lead)
+/// unless it is still waiting.
+async fn suggestion(app: &TestApp, author: i64, station: i64, status: &str, unit: i64) -> i64 {
+    let id: i64 = sqlx::query_scalar(
+        "insert into suggestion (tracking, title, body, author_id, station_id, status, \
+         deadline_at, created_at, updated_at) values ($1, '矩阵建议', '内容', $2, $3, $4, $5, 0, 0) \
+         returning id",
+    )
+    .bind(app::comment::tracking::make(rand::random::<u64>() & ((1 << 35) - 1)))
+    .bind(author)
+    .bind(station)
+    .bind(status)
+    .bind((status != "submitted").then(|| app::ssr::now_ms() + 86_400_000))
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    if status != "submitted" {
+        sqlx::query(
+            "insert into suggestion_unit (suggestion_id, unit_id, lead) values ($1, $2, 1)",
+        )
+        .bind(id)
+        .bind(unit)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    if status == "answered" {
+        sqlx::query(
+            "insert into suggestion_answer (suggestion_id, round, unit_id, category, body, \
+             answered_by, created_at) values ($1, 1, $2, 'solved', '已办', $3, 0)",
+        )
+        .bind(id)
+        .bind(unit)
+        .bind(author)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    id
 }
 
 /// The fields of an offline opinion on the open 第一条 of the demo draft, plus `key`.
@@ -411,12 +588,16 @@ fn opinion_fields(c: &Ctx, key: &str, value: &str) -> Vec<(String, String)> {
 }
 
 /// The server functions someone without a committee or admin login may call: anonymous
-/// visitors, citizens and station operators (the publication gate's public).
+/// visitors, citizens, station operators, deputies, unit operators and the congress office
+/// (the publication gate's public: none of them sees an unpublished draft).
 pub(crate) fn public_server_fns() -> Vec<String> {
     let public = [
         Who::Anonymous,
         Who::User(Role::Citizen),
         Who::User(Role::Station),
+        Who::User(Role::Deputy),
+        Who::User(Role::Unit),
+        Who::User(Role::Office),
     ];
     server_fn_matrix()
         .into_iter()
@@ -522,6 +703,52 @@ async fn authorisation_matrix_holds() {
     .await
     .unwrap();
     let today = app::draft::time::format_day(app::ssr::now_ms());
+    let unit_id = app.unit("测试承办单位").await;
+    let request_tracking = app::suggestion::ssr::record_request(
+        &app.db,
+        test_station,
+        target_id,
+        &app::suggestion::ssr::NewRequest {
+            title: "路灯不亮".into(),
+            body: "小区路灯坏了。".into(),
+            place: "".into(),
+            category: "城乡建设".into(),
+            resident_name: "".into(),
+            resident_contact: "".into(),
+        },
+    )
+    .await
+    .unwrap();
+    app::micro::ssr::set_fund(&app.db, test_station, 2027, 3_000_000)
+        .await
+        .unwrap();
+    let project = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "insert into micro_project (county_id, year, title, cost_yuan, proposed_by, \
+                 created_at, updated_at) values ($1, 2027, '矩阵项目', 1000, $2, 0, 0) returning id",
+            )
+            .bind(test_station)
+            .bind(target_id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+        }
+    };
+    let candidate = project(&app).await;
+    let now = app::ssr::now_ms();
+    let ballot = app::micro::ssr::create_ballot(
+        &app.db,
+        target_id,
+        test_station,
+        2027,
+        now - 3_600_000,
+        now + 3_600_000,
+        &[candidate],
+    )
+    .await
+    .unwrap();
     let mut failures = Vec::new();
     for (i, who) in EVERYONE.iter().enumerate() {
         let (cookie, own_password, preview_id, account_id) = match who {
@@ -655,6 +882,20 @@ async fn authorisation_matrix_holds() {
                 .await
                 .unwrap()
             },
+            submitted: suggestion(&app, target_id, test_station, "submitted", unit_id).await,
+            assigned: suggestion(&app, target_id, test_station, "assigned", unit_id).await,
+            answered: suggestion(
+                &app,
+                if account_id == 0 { target_id } else { account_id },
+                test_station,
+                "answered",
+                unit_id,
+            )
+            .await,
+            request_tracking: request_tracking.clone(),
+            unit_id,
+            ballot: (ballot, candidate),
+            proposed: project(&app).await,
             n: i,
         };
         for (path, allowed, body) in server_fn_matrix() {

@@ -152,12 +152,12 @@ impl TestApp {
     pub async fn account(&self, role: Role) -> (String, String) {
         let name = format!("{}-{}", role.as_str(), &unique_suffix()[..8]);
         let password = format!("pw-{name}-long");
-        let station = if role == Role::Station {
+        let station = if matches!(role, Role::Station | Role::Deputy) {
             Some(self.station("测试联系点").await.to_string())
         } else {
             None
         };
-        app::account::ssr::create_account(
+        let id = app::account::ssr::create_account(
             &self.db,
             &NewAccount {
                 name: name.clone(),
@@ -169,7 +169,43 @@ impl TestApp {
         )
         .await
         .expect("create account");
+        // Deputies are grouped into the test station (their county for 微实事); unit operators
+        // work for the test unit.
+        if role == Role::Deputy {
+            sqlx::query(
+                "insert into deputy (account_id, level, county_id) \
+                 select id, '县市', station_id from account where id = $1",
+            )
+            .bind(id)
+            .execute(&self.db.pool)
+            .await
+            .unwrap();
+        }
+        if role == Role::Unit {
+            let unit = self.unit("测试承办单位").await;
+            sqlx::query("insert into unit_operator (account_id, unit_id) values ($1, $2)")
+                .bind(id)
+                .bind(unit)
+                .execute(&self.db.pool)
+                .await
+                .unwrap();
+        }
         (name, password)
+    }
+
+    /// The id of a handling unit with this name, created if missing.
+    pub async fn unit(&self, name: &str) -> i64 {
+        if let Some(id) = sqlx::query_scalar::<_, i64>("select id from unit where name = $1")
+            .bind(name)
+            .fetch_optional(&self.db.pool)
+            .await
+            .unwrap()
+        {
+            return id;
+        }
+        app::suggestion::ssr::create_unit(&self.db, name, "department", "")
+            .await
+            .unwrap()
     }
 
     /// The id of a level-1 station with this name, created if missing.

@@ -1,0 +1,539 @@
+//! Pages of the closed loop: the station's requests, the public status page, the deputy's
+//! suggestions, the unit's queue, the office's hand-out and chase list, the admin's units.
+//! Every form is a plain POST that the server answers with a redirect back, so all of it works
+//! without JavaScript; the lists are single columns that read at 360 px.
+
+use super::*;
+use crate::components::{crumb, page_error, Crumbs};
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+fn loading() -> impl IntoView {
+    view! { <p>"加载中…"</p> }
+}
+
+/// A note after a successful form post (the redirect carries it in the query).
+fn done_note(key: &'static str, text: &'static str) -> impl IntoView {
+    let q = use_query_map();
+    move || {
+        q.with(|q| q.get(key)).map(|v| {
+            let t = if v == "1" {
+                text.to_string()
+            } else {
+                format!("{text}{v}")
+            };
+            view! { <p class="alert alert-ok" role="status">{t}</p> }
+        })
+    }
+}
+
+fn answers_view(answers: Vec<AnswerView>) -> impl IntoView {
+    answers
+        .into_iter()
+        .map(|a| {
+            view! {
+                <div class="answer">
+                    <p>
+                        <strong>{format!("第 {} 次答复 · {} · {}", a.round, a.unit, a.category)}</strong>
+                        <span class="muted">{format!(" {}", a.answered_on)}</span>
+                    </p>
+                    <p class="pre">{a.body}</p>
+                    {(!a.measures.is_empty()).then(|| view! { <p class="pre">"办理措施：" {a.measures.clone()}</p> })}
+                    {(!a.planned_on.is_empty()).then(|| view! { <p>"计划完成日期：" {a.planned_on.clone()}</p> })}
+                </div>
+            }
+        })
+        .collect_view()
+}
+
+fn suggestion_head(s: &SuggestionRow) -> impl IntoView {
+    let units = match &s.lead_unit {
+        Some(l) if s.co_units.is_empty() => format!("主办：{l}"),
+        Some(l) => format!("主办：{l}；协办：{}", s.co_units.join("、")),
+        None => String::new(),
+    };
+    view! {
+        <p>
+            <strong>{s.title.clone()}</strong>
+            " "<span class="status">{s.status_label.clone()}</span>
+            {s.overdue.then(|| view! { " "<span class="status status-late">"已超期"</span> })}
+        </p>
+        <p class="muted">
+            {format!("{} · 领衔代表：{}", s.tracking, s.author)}
+            {(!s.signers.is_empty()).then(|| format!(" · 联名：{}", s.signers.join("、")))}
+            {format!(" · {} · 群众诉求 {} 件", s.station, s.requests)}
+        </p>
+        {(!units.is_empty()).then(|| view! { <p class="muted">{units.clone()}</p> })}
+        {s.deadline.clone().map(|d| view! {
+            <p class="muted">
+                {format!("办理期限：{d}")}
+                {s.difficult.then_some("（重大复杂，六个月）")}
+                {s.extended.then(|| format!("（已延期：{}）", s.extension_reason))}
+            </p>
+        })}
+    }
+}
+
+fn category_options() -> impl IntoView {
+    CATEGORIES
+        .iter()
+        .map(|c| view! { <option value=*c>{*c}</option> })
+        .collect_view()
+}
+
+/// The request form, for station operators and deputies alike.
+fn request_form() -> impl IntoView {
+    view! {
+        <form method="post" action="/api/requests/record" class="stack-form">
+            <label for="rq-title">"诉求事项"</label>
+            <input id="rq-title" name="title" required maxlength="100" placeholder="例：某小区供热管道破损"/>
+            <label for="rq-body">"具体情况"</label>
+            <textarea id="rq-body" name="body" required rows="4"></textarea>
+            <label for="rq-place">"地点"</label>
+            <input id="rq-place" name="place" maxlength="200"/>
+            <label for="rq-cat">"类别"</label>
+            <select id="rq-cat" name="category" required>
+                <option value="">"请选择"</option>
+                {category_options()}
+            </select>
+            <label for="rq-name">"反映人姓名（不公开）"</label>
+            <input id="rq-name" name="resident_name" maxlength="50"/>
+            <label for="rq-contact">"联系方式（电话或电子邮箱，不公开，仅用于反馈办理结果）"</label>
+            <input id="rq-contact" name="resident_contact" maxlength="100"/>
+            <button type="submit" class="button primary">"登记诉求"</button>
+        </form>
+    }
+}
+
+fn request_list(rows: Vec<RequestRow>) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p>"暂无诉求。"</p> }.into_any();
+    }
+    view! {
+        <ul class="work-list">
+            {rows.into_iter().map(|r| view! {
+                <li>
+                    <p><strong>{r.title}</strong>" "<span class="status">{r.status}</span></p>
+                    <p class="muted">{format!("{} · {} · {} · {}", r.tracking, r.category, r.place, r.recorded_on)}
+                        {(!r.resident_name.is_empty()).then(|| format!(" · 反映人：{}", r.resident_name))}
+                        {(!r.has_contact).then_some(" · 未留联系方式")}
+                    </p>
+                    <p><a href=format!("/requests/status?tracking={}", r.tracking)>"公开办理进度"</a></p>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// `/station/requests`: record residents' requests and follow them.
+#[component]
+pub fn StationRequestsPage() -> impl IntoView {
+    let list = Resource::new(|| (), |_| station_requests());
+    view! {
+        <Title text="群众诉求 · 意见"/>
+        <Crumbs trail=vec![crumb("工作台", "/")]/>
+        <h1>"群众诉求"</h1>
+        {done_note("recorded", "已登记，编号：")}
+        <p class="muted">"群众到代表之家反映的问题，登记后由本家的代表形成建议，交有关部门办理，结果反馈给反映人。"</p>
+        <h2>"登记诉求"</h2>
+        {request_form()}
+        <h2>"本家登记的诉求"</h2>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match list.await {
+                    Err(e) => page_error(e),
+                    Ok(rows) => request_list(rows).into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/requests/status?tracking=…`: where a request stands, for anyone with its number.
+#[component]
+pub fn RequestStatusPage() -> impl IntoView {
+    let q = use_query_map();
+    let tracking = move || q.with(|q| q.get("tracking")).unwrap_or_default();
+    let status = Resource::new(tracking, |t| async move {
+        if t.trim().is_empty() {
+            Ok(None)
+        } else {
+            get_request_status(t).await.map(Some)
+        }
+    });
+    view! {
+        <Title text="诉求办理进度 · 意见"/>
+        <h1>"诉求办理进度"</h1>
+        <form method="get" action="/requests/status" class="inline-form">
+            <label for="rs-t">"诉求编号"</label>
+            <input id="rs-t" name="tracking" value=tracking placeholder="YJ-XXXX-XXXX"/>
+            <button type="submit" class="button">"查询"</button>
+        </form>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match status.await {
+                    Err(e) => page_error(e),
+                    Ok(None) => ().into_any(),
+                    Ok(Some(s)) => view! {
+                        <section class="request-status">
+                            <h2>{s.title}</h2>
+                            <p class="muted">{format!("{} · {} · {} · {} 登记", s.tracking, s.category, s.station, s.recorded_on)}
+                                {(!s.place.is_empty()).then(|| format!(" · {}", s.place))}</p>
+                            <p><span class="status">{s.status}</span>
+                                {s.deadline.map(|d| format!(" 办理期限：{d}"))}</p>
+                            {answers_view(s.answers)}
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/deputy`: the station's open requests, writing a suggestion, my suggestions and rating.
+#[component]
+pub fn DeputyPage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| load_deputy_home());
+    view! {
+        <Title text="我的建议 · 意见"/>
+        <h1>"代表建议"</h1>
+        {done_note("created", "建议已提交，编号：")}
+        {done_note("rated", "评价已提交。")}
+        {done_note("recorded", "诉求已登记，编号：")}
+        <p><a href="/deputy/ballots">"微实事项目与票决"</a></p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Err(e) => page_error(e),
+                    Ok(h) => view! {
+                        <h2>"提出建议"</h2>
+                        <form method="post" action="/api/suggestions/create" class="stack-form">
+                            <label for="sg-title">"建议标题"</label>
+                            <input id="sg-title" name="title" required maxlength="100"/>
+                            <label for="sg-body">"建议内容"</label>
+                            <textarea id="sg-body" name="body" required rows="6"></textarea>
+                            <fieldset>
+                                <legend>{format!("采纳{}的群众诉求（可多选）", h.station)}</legend>
+                                {if h.open_requests.is_empty() {
+                                    view! { <p class="muted">"暂无待处理的诉求。"</p> }.into_any()
+                                } else {
+                                    h.open_requests.iter().map(|r| view! {
+                                        <label class="inline">
+                                            <input type="checkbox" name="requests[]" value=r.id.to_string()/>
+                                            {format!("{}（{}，{}）", r.title, r.category, r.recorded_on)}
+                                        </label>
+                                    }).collect_view().into_any()
+                                }}
+                            </fieldset>
+                            <label for="sg-co">"联名代表（登录名，多个用逗号或空格分隔）"</label>
+                            <input id="sg-co" name="cosigners"/>
+                            <button type="submit" class="button primary">"提交建议"</button>
+                        </form>
+                        <h2>"我的建议"</h2>
+                        {if h.suggestions.is_empty() {
+                            view! { <p>"暂无建议。"</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="work-list">
+                                    {h.suggestions.into_iter().map(|s| {
+                                        let rate = s.status == "answered";
+                                        let id = s.id.to_string();
+                                        view! {
+                                            <li>
+                                                {suggestion_head(&s)}
+                                                {answers_view(s.answers.clone())}
+                                                {s.ratings.iter().map(|r| view! { <p class="muted">{r.clone()}</p> }).collect_view()}
+                                                {rate.then(|| view! {
+                                                    <form method="post" action="/api/suggestions/rate" class="stack-form">
+                                                        <input type="hidden" name="id" value=id.clone()/>
+                                                        <fieldset>
+                                                            <legend>"对答复的评价"</legend>
+                                                            <label class="inline"><input type="radio" name="rating" value="satisfied" required/>"满意"</label>
+                                                            <label class="inline"><input type="radio" name="rating" value="basic"/>"基本满意"</label>
+                                                            <label class="inline"><input type="radio" name="rating" value="unsatisfied"/>"不满意（重新办理）"</label>
+                                                        </fieldset>
+                                                        <label for=format!("rt-{id}")>"评价意见（不满意时必填）"</label>
+                                                        <textarea id=format!("rt-{id}") name="comment" rows="2"></textarea>
+                                                        <button type="submit" class="button">"提交评价"</button>
+                                                    </form>
+                                                })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                        <h2>"登记群众诉求"</h2>
+                        {request_form()}
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/unit`: the unit's queue with the answer form for what it leads.
+#[component]
+pub fn UnitPage() -> impl IntoView {
+    let queue = Resource::new(|| (), |_| load_unit_queue());
+    view! {
+        <Title text="建议办理 · 意见"/>
+        {done_note("answered", "答复已提交，已通知反映群众和代表之家。")}
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match queue.await {
+                    Err(e) => page_error(e),
+                    Ok(q) => view! {
+                        <h1>{format!("{} · 建议办理", q.unit)}</h1>
+                        {q.items.is_empty().then(|| view! { <p>"暂无交办的建议。"</p> })}
+                        <ul class="work-list">
+                            {q.items.into_iter().map(|s| {
+                                let can_answer = s.lead_here && s.status == "assigned";
+                                let id = s.id.to_string();
+                                view! {
+                                    <li>
+                                        {suggestion_head(&s)}
+                                        <p class="pre">{s.body.clone()}</p>
+                                        {answers_view(s.answers.clone())}
+                                        {s.ratings.iter().map(|r| view! { <p class="muted">{r.clone()}</p> }).collect_view()}
+                                        {(!s.lead_here).then(|| view! { <p class="muted">"本单位协办，答复由主办单位作出。"</p> })}
+                                        {can_answer.then(|| view! {
+                                            <form method="post" action="/api/unit/answer" class="stack-form">
+                                                <input type="hidden" name="id" value=id.clone()/>
+                                                <fieldset>
+                                                    <legend>"答复类别"</legend>
+                                                    <label class="inline"><input type="radio" name="category" value="solved" required/>"已解决"</label>
+                                                    <label class="inline"><input type="radio" name="category" value="planned"/>"列入计划解决"</label>
+                                                    <label class="inline"><input type="radio" name="category" value="unable"/>"因条件限制暂不能解决"</label>
+                                                </fieldset>
+                                                <label for=format!("an-b-{id}")>"答复内容（含理由）"</label>
+                                                <textarea id=format!("an-b-{id}") name="body" required rows="5"></textarea>
+                                                <label for=format!("an-m-{id}")>"办理措施"</label>
+                                                <textarea id=format!("an-m-{id}") name="measures" rows="3"></textarea>
+                                                <label for=format!("an-p-{id}")>"计划完成日期"</label>
+                                                <input id=format!("an-p-{id}") name="planned_on" type="date"/>
+                                                <button type="submit" class="button primary">"提交答复"</button>
+                                            </form>
+                                        })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/office`: hand out waiting suggestions, extend deadlines, chase overdue ones per unit.
+#[component]
+pub fn OfficePage() -> impl IntoView {
+    let view_ = Resource::new(|| (), |_| load_office_view());
+    view! {
+        <Title text="交办督办 · 意见"/>
+        <h1>"代表建议交办督办"</h1>
+        {done_note("assigned", "已交办，承办单位已收到通知。")}
+        {done_note("extended", "已延期。")}
+        <p><a href="/office/micro">"微实事项目与票决"</a></p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match view_.await {
+                    Err(e) => page_error(e),
+                    Ok(o) => {
+                        let units = o.units.clone();
+                        view! {
+                            <h2>"督办：超期和重新办理"</h2>
+                            {o.chase.is_empty().then(|| view! { <p>"没有超期或重新办理的建议。"</p> })}
+                            <ul class="work-list">
+                                {o.chase.into_iter().map(|c| view! {
+                                    <li>
+                                        <p><strong>{c.unit}</strong>
+                                            {format!(" 超期 {} 件 · 重新办理 {} 件", c.overdue.len(), c.reopened)}</p>
+                                        <ul>
+                                            {c.overdue.into_iter().map(|s| view! {
+                                                <li>{format!("{}（{}，期限 {}）", s.title, s.tracking, s.deadline.unwrap_or_default())}</li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <h2>"全部建议"</h2>
+                            <ul class="work-list">
+                                {o.suggestions.into_iter().map(|s| {
+                                    let id = s.id.to_string();
+                                    let waiting = s.status == "submitted";
+                                    let extendable = s.status == "assigned" && !s.extended;
+                                    let units = units.clone();
+                                    view! {
+                                        <li>
+                                            {suggestion_head(&s)}
+                                            <details><summary>"建议内容"</summary><p class="pre">{s.body.clone()}</p></details>
+                                            {answers_view(s.answers.clone())}
+                                            {s.ratings.iter().map(|r| view! { <p class="muted">{r.clone()}</p> }).collect_view()}
+                                            {waiting.then(|| view! {
+                                                <form method="post" action="/api/office/assign" class="stack-form">
+                                                    <input type="hidden" name="id" value=id.clone()/>
+                                                    <label for=format!("as-l-{id}")>"主办单位"</label>
+                                                    <select id=format!("as-l-{id}") name="lead" required>
+                                                        <option value="">"请选择"</option>
+                                                        {units.iter().map(|u| view! { <option value=u.id.to_string()>{u.name.clone()}</option> }).collect_view()}
+                                                    </select>
+                                                    <fieldset>
+                                                        <legend>"协办单位（可不选）"</legend>
+                                                        {units.iter().map(|u| view! {
+                                                            <label class="inline"><input type="checkbox" name="co_units[]" value=u.id.to_string()/>{u.name.clone()}</label>
+                                                        }).collect_view()}
+                                                    </fieldset>
+                                                    <label class="inline"><input type="checkbox" name="difficult" value="1"/>"重大复杂（办理期限六个月）"</label>
+                                                    <label for=format!("as-d-{id}")>"办理期限（不填为法定期限：三个月，重大复杂六个月）"</label>
+                                                    <input id=format!("as-d-{id}") name="deadline" type="date"/>
+                                                    <button type="submit" class="button primary">"交办"</button>
+                                                </form>
+                                            })}
+                                            {extendable.then(|| view! {
+                                                <form method="post" action="/api/office/extend" class="stack-form">
+                                                    <input type="hidden" name="id" value=id.clone()/>
+                                                    <label for=format!("ex-m-{id}")>"延期（月，最多三个月，只能延期一次）"</label>
+                                                    <select id=format!("ex-m-{id}") name="months">
+                                                        <option value="1">"1"</option>
+                                                        <option value="2">"2"</option>
+                                                        <option value="3">"3"</option>
+                                                    </select>
+                                                    <label for=format!("ex-r-{id}")>"书面理由"</label>
+                                                    <textarea id=format!("ex-r-{id}") name="reason" required rows="2"></textarea>
+                                                    <button type="submit" class="button">"延期"</button>
+                                                </form>
+                                            })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/admin/units`: handling units, their operators, and deputies.
+#[component]
+pub fn UnitsAdminPage() -> impl IntoView {
+    let units = Resource::new(|| (), |_| list_units());
+    view! {
+        <Title text="承办单位与代表 · 意见"/>
+        <Crumbs trail=vec![crumb("工作台", "/")]/>
+        <h1>"承办单位与代表"</h1>
+        {done_note("saved", "已保存。")}
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match units.await {
+                    Err(e) => page_error(e),
+                    Ok(list) => view! {
+                        <ul>{list.iter().map(|u| view! { <li>{format!("{}（编号 {}）", u.name, u.id)}</li> }).collect_view()}</ul>
+                        <h2>"新增承办单位操作员"</h2>
+                        <form method="post" action="/api/units/operator" class="stack-form">
+                            <label for="uo-unit">"承办单位"</label>
+                            <select id="uo-unit" name="unit" required>
+                                {list.iter().map(|u| view! { <option value=u.id.to_string()>{u.name.clone()}</option> }).collect_view()}
+                            </select>
+                            <label for="uo-name">"登录名"</label>
+                            <input id="uo-name" name="name" required/>
+                            <label for="uo-dn">"姓名"</label>
+                            <input id="uo-dn" name="display_name" required/>
+                            <label for="uo-pw">"初始密码"</label>
+                            <input id="uo-pw" name="password" type="password" required minlength="10"/>
+                            <button type="submit" class="button">"创建账户"</button>
+                        </form>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        <h2>"新增承办单位"</h2>
+        <form method="post" action="/api/units/create" class="stack-form">
+            <label for="un-name">"单位名称"</label>
+            <input id="un-name" name="name" required/>
+            <label for="un-kind">"类别"</label>
+            <select id="un-kind" name="kind">
+                <option value="department">"政府部门"</option>
+                <option value="government">"县市人民政府"</option>
+                <option value="court">"人民法院"</option>
+                <option value="procuratorate">"人民检察院"</option>
+            </select>
+            <label for="un-email">"电子邮箱（接收交办通知）"</label>
+            <input id="un-email" name="email" type="email"/>
+            <button type="submit" class="button">"新增"</button>
+        </form>
+        <h2>"新增人大代表"</h2>
+        <form method="post" action="/api/deputies/create" class="stack-form">
+            <label for="dp-name">"登录名"</label>
+            <input id="dp-name" name="name" required/>
+            <label for="dp-dn">"姓名"</label>
+            <input id="dp-dn" name="display_name" required/>
+            <label for="dp-level">"代表层级"</label>
+            <select id="dp-level" name="level">
+                {LEVELS.iter().map(|l| view! { <option value=*l>{*l}</option> }).collect_view()}
+            </select>
+            <label for="dp-st">"编组的代表之家（名称或编号）"</label>
+            <input id="dp-st" name="station" required/>
+            <label for="dp-pw">"初始密码"</label>
+            <input id="dp-pw" name="password" type="password" required minlength="10"/>
+            <button type="submit" class="button">"创建代表账户"</button>
+        </form>
+    }
+}
+
+/// `/counties?county=…`: the public page of a county's suggestions and 微实事 projects.
+#[component]
+pub fn CountyPublicPage() -> impl IntoView {
+    let q = use_query_map();
+    let county = move || {
+        q.with(|q| q.get("county"))
+            .and_then(|c| c.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let data = Resource::new(county, load_county_page);
+    view! {
+        <Title text="代表建议与微实事 · 意见"/>
+        <h1>"代表建议办理与微实事"</h1>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => page_error(e),
+                    Ok(p) => view! {
+                        <nav aria-label="县市" class="parts">
+                            {p.counties.iter().map(|c| view! {
+                                <a href=format!("/counties?county={}", c.id)>{c.name.clone()}</a>" "
+                            }).collect_view()}
+                        </nav>
+                        {(!p.county.is_empty()).then(|| view! {
+                            <h2>{format!("{} · 代表建议", p.county)}</h2>
+                            {p.suggestions.is_empty().then(|| view! { <p>"暂无已交办的建议。"</p> })}
+                            <ul class="work-list">
+                                {p.suggestions.iter().map(|(title, state, unit, category, on)| view! {
+                                    <li>
+                                        <p><strong>{title.clone()}</strong>" "<span class="status">{state.clone()}</span></p>
+                                        <p class="muted">{format!("承办：{unit}")}
+                                            {(!category.is_empty()).then(|| format!(" · 答复：{category}（{on}）"))}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <h2>{format!("{} · 微实事项目", p.county)}</h2>
+                            {p.projects.is_empty().then(|| view! { <p>"暂无项目。"</p> })}
+                            <ul class="work-list">
+                                {p.projects.iter().map(|(year, title, place, cost, state)| view! {
+                                    <li>
+                                        <p><strong>{title.clone()}</strong>" "<span class="status">{state.clone()}</span></p>
+                                        <p class="muted">{format!("{year} 年 · {place} · 预算 {cost} 元")}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        })}
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
