@@ -9,21 +9,27 @@ const PAGES: Record<string, string[]> = {
   public: [
     '/', '/drafts', `/drafts/${SLUG}`, `/drafts/${SLUG}/v/1`, `/drafts/${SLUG}/compare?from=1&to=2`,
     `/drafts/${SLUG}/comment/art-5`, `/drafts/${SLUG}/feedback`, '/search?q=供热', '/track', '/login',
-    '/no/such/page',
+    '/no/such/page', '/counties',
   ],
-  station: ['/', '/station/notices', '/station/opinions', '/station/batches', '/account', `/drafts/${SLUG}`],
+  station: ['/', '/station/notices', '/station/opinions', '/station/batches', '/station/requests', '/account', `/drafts/${SLUG}`],
   committee: [
     '/', '/committee/moderation', '/committee/search?q=供热', `/committee/drafts/${SLUG}/articles`,
     `/committee/drafts/${SLUG}/articles/art-1`, '/committee/coverage', `/committee/drafts/${SLUG}/compilation`,
     `/committee/drafts/${SLUG}/publish`, '/committee/drafts/new', '/account',
   ],
-  admin: ['/', '/admin/stations', '/admin/stations?level=4', '/admin/users', '/admin/outbox', '/admin/stations/2'],
+  admin: ['/', '/admin/stations', '/admin/stations?level=4', '/admin/users', '/admin/outbox', '/admin/stations/2', '/admin/units'],
+  office: ['/office', '/office/micro'],
+  deputy: ['/deputy', '/deputy/ballots'],
+  unit: ['/unit'],
 };
 
 const ACCOUNTS: Record<string, [string, string]> = {
   station: ['station', 'demo-station-2026'],
   committee: ['committee', 'demo-committee-2026'],
   admin: ['admin', 'demo-admin-2026'],
+  office: ['office', 'demo-office-2026'],
+  deputy: ['deputy', 'demo-deputy-2026'],
+  unit: ['unit', 'demo-unit-2026'],
 };
 
 /** The page's widest element beyond the viewport, if any (its selector and right edge). */

@@ -144,6 +144,7 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
         role: Role::Deputy,
         station_id: Some(changji),
         station_name: Some("昌吉市".into()),
+        must_change_password: false,
     };
     let request = |title: &'static str, category: &'static str, place: &'static str| {
         let db = db.clone();
