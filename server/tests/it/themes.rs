@@ -269,8 +269,8 @@ async fn a_simulated_committee_teaches_the_machine_and_the_meter_measures_it() {
     let truth = |i: usize| -> Vec<i64> { data[i].1.iter().map(|t| ids[*t]).collect() };
     // The committee reviews 60 opinions before the machine has learnt anything: nothing to
     // measure yet, and nothing assigned.
-    for i in 0..60 {
-        review(&app, &who, comments[i], &truth(i)).await;
+    for (i, &c) in comments.iter().enumerate().take(60) {
+        review(&app, &who, c, &truth(i)).await;
     }
     let v = themes_view(&app, &who).await;
     assert_eq!(v["meter"]["reviewed"], 0, "{}", v["meter"]);
@@ -303,8 +303,8 @@ async fn a_simulated_committee_teaches_the_machine_and_the_meter_measures_it() {
         .iter()
         .all(|(by, conf, at)| by.is_none() && *conf >= 400 && *at > 0));
     // The committee goes on reviewing; each review is compared with the machine's earlier answer.
-    for i in 60..160 {
-        review(&app, &who, comments[i], &truth(i)).await;
+    for (i, &c) in comments.iter().enumerate().take(160).skip(60) {
+        review(&app, &who, c, &truth(i)).await;
     }
     let v = themes_view(&app, &who).await;
     let m = &v["meter"];
