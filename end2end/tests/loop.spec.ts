@@ -35,7 +35,9 @@ test('a request becomes a suggestion, is handed out, answered and rated, and the
   await logout(page);
 
   await login(page, 'deputy', 'demo-deputy-2026');
-  await page.goto('/deputy');
+  // The deputy's home page leads to their work.
+  await expect(page.getByRole('heading', { name: '代表工作台' })).toBeVisible();
+  await page.getByRole('link', { name: /^群众诉求与我的建议/ }).click();
   await page.getByLabel('建议标题').fill(`关于${title}的建议`);
   await page.getByLabel('建议内容').fill('建议住建部门督促供热单位限期维修，并建立报修时限制度。');
   await page.getByRole('checkbox', { name: new RegExp(title) }).check();

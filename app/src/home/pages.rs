@@ -38,6 +38,27 @@ fn public_home(open: Vec<(String, String, String)>) -> impl IntoView {
     let session = crate::components::use_session();
     view! {
         <Title text="意见 · 立法草案公开征求意见平台"/>
+        // The closed loop's roles have no drafts to work on: their work comes first here.
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                use crate::auth::Role;
+                let user = session.await.ok().and_then(|s| s.user)?;
+                let (heading, links): (&str, Vec<(&str, &str)>) = match user.role {
+                    Role::Office => ("人大办公室工作台", vec![("/office", "代表建议交办督办（超期和重新办理在前）"), ("/office/micro", "微实事资金、项目与票决")]),
+                    Role::Deputy => ("代表工作台", vec![("/deputy", "群众诉求与我的建议（答复后请评价）"), ("/deputy/ballots", "微实事项目与票决")]),
+                    Role::Unit => ("承办单位工作台", vec![("/unit", "交办给本单位的建议与办理期限")]),
+                    _ => return None,
+                };
+                Some(view! {
+                    <section class="work-card role-home" aria-labelledby="role-home-h">
+                        <h2 id="role-home-h">{heading}</h2>
+                        <ul class="work-list">
+                            {links.into_iter().map(|(href, label)| view! { <li><A href=href>{label}</A></li> }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
         <section class="hero">
             <h1>"让立法就在家门口"</h1>
             <p class="lead">
