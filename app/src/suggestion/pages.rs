@@ -74,34 +74,46 @@ fn suggestion_head(s: &SuggestionRow) -> impl IntoView {
     }
 }
 
-fn category_options() -> impl IntoView {
-    CATEGORIES
-        .iter()
-        .map(|c| view! { <option value=*c>{*c}</option> })
-        .collect_view()
-}
-
-/// The request form, for station operators and deputies alike.
+/// The request form, for station operators and deputies alike. A refused submission (no
+/// JavaScript) comes back with everything typed and the reason beside the field.
 fn request_form() -> impl IntoView {
     view! {
-        <form method="post" action="/api/requests/record" class="stack-form">
-            <label for="rq-title">"诉求事项"</label>
-            <input id="rq-title" name="title" required maxlength="100" placeholder="例：某小区供热管道破损"/>
-            <label for="rq-body">"具体情况"</label>
-            <textarea id="rq-body" name="body" required rows="4"></textarea>
-            <label for="rq-place">"地点"</label>
-            <input id="rq-place" name="place" maxlength="200"/>
-            <label for="rq-cat">"类别"</label>
-            <select id="rq-cat" name="category" required>
-                <option value="">"请选择"</option>
-                {category_options()}
-            </select>
-            <label for="rq-name">"反映人姓名（不公开）"</label>
-            <input id="rq-name" name="resident_name" maxlength="50"/>
-            <label for="rq-contact">"联系方式（电话或电子邮箱，不公开，仅用于反馈办理结果）"</label>
-            <input id="rq-contact" name="resident_contact" maxlength="100"/>
-            <button type="submit" class="button primary">"登记诉求"</button>
-        </form>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let info = crate::components::session_info().await;
+                let m = crate::components::form_memory::<RecordRequest>(info.as_ref());
+                let chosen = m.value("category").unwrap_or_default();
+                let field_error = |name: &str| m.error(name).map(|e| view! {
+                    <p class="field-error" id=format!("rq-{name}-error") role="alert">{e}</p>
+                });
+                view! {
+                    <form method="post" action="/api/requests/record" class="stack-form">
+                        <label for="rq-title">"诉求事项"</label>
+                        <input id="rq-title" name="title" required maxlength="100" placeholder="例：某小区供热管道破损" value=m.value_or("title", "")/>
+                        {field_error("title")}
+                        <label for="rq-body">"具体情况"</label>
+                        <textarea id="rq-body" name="body" required rows="4">{m.value_or("body", "")}</textarea>
+                        {field_error("body")}
+                        <label for="rq-place">"地点"</label>
+                        <input id="rq-place" name="place" maxlength="200" value=m.value_or("place", "")/>
+                        <label for="rq-cat">"类别"</label>
+                        <select id="rq-cat" name="category" required>
+                            <option value="">"请选择"</option>
+                            {CATEGORIES.iter().map(|c| view! { <option value=*c selected=chosen == *c>{*c}</option> }).collect_view()}
+                        </select>
+                        {field_error("category")}
+                        <label for="rq-name">"反映人姓名（不公开）"</label>
+                        <input id="rq-name" name="resident_name" maxlength="50" value=m.value_or("resident_name", "")/>
+                        <label for="rq-contact">"联系方式（电话或电子邮箱，不公开，仅用于反馈办理结果）"</label>
+                        <input id="rq-contact" name="resident_contact" maxlength="100" value=m.value_or("resident_contact", "")
+                            autofocus=m.first_error().as_deref() == Some("resident_contact")/>
+                        {field_error("resident_contact")}
+                        {m.message().map(|msg| view! { <p class="alert alert-error" id="form-error" role="alert">{format!("未能登记：{msg}")}</p> })}
+                        <button type="submit" class="button primary">"登记诉求"</button>
+                    </form>
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -76,6 +76,13 @@ pub async fn record_request(
     }
     let name = optional("resident_name", &r.resident_name, "反映人姓名", 50)?;
     let contact = optional("resident_contact", &r.resident_contact, "联系方式", 100)?;
+    // The comments' rule: the answer is mailed or telephoned to it, so it must be usable.
+    if !contact.is_empty() && !crate::comment::ssr::valid_contact(&contact) {
+        return Err(AppError::validation(
+            "resident_contact",
+            "联系方式须为手机号码、固定电话或电子邮箱",
+        ));
+    }
     let now = now_ms();
     // A clash of two random numbers is astronomically rare; try again rather than fail.
     for _ in 0..3 {

@@ -82,6 +82,67 @@ async fn request_becomes_suggestion_is_handed_out_answered_rated_and_residents_a
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("请选择诉求类别"), "{}", res.body);
+    // A contact the answer could never reach is refused with the comments' rule.
+    for bad in ["wang@", "找王大妈", "12345"] {
+        let res = app
+            .post_form(
+                "/api/requests/record",
+                &[
+                    ("title", "路灯不亮"),
+                    ("body", "晚上看不见路。"),
+                    ("place", ""),
+                    ("category", "供水供热"),
+                    ("resident_name", ""),
+                    ("resident_contact", bad),
+                ],
+                Some(&operator),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(res.body.contains("联系方式须为"), "{}", res.body);
+    }
+    assert_eq!(app.count("select count(*) from resident_request").await, 2);
+    // Without JavaScript the refused form comes back with everything typed and the reason.
+    let res = app
+        .post_plain_form(
+            "/api/requests/record",
+            &[
+                ("title", "路灯不亮"),
+                ("body", "晚上看不见路，老人摔倒过。"),
+                ("place", "建设路"),
+                ("category", "供水供热"),
+                ("resident_name", "李某"),
+                ("resident_contact", "找王大妈"),
+            ],
+            Some(&operator),
+            "/station/requests",
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let kept: Vec<String> = res
+        .headers
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().to_string())
+        .filter(|c| !c.ends_with('='))
+        .collect();
+    let back = app
+        .get(
+            "/station/requests",
+            Some(&format!("{operator}; {}", kept.join("; "))),
+        )
+        .await;
+    for typed in [
+        "路灯不亮",
+        "晚上看不见路，老人摔倒过。",
+        "value=\"建设路\"",
+        "value=\"李某\"",
+        "value=\"找王大妈\"",
+        "联系方式须为",
+    ] {
+        assert!(back.body.contains(typed), "{typed} is back");
+    }
     assert_eq!(app.count("select count(*) from resident_request").await, 2);
 
     // The public status page: the request, never who asked.
