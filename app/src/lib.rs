@@ -28,6 +28,7 @@ pub mod outbox;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod pdf;
+pub mod roster;
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod sheet;
@@ -149,7 +150,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("unit") view=suggestion::pages::UnitPage ssr=SsrMode::Async/>
                         <Route path=path!("office") view=suggestion::pages::OfficePage ssr=SsrMode::Async/>
                         <Route path=path!("office/micro") view=micro::pages::MicroOfficePage ssr=SsrMode::Async/>
-                        <Route path=path!("admin/units") view=suggestion::pages::UnitsAdminPage ssr=SsrMode::Async/>
+                        <Route path=path!("admin/units") view=roster::pages::RosterAdminPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/articles/:uid") view=workbench::pages::ArticlePage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/themes") view=theme::pages::ThemesPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/themes/review") view=theme::pages::ThemeReviewPage ssr=SsrMode::Async/>

@@ -58,6 +58,51 @@ pub async fn stations_csv(State(state): State<AppState>, req: Request) -> Respon
     }
 }
 
+/// The deputies (`/admin/deputies.csv`) or the units with their operators
+/// (`/admin/units.csv`), in the columns the import reads (admins).
+async fn roster_csv(state: &AppState, wants_page: bool, units: bool) -> Response {
+    let (rows, header, ascii, name) = if units {
+        (
+            app::roster::ssr::export_units(&state.db).await,
+            ["单位名称", "类别", "邮箱", "操作员登录名", "操作员姓名"].as_slice(),
+            "units.csv",
+            "承办单位.csv",
+        )
+    } else {
+        (
+            app::roster::ssr::export_deputies(&state.db).await,
+            ["登录名", "姓名", "层级", "代表之家"].as_slice(),
+            "deputies.csv",
+            "代表.csv",
+        )
+    };
+    match rows {
+        Ok(rows) => attachment(
+            CSV,
+            ascii,
+            name,
+            app::sheet::write_csv(header, rows).into_bytes(),
+        ),
+        Err(e) => fail(wants_page, e),
+    }
+}
+
+pub async fn deputies_csv(State(state): State<AppState>, req: Request) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
+    if let Err(e) = authorize(&viewer(&req), &[Role::Admin]) {
+        return fail(wants_page, e);
+    }
+    roster_csv(&state, wants_page, false).await
+}
+
+pub async fn units_csv(State(state): State<AppState>, req: Request) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
+    if let Err(e) = authorize(&viewer(&req), &[Role::Admin]) {
+        return fail(wants_page, e);
+    }
+    roster_csv(&state, wants_page, true).await
+}
+
 /// The station list as XLSX (admins), as `yijian station export --format xlsx` writes it.
 pub async fn stations_xlsx(State(state): State<AppState>, req: Request) -> Response {
     let wants_page = crate::middleware::wants_html(req.headers());

@@ -54,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/admin/stations.csv", get(downloads::stations_csv))
+        .route("/admin/deputies.csv", get(downloads::deputies_csv))
+        .route("/admin/units.csv", get(downloads::units_csv))
         .route("/admin/stations.xlsx", get(downloads::stations_xlsx))
         .route(
             "/station/opinions/template.csv",

@@ -34,20 +34,21 @@ pub struct NewAccount {
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
+/// What is wrong with a login name, if anything: 2–32 letters, digits or `_ - .` (so it can be
+/// typed on any keyboard and read aloud when handed out).
+pub fn login_name_problem(name: &str) -> Option<&'static str> {
+    let ok = (2..=32).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    (!ok).then_some("登录名须为 2–32 个字母、数字或 _ - . 字符")
+}
+
 /// Checks the fields that need no database. Pure so the CLI and the form report the same errors.
 pub fn validate_new_account(a: &NewAccount) -> Result<(), AppError> {
     let mut errors = Vec::new();
-    let name_len = a.name.chars().count();
-    if !(2..=32).contains(&name_len)
-        || !a
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    {
-        errors.push((
-            "name",
-            "登录名须为 2–32 个字母、数字或 _ - . 字符".to_string(),
-        ));
+    if let Some(problem) = login_name_problem(&a.name) {
+        errors.push(("name", problem.to_string()));
     }
     if a.display_name.trim().is_empty() || a.display_name.chars().count() > 64 {
         errors.push((

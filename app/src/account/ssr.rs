@@ -51,18 +51,32 @@ pub async fn create_account(db: &Db, a: &NewAccount) -> Result<i64, AppError> {
         return Err(AppError::Conflict(format!("登录名“{}”已被使用", a.name)));
     }
     let hash = crate::auth::ssr::hash_password(&a.password).await?;
-    let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
+    let mut conn = db.pool.acquire().await?;
+    insert_account(&mut conn, a, station_id, &hash, false).await
+}
+
+/// Inserts an account whose fields were checked, on the caller's connection or transaction.
+/// `must_change`: the password was made by someone else and must be changed at first login.
+pub async fn insert_account(
+    conn: &mut sqlx::AnyConnection,
+    a: &NewAccount,
+    station_id: Option<i64>,
+    password_hash: &str,
+    must_change: bool,
+) -> Result<i64, AppError> {
+    sqlx::query_scalar(
         "insert into account (name, display_name, role, station_id, password_hash, active, \
-         created_at, updated_at) values ($1, $2, $3, $4, $5, 1, $6, $6) returning id",
+         must_change_password, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, 1, $6, $7, $7) returning id",
     )
     .bind(&a.name)
     .bind(&a.display_name)
     .bind(a.role.as_str())
     .bind(station_id)
-    .bind(hash)
-    .bind(now)
-    .fetch_one(&db.pool)
+    .bind(password_hash)
+    .bind(i64::from(must_change))
+    .bind(now_ms())
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| match e {
         // Two admins creating the same name at once: the unique index decides.
@@ -70,8 +84,7 @@ pub async fn create_account(db: &Db, a: &NewAccount) -> Result<i64, AppError> {
             AppError::Conflict(format!("登录名“{}”已被使用", a.name))
         }
         e => e.into(),
-    })?;
-    Ok(id)
+    })
 }
 
 pub async fn list_accounts(db: &Db) -> Result<Vec<AccountSummary>, AppError> {

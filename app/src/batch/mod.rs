@@ -189,6 +189,29 @@ pub async fn record_opinion(
     Ok(id)
 }
 
+/// Station operator: turn a resident's request about an open draft into the station's opinion
+/// on one of its articles (`unit`: 第十二条, 第十二条第二款…); it goes with the next batch.
+#[server(prefix = "/api", endpoint = "opinions/from-request")]
+pub async fn opinion_from_request(
+    request: i64,
+    slug: String,
+    unit: String,
+    stance: String,
+    method: String,
+) -> Result<i64, AppError> {
+    let (user, station) = operator()?;
+    let state = crate::ssr::app_state()?;
+    let id = ssr::record_from_request(
+        &state, station, user.id, request, &slug, &unit, &stance, &method,
+    )
+    .await?;
+    crate::ssr::web::redirect_plain_form(&format!(
+        "/station/opinions?draft={}&saved={id}",
+        crate::components::urlencode(&slug)
+    ));
+    Ok(id)
+}
+
 /// An opinion being edited, with its draft and today's date (the latest collection date).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpinionEdit {

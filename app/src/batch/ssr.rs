@@ -174,6 +174,72 @@ pub async fn record(
         .ok_or(AppError::Internal)
 }
 
+/// A resident's request about an open draft, recorded as the station's opinion on `unit` of
+/// that draft (the request's title and text, one resident, collected the day it was recorded);
+/// the request keeps a link to it. Refused for another station's request, or one already
+/// turned into an opinion.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_from_request(
+    state: &AppState,
+    station: i64,
+    by: i64,
+    request: i64,
+    slug: &str,
+    unit: &str,
+    stance: &str,
+    method: &str,
+) -> Result<i64, AppError> {
+    let row: Option<(String, String, i64, Option<i64>)> = sqlx::query_as(
+        "select title, body, created_at, opinion_id from resident_request \
+         where id = $1 and station_id = $2",
+    )
+    .bind(request)
+    .bind(station)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some((title, body, at, opinion)) = row else {
+        return Err(AppError::NotFound);
+    };
+    if opinion.is_some() {
+        return Err(AppError::Conflict("这条诉求已经转为草案意见".into()));
+    }
+    if slug.trim().is_empty() {
+        return Err(AppError::validation("slug", "请选择草案"));
+    }
+    let d = state.intake.units(slug).await?;
+    let c = check(
+        &d,
+        &Fields {
+            unit: unit.into(),
+            stance: stance.into(),
+            text: format!("{title}：{body}"),
+            method: method.into(),
+            residents: "1".into(),
+            collected_on: format_day(at),
+        },
+    )?;
+    let mut tx = state.db.begin().await?;
+    let id = insert(&mut tx, station, d.draft_id, &c, None, by)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let linked = sqlx::query(
+        "update resident_request set opinion_id = $1, updated_at = $2 \
+         where id = $3 and opinion_id is null",
+    )
+    .bind(id)
+    .bind(now_ms())
+    .bind(request)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if linked != 1 {
+        // Turned into an opinion by someone else meanwhile: keep theirs.
+        return Err(AppError::Conflict("这条诉求已经转为草案意见".into()));
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// Stores one recorded opinion; with an import key, nothing (`None`) when that file row was
 /// imported before.
 async fn insert(

@@ -104,6 +104,26 @@ pub enum Home {
     Station(StationHome),
     Committee(Vec<DraftWork>),
     Admin(AdminHome, Vec<DraftWork>),
+    /// The closed loop's roles (office, deputy, unit): their work, then the public page.
+    Loop(RoleWork, Vec<(String, String, String)>),
+}
+
+/// One way into a closed-loop role's work, with what waits there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkLine {
+    pub href: String,
+    pub label: String,
+    /// 「待交办 3 件 · 逾期 1 件」; empty when nothing waits.
+    pub waiting: String,
+    /// Something is late or waits on the viewer (shown first and marked).
+    pub urgent: bool,
+}
+
+/// The work box of an office, deputy or unit account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleWork {
+    pub heading: String,
+    pub lines: Vec<WorkLine>,
 }
 
 /// The viewer's home page.
@@ -124,6 +144,10 @@ pub async fn load_home() -> Result<Home, AppError> {
             let station = u.station_id.ok_or(AppError::Forbidden)?;
             Ok(Home::Station(ssr::station(&state, station).await?))
         }
+        Some(u) if matches!(u.role, Role::Office | Role::Deputy | Role::Unit) => Ok(Home::Loop(
+            ssr::role_work(&state.db, u, crate::ssr::now_ms()).await?,
+            ssr::public(&state.db).await?,
+        )),
         _ => Ok(Home::Public(ssr::public(&state.db).await?)),
     }
 }

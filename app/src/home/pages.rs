@@ -1,6 +1,6 @@
 //! `/`: the public home page, or the logged-in role's own.
 
-use super::{load_home, AdminHome, DraftWork, Home, StationHome};
+use super::{load_home, AdminHome, DraftWork, Home, RoleWork, StationHome};
 use crate::components::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,7 +14,8 @@ pub fn HomePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match home.await {
                     Err(e) => crate::components::page_error(e),
-                    Ok(Home::Public(open)) => public_home(open).into_any(),
+                    Ok(Home::Public(open)) => public_home(open, None).into_any(),
+                    Ok(Home::Loop(work, open)) => public_home(open, Some(work)).into_any(),
                     Ok(Home::Committee(drafts)) => view! {
                         <Title text="工作台 · 意见"/>
                         <h1>"起草委员会工作台"</h1>
@@ -34,31 +35,29 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-fn public_home(open: Vec<(String, String, String)>) -> impl IntoView {
+/// The work box of an office, deputy or unit account: each way in with what waits there.
+fn role_box(work: RoleWork) -> impl IntoView {
+    view! {
+        <section class="work-card role-home" aria-labelledby="role-home-h">
+            <h2 id="role-home-h">{work.heading}</h2>
+            <ul class="work-list">
+                {work.lines.into_iter().map(|l| view! {
+                    <li class:urgent=l.urgent>
+                        <A href=l.href>{l.label}</A>
+                        <span class="muted">{if l.waiting.is_empty() { " · 暂无待办".to_string() } else { format!(" · {}", l.waiting) }}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+fn public_home(open: Vec<(String, String, String)>, work: Option<RoleWork>) -> impl IntoView {
     let session = crate::components::use_session();
     view! {
         <Title text="意见 · 立法草案公开征求意见平台"/>
         // The closed loop's roles have no drafts to work on: their work comes first here.
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                use crate::auth::Role;
-                let user = session.await.ok().and_then(|s| s.user)?;
-                let (heading, links): (&str, Vec<(&str, &str)>) = match user.role {
-                    Role::Office => ("人大办公室工作台", vec![("/office", "代表建议交办督办（超期和重新办理在前）"), ("/office/micro", "微实事资金、项目与票决")]),
-                    Role::Deputy => ("代表工作台", vec![("/deputy", "群众诉求与我的建议（答复后请评价）"), ("/deputy/ballots", "微实事项目与票决")]),
-                    Role::Unit => ("承办单位工作台", vec![("/unit", "交办给本单位的建议与办理期限")]),
-                    _ => return None,
-                };
-                Some(view! {
-                    <section class="work-card role-home" aria-labelledby="role-home-h">
-                        <h2 id="role-home-h">{heading}</h2>
-                        <ul class="work-list">
-                            {links.into_iter().map(|(href, label)| view! { <li><A href=href>{label}</A></li> }).collect_view()}
-                        </ul>
-                    </section>
-                })
-            })}
-        </Suspense>
+        {work.map(role_box)}
         <section class="hero">
             <h1>"让立法就在家门口"</h1>
             <p class="lead">

@@ -1,6 +1,9 @@
 //! The figures of the home pages, counted by the database.
 
-use super::{AdminHome, BatchLine, DraftWork, NoticeLine, PartLine, PendingLine, StationHome};
+use super::{
+    AdminHome, BatchLine, DraftWork, NoticeLine, PartLine, PendingLine, RoleWork, StationHome,
+    WorkLine,
+};
 use crate::draft::gate::article_of;
 use crate::draft::WindowState;
 use crate::error::AppError;
@@ -250,4 +253,181 @@ pub async fn public(db: &Db) -> Result<Vec<(String, String, String)>, AppError> 
         out.push((d.slug, d.title, state));
     }
     Ok(out)
+}
+
+async fn count(db: &Db, sql: &str, binds: &[i64]) -> Result<i64, AppError> {
+    let mut q = sqlx::query_scalar::<_, i64>(sql);
+    for b in binds {
+        q = q.bind(*b);
+    }
+    Ok(q.fetch_one(&db.pool).await?)
+}
+
+/// 「待交办 3 件 · 逾期 1 件」 from (label, count) pairs, leaving out the zeros.
+fn waiting(parts: &[(&str, i64)]) -> String {
+    parts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(label, n)| format!("{label} {n}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn line(href: &str, label: &str, parts: &[(&str, i64)], urgent: bool) -> WorkLine {
+    WorkLine {
+        href: href.into(),
+        label: label.into(),
+        waiting: waiting(parts),
+        urgent,
+    }
+}
+
+/// What waits for an office, deputy or unit account at `now` (ms).
+pub async fn role_work(
+    db: &Db,
+    user: &crate::auth::SessionUser,
+    now: i64,
+) -> Result<RoleWork, AppError> {
+    use crate::auth::Role;
+    Ok(match user.role {
+        Role::Office | Role::Admin => {
+            let submitted = count(
+                db,
+                "select count(*) from suggestion where status = 'submitted'",
+                &[],
+            )
+            .await?;
+            let handling = count(
+                db,
+                "select count(*) from suggestion where status = 'assigned'",
+                &[],
+            )
+            .await?;
+            let overdue = count(
+                db,
+                "select count(*) from suggestion where status = 'assigned' and deadline_at < $1",
+                &[now],
+            )
+            .await?;
+            let reopened = count(
+                db,
+                "select count(*) from suggestion where status = 'assigned' and round > 1",
+                &[],
+            )
+            .await?;
+            let ballots = count(
+                db,
+                "select count(*) from ballot where opens_at <= $1 and closes_at > $1",
+                &[now],
+            )
+            .await?;
+            RoleWork {
+                heading: "人大办公室工作台".into(),
+                lines: vec![
+                    line(
+                        "/office",
+                        "代表建议交办督办",
+                        &[
+                            ("待交办", submitted),
+                            ("办理中", handling),
+                            ("逾期", overdue),
+                            ("重新办理", reopened),
+                        ],
+                        submitted + overdue > 0,
+                    ),
+                    line(
+                        "/office/micro",
+                        "微实事资金、项目与票决",
+                        &[("进行中的票决", ballots)],
+                        false,
+                    ),
+                ],
+            }
+        }
+        Role::Deputy => {
+            let station = user.station_id.unwrap_or(0);
+            let requests = count(
+                db,
+                "select count(*) from resident_request where station_id = $1 \
+                 and suggestion_id is null and opinion_id is null",
+                &[station],
+            )
+            .await?;
+            let to_rate = count(
+                db,
+                "select count(*) from suggestion where author_id = $1 and status = 'answered'",
+                &[user.id],
+            )
+            .await?;
+            let handling = count(
+                db,
+                "select count(*) from suggestion where author_id = $1 and status in ('submitted', 'assigned')",
+                &[user.id],
+            )
+            .await?;
+            // Candidates of open ballots in the deputy's county not yet voted on by them.
+            let to_vote = count(
+                db,
+                "select count(*) from ballot b join ballot_item i on i.ballot_id = b.id \
+                 join deputy d on d.county_id = b.county_id and d.account_id = $1 \
+                 where b.opens_at <= $2 and b.closes_at > $2 and not exists (select 1 from \
+                 ballot_voter v where v.ballot_id = b.id and v.project_id = i.project_id \
+                 and v.account_id = $1)",
+                &[user.id, now],
+            )
+            .await?;
+            RoleWork {
+                heading: "代表工作台".into(),
+                lines: vec![
+                    line(
+                        "/deputy",
+                        "群众诉求与我的建议",
+                        &[
+                            ("本家待处理诉求", requests),
+                            ("答复待我评价", to_rate),
+                            ("办理中", handling),
+                        ],
+                        to_rate > 0,
+                    ),
+                    line(
+                        "/deputy/ballots",
+                        "微实事项目与票决",
+                        &[("待投票的项目", to_vote)],
+                        to_vote > 0,
+                    ),
+                ],
+            }
+        }
+        _ => {
+            let unit: i64 =
+                sqlx::query_scalar("select unit_id from unit_operator where account_id = $1")
+                    .bind(user.id)
+                    .fetch_optional(&db.pool)
+                    .await?
+                    .ok_or(AppError::Forbidden)?;
+            let queue = count(
+                db,
+                "select count(*) from suggestion_unit su join suggestion s on s.id = su.suggestion_id \
+                 where su.unit_id = $1 and s.status = 'assigned'",
+                &[unit],
+            )
+            .await?;
+            let overdue = count(
+                db,
+                "select count(*) from suggestion_unit su join suggestion s on s.id = su.suggestion_id \
+                 where su.unit_id = $1 and s.status = 'assigned' and s.deadline_at < $2",
+                &[unit, now],
+            )
+            .await?;
+            RoleWork {
+                heading: "承办单位工作台".into(),
+                lines: vec![line(
+                    "/unit",
+                    "交办给本单位的建议与办理期限",
+                    &[("待办", queue), ("逾期", overdue)],
+                    overdue > 0,
+                )],
+            }
+        }
+    })
 }

@@ -55,6 +55,16 @@ async fn known(conn: &mut sqlx::AnyConnection) -> Result<Vec<(Known, StationRow)
     Ok(out)
 }
 
+/// Every station's number, name and path from the top (州/县/乡), parents first: what lists
+/// that name a station (deputies' groups) resolve against.
+pub async fn paths(conn: &mut sqlx::AnyConnection) -> Result<Vec<(i64, String, String)>, AppError> {
+    Ok(known(conn)
+        .await?
+        .into_iter()
+        .map(|(k, _)| (k.id, k.name, k.path))
+        .collect())
+}
+
 /// The station list, parents before children, each parent written as its full path.
 pub async fn export(db: &Db) -> Result<Vec<StationRow>, AppError> {
     let mut conn = db.pool.acquire().await?;

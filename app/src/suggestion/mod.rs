@@ -141,6 +141,8 @@ pub struct RequestRow {
     pub recorded_on: String,
     pub suggestion: Option<String>,
     pub status: String,
+    /// What it became on a draft, when the station turned it into an opinion there.
+    pub opinion: Option<String>,
 }
 
 /// The public status page of a request: no name, no contact.
@@ -155,6 +157,8 @@ pub struct RequestStatus {
     pub status: String,
     pub deadline: Option<String>,
     pub answers: Vec<AnswerView>,
+    /// What it became on a draft, when the station turned it into an opinion there.
+    pub opinion: Option<String>,
 }
 
 /// One suggestion in a list (deputy, office, unit).

@@ -117,22 +117,56 @@ fn request_form() -> impl IntoView {
     }
 }
 
-fn request_list(rows: Vec<RequestRow>) -> impl IntoView {
+/// The form that turns a request about an open draft into the station's opinion on one of its
+/// articles (shown only while some draft is open to the station).
+fn to_opinion_form(request: i64, drafts: &[(String, String)]) -> impl IntoView {
+    let id = |f: &str| format!("to-op-{request}-{f}");
+    view! {
+        <details class="to-opinion">
+            <summary>"涉及正在征求意见的草案？转为草案意见"</summary>
+            <form method="post" action="/api/opinions/from-request" class="stack-form">
+                <input type="hidden" name="request" value=request.to_string()/>
+                <label for=id("slug")>"草案"</label>
+                <select id=id("slug") name="slug" required>
+                    {drafts.iter().map(|(slug, title)| view! { <option value=slug.clone()>{title.clone()}</option> }).collect_view()}
+                </select>
+                <label for=id("unit")>"针对的条款"</label>
+                <input id=id("unit") name="unit" required placeholder="如 第十二条 或 第十二条第二款" maxlength="40"/>
+                <label for=id("stance")>"意见类型"</label>
+                <select id=id("stance") name="stance">
+                    {crate::comment::Stance::ALL.iter().rev().map(|st| view! { <option value=st.as_str()>{st.label()}</option> }).collect_view()}
+                </select>
+                <label for=id("method")>"收集方式"</label>
+                <select id=id("method") name="method">
+                    {crate::batch::METHODS.iter().map(|(v, l)| view! { <option value=*v selected=*v == "visit">{*l}</option> }).collect_view()}
+                </select>
+                <p class="muted">"诉求的标题和内容作为意见正文，代表人数 1 人，收集日期为登记日；保存后可在“线下意见”中修改，随下一批意见报送。"</p>
+                <button type="submit" class="button">"转为草案意见"</button>
+            </form>
+        </details>
+    }
+}
+
+fn request_list(rows: Vec<RequestRow>, drafts: Vec<(String, String)>) -> impl IntoView {
     if rows.is_empty() {
         return view! { <p>"暂无诉求。"</p> }.into_any();
     }
     view! {
         <ul class="work-list">
-            {rows.into_iter().map(|r| view! {
+            {rows.into_iter().map(|r| {
+                let convert = (r.opinion.is_none() && !drafts.is_empty()).then(|| to_opinion_form(r.id, &drafts));
+                view! {
                 <li>
                     <p><strong>{r.title}</strong>" "<span class="status">{r.status}</span></p>
                     <p class="muted">{format!("{} · {} · {} · {}", r.tracking, r.category, r.place, r.recorded_on)}
                         {(!r.resident_name.is_empty()).then(|| format!(" · 反映人：{}", r.resident_name))}
                         {(!r.has_contact).then_some(" · 未留联系方式")}
                     </p>
+                    {r.opinion.map(|o| view! { <p class="status">{o}</p> })}
                     <p><a href=format!("/requests/status?tracking={}", r.tracking)>"公开办理进度"</a></p>
+                    {convert}
                 </li>
-            }).collect_view()}
+            }}).collect_view()}
         </ul>
     }
     .into_any()
@@ -141,7 +175,18 @@ fn request_list(rows: Vec<RequestRow>) -> impl IntoView {
 /// `/station/requests`: record residents' requests and follow them.
 #[component]
 pub fn StationRequestsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| station_requests());
+    let list = Resource::new(
+        || (),
+        |_| async {
+            let rows = station_requests().await?;
+            // Only drafts open to the station now can take a new opinion.
+            let drafts = crate::batch::load_intake(None)
+                .await
+                .map(|v| v.drafts)
+                .unwrap_or_default();
+            Ok::<_, AppError>((rows, drafts))
+        },
+    );
     view! {
         <Title text="群众诉求 · 意见"/>
         <Crumbs trail=vec![crumb("工作台", "/")]/>
@@ -155,7 +200,7 @@ pub fn StationRequestsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match list.await {
                     Err(e) => page_error(e),
-                    Ok(rows) => request_list(rows).into_any(),
+                    Ok((rows, drafts)) => request_list(rows, drafts).into_any(),
                 }
             })}
         </Suspense>
@@ -194,6 +239,7 @@ pub fn RequestStatusPage() -> impl IntoView {
                                 {(!s.place.is_empty()).then(|| format!(" · {}", s.place))}</p>
                             <p><span class="status">{s.status}</span>
                                 {s.deadline.map(|d| format!(" 办理期限：{d}"))}</p>
+                            {s.opinion.map(|o| view! { <p class="status">{o}</p> })}
                             {answers_view(s.answers)}
                         </section>
                     }.into_any(),
@@ -431,72 +477,6 @@ pub fn OfficePage() -> impl IntoView {
 }
 
 /// `/admin/units`: handling units, their operators, and deputies.
-#[component]
-pub fn UnitsAdminPage() -> impl IntoView {
-    let units = Resource::new(|| (), |_| list_units());
-    view! {
-        <Title text="承办单位与代表 · 意见"/>
-        <Crumbs trail=vec![crumb("工作台", "/")]/>
-        <h1>"承办单位与代表"</h1>
-        {done_note("saved", "已保存。")}
-        <Suspense fallback=loading>
-            {move || Suspend::new(async move {
-                match units.await {
-                    Err(e) => page_error(e),
-                    Ok(list) => view! {
-                        <ul>{list.iter().map(|u| view! { <li>{format!("{}（编号 {}）", u.name, u.id)}</li> }).collect_view()}</ul>
-                        <h2>"新增承办单位操作员"</h2>
-                        <form method="post" action="/api/units/operator" class="stack-form">
-                            <label for="uo-unit">"承办单位"</label>
-                            <select id="uo-unit" name="unit" required>
-                                {list.iter().map(|u| view! { <option value=u.id.to_string()>{u.name.clone()}</option> }).collect_view()}
-                            </select>
-                            <label for="uo-name">"登录名"</label>
-                            <input id="uo-name" name="name" required/>
-                            <label for="uo-dn">"姓名"</label>
-                            <input id="uo-dn" name="display_name" required/>
-                            <label for="uo-pw">"初始密码"</label>
-                            <input id="uo-pw" name="password" type="password" required minlength="10"/>
-                            <button type="submit" class="button">"创建账户"</button>
-                        </form>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-        <h2>"新增承办单位"</h2>
-        <form method="post" action="/api/units/create" class="stack-form">
-            <label for="un-name">"单位名称"</label>
-            <input id="un-name" name="name" required/>
-            <label for="un-kind">"类别"</label>
-            <select id="un-kind" name="kind">
-                <option value="department">"政府部门"</option>
-                <option value="government">"县市人民政府"</option>
-                <option value="court">"人民法院"</option>
-                <option value="procuratorate">"人民检察院"</option>
-            </select>
-            <label for="un-email">"电子邮箱（接收交办通知）"</label>
-            <input id="un-email" name="email" type="email"/>
-            <button type="submit" class="button">"新增"</button>
-        </form>
-        <h2>"新增人大代表"</h2>
-        <form method="post" action="/api/deputies/create" class="stack-form">
-            <label for="dp-name">"登录名"</label>
-            <input id="dp-name" name="name" required/>
-            <label for="dp-dn">"姓名"</label>
-            <input id="dp-dn" name="display_name" required/>
-            <label for="dp-level">"代表层级"</label>
-            <select id="dp-level" name="level">
-                {LEVELS.iter().map(|l| view! { <option value=*l>{*l}</option> }).collect_view()}
-            </select>
-            <label for="dp-st">"编组的代表之家（名称或编号）"</label>
-            <input id="dp-st" name="station" required/>
-            <label for="dp-pw">"初始密码"</label>
-            <input id="dp-pw" name="password" type="password" required minlength="10"/>
-            <button type="submit" class="button">"创建代表账户"</button>
-        </form>
-    }
-}
-
 /// `/counties?county=…`: the public page of a county's suggestions and 微实事 projects.
 #[component]
 pub fn CountyPublicPage() -> impl IntoView {

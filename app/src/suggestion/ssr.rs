@@ -150,7 +150,37 @@ fn request_row(r: RequestRecord) -> RequestRow {
             Some(st) => format!("已形成代表建议：{}", status_label(st, round.unwrap_or(1))),
         },
         suggestion: s_tracking,
+        opinion: None,
     }
+}
+
+/// How a request turned into an opinion on a draft reads: the draft, the article, and whether
+/// the station has forwarded it yet.
+fn opinion_note(draft: &str, unit: &str, forwarded: bool) -> String {
+    format!(
+        "已转为对《{draft}》{unit}的意见，{}",
+        if forwarded {
+            "已由代表之家报送起草机关"
+        } else {
+            "将随代表之家下一批意见报送"
+        }
+    )
+}
+
+/// The opinions requests became, by request id (of one station, or one request by tracking).
+async fn opinions_of(db: &Db, filter: &str, key: &str) -> Result<BTreeMap<i64, String>, AppError> {
+    let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(&format!(
+        "select r.id, d.title, o.unit_label, o.batch_id from resident_request r \
+         join station_opinion o on o.id = r.opinion_id join draft d on d.id = o.draft_id \
+         where {filter}"
+    ))
+    .bind(key)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, draft, unit, batch)| (id, opinion_note(&draft, &unit, batch.is_some())))
+        .collect())
 }
 
 pub async fn station_requests(db: &Db, station: i64) -> Result<Vec<RequestRow>, AppError> {
@@ -160,7 +190,22 @@ pub async fn station_requests(db: &Db, station: i64) -> Result<Vec<RequestRow>, 
     .bind(station)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows.into_iter().map(request_row).collect())
+    let mut opinions = opinions_of(
+        db,
+        "r.station_id = cast($1 as bigint)",
+        &station.to_string(),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let id = r.0;
+            RequestRow {
+                opinion: opinions.remove(&id),
+                ..request_row(r)
+            }
+        })
+        .collect())
 }
 
 async fn answers(db: &Db, suggestion: i64) -> Result<Vec<AnswerView>, AppError> {
@@ -235,6 +280,10 @@ pub async fn request_status(db: &Db, tracking: &str) -> Result<RequestStatus, Ap
             .filter(|_| status.as_deref() == Some("assigned"))
             .map(format_day),
         answers,
+        opinion: opinions_of(db, "r.tracking = $1", tracking)
+            .await?
+            .into_values()
+            .next(),
     })
 }
 

@@ -112,6 +112,10 @@ const EXEMPT: &[(&str, &str)] = &[
         "writes; units resolve through the gated intake (tried below)",
     ),
     ("/api/opinions/update", "writes; as record"),
+    (
+        "/api/opinions/from-request",
+        "writes; the unit resolves through the gated intake, as record",
+    ),
     ("/api/opinions/delete", "writes"),
     (
         "/api/opinions/import",

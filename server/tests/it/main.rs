@@ -24,6 +24,7 @@ mod notices;
 mod pages;
 mod query_syntax;
 mod requests;
+mod roster;
 mod search;
 mod search_quality;
 mod storage;

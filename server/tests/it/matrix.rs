@@ -83,6 +83,8 @@ struct Ctx {
     answered: i64,
     /// The tracking number of a resident's request.
     request_tracking: String,
+    /// That request's id (a station turns it into an opinion once).
+    request_id: i64,
     /// The test unit (every test unit operator's).
     unit_id: i64,
     /// An open ballot of the test station's county and one of its candidates.
@@ -164,6 +166,13 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         }),
         ("/api/stations/list", ADMIN, |_| vec![]),
         ("/api/stations/upload", ADMIN, |_| vec![]),
+        ("/api/roster/upload", ADMIN, |_| vec![]),
+        ("/api/roster/passwords", ADMIN, |_| {
+            vec![("token".into(), "0123456789abcdef".into())]
+        }),
+        ("/api/roster/discard", ADMIN, |_| {
+            vec![("token".into(), "0123456789abcdef".into())]
+        }),
         ("/api/stations/get", ADMIN, |c| {
             vec![("id".into(), c.station_id.to_string())]
         }),
@@ -267,6 +276,15 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         }),
         ("/api/opinions/record", STATION, |c| {
             opinion_fields(c, "slug", "changji-urban-heating")
+        }),
+        ("/api/opinions/from-request", STATION, |c| {
+            vec![
+                ("request".into(), c.request_id.to_string()),
+                ("slug".into(), "changji-urban-heating".into()),
+                ("unit".into(), "1".into()),
+                ("stance".into(), "amend".into()),
+                ("method".into(), "visit".into()),
+            ]
         }),
         ("/api/opinions/get", STATION, |c| {
             vec![("id".into(), c.opinion_id.to_string())]
@@ -613,6 +631,8 @@ fn route_matrix() -> Vec<(&'static str, &'static [Who])> {
         ("/healthz", EVERYONE),
         ("/admin/stations.csv", ADMIN),
         ("/admin/stations.xlsx", ADMIN),
+        ("/admin/deputies.csv", ADMIN),
+        ("/admin/units.csv", ADMIN),
         ("/station/opinions/template.csv", STATION_OR_COMMITTEE),
         ("/station/opinions/template.xlsx", STATION_OR_COMMITTEE),
         ("/committee/coverage.xlsx", COMMITTEE),
@@ -719,6 +739,11 @@ async fn authorisation_matrix_holds() {
     )
     .await
     .unwrap();
+    let request_id: i64 = sqlx::query_scalar("select id from resident_request where tracking = $1")
+        .bind(&request_tracking)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
     app::micro::ssr::set_fund(&app.db, test_station, 2027, 3_000_000)
         .await
         .unwrap();
@@ -893,6 +918,7 @@ async fn authorisation_matrix_holds() {
             )
             .await,
             request_tracking: request_tracking.clone(),
+            request_id,
             unit_id,
             ballot: (ballot, candidate),
             proposed: project(&app).await,
@@ -910,6 +936,12 @@ async fn authorisation_matrix_holds() {
                     "name,level,parent,region_code,email\n昌吉回族自治州,1,,652300,station-652300@demo.yijian.invalid\n"
                         .as_bytes(),
                 ));
+                app.post_multipart(path, &fields, file, cookie.as_deref(), false)
+                    .await
+            } else if path == "/api/roster/upload" {
+                // A valid unit list, checked only.
+                let fields = [("kind", "units"), ("dry_run", "1")];
+                let file = Some(("u.csv", "单位名称,类别\n矩阵检查单位,政府部门\n".as_bytes()));
                 app.post_multipart(path, &fields, file, cookie.as_deref(), false)
                     .await
             } else if path == "/api/opinions/import" {

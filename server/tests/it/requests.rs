@@ -781,3 +781,134 @@ async fn a_deputy_votes_with_a_plain_form() {
         1
     );
 }
+
+/// A request about an open draft becomes the station's opinion on the article it concerns; it
+/// travels with the next batch, the request (and its public page) says so, and it cannot be
+/// turned into a second one. Another station's request, a wrong article or a missing draft
+/// change nothing.
+#[tokio::test]
+async fn a_request_about_an_open_draft_becomes_an_opinion_on_its_article() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let operator = app.login(Role::Station).await;
+    let res = app
+        .post_form(
+            "/api/requests/record",
+            &[
+                ("title", "供热温度标准太低"),
+                ("body", "建议把室温标准提高到二十度。"),
+                ("place", "昌吉市"),
+                ("category", "供水供热"),
+                ("resident_name", "刘某"),
+                ("resident_contact", ""),
+            ],
+            Some(&operator),
+        )
+        .await;
+    let tracking = json_str(&res.body);
+    let request: i64 = sqlx::query_scalar("select id from resident_request where tracking = $1")
+        .bind(&tracking)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let convert = |unit: &'static str, slug: &'static str, who: String| {
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/opinions/from-request",
+                &[
+                    ("request", &request.to_string()),
+                    ("slug", slug),
+                    ("unit", unit),
+                    ("stance", "amend"),
+                    ("method", "visit"),
+                ],
+                Some(&who),
+            )
+            .await
+        }
+    };
+    let opinions = || async { app.count("select count(*) from station_opinion").await };
+    let before = opinions().await;
+    // An article the draft does not have, no draft, another station's operator: nothing.
+    let res = convert("第九百九十九条", "changji-urban-heating", operator.clone()).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("找不到“第九百九十九条”"), "{}", res.body);
+    let res = convert("1", "", operator.clone()).await;
+    assert!(res.body.contains("请选择草案"), "{}", res.body);
+    let other_station = app.station("另一联系点").await;
+    let (other, password) = (
+        format!("op-other-{}", &tracking[3..7]).to_lowercase(),
+        "operator-password-2",
+    );
+    app::account::ssr::create_account(
+        &app.db,
+        &app::account::NewAccount {
+            name: other.clone(),
+            display_name: "另一联系点管理员".into(),
+            role: Role::Station,
+            station: Some(other_station.to_string()),
+            password: password.into(),
+        },
+    )
+    .await
+    .unwrap();
+    let other = app.login_as(&other, password).await;
+    let res = convert("1", "changji-urban-heating", other).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
+    assert_eq!(opinions().await, before);
+
+    // The right article: one pending opinion with the request's words, linked to it.
+    let res = convert("1", "changji-urban-heating", operator.clone()).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let (unit, text, residents, method, batch): (String, String, i64, String, Option<i64>) =
+        sqlx::query_as(
+            "select o.unit_label, o.text, o.residents, o.method, o.batch_id from station_opinion o \
+             join resident_request r on r.opinion_id = o.id where r.id = $1",
+        )
+        .bind(request)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        (unit.as_str(), residents, method.as_str(), batch),
+        ("第一条", 1, "visit", None)
+    );
+    assert_eq!(text, "供热温度标准太低：建议把室温标准提高到二十度。");
+    let res = convert("1", "changji-urban-heating", operator.clone()).await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert_eq!(opinions().await, before + 1);
+
+    // The station's list and the public page say what it became, without the resident.
+    let res = app
+        .post_form("/api/requests/station", &[], Some(&operator))
+        .await;
+    assert!(
+        res.body
+            .contains("第一条的意见，将随代表之家下一批意见报送"),
+        "{}",
+        res.body
+    );
+    let res = app
+        .post_form("/api/requests/status", &[("tracking", &tracking)], None)
+        .await;
+    assert!(res.body.contains("第一条的意见"), "{}", res.body);
+    assert!(!res.body.contains("刘某"), "{}", res.body);
+    // Forwarded with the batch, the page says so.
+    let res = app
+        .post_form(
+            "/api/batches/forward",
+            &[("slug", "changji-urban-heating"), ("note", "")],
+            Some(&operator),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let res = app
+        .post_form("/api/requests/status", &[("tracking", &tracking)], None)
+        .await;
+    assert!(
+        res.body.contains("已由代表之家报送起草机关"),
+        "{}",
+        res.body
+    );
+}
