@@ -50,7 +50,7 @@ fn passwords_view(token: String, list: Vec<InitialPassword>) -> AnyView {
                 "初始密码只在这里显示，24 小时后自动删除。请打印或抄录后分发给本人；每个账户首次登录时必须改用自己的密码。"
             </p>
             <p class="print-hide"><PrintButton/></p>
-            <table class="stacked">
+            <table class="data stacked">
                 <thead><tr><th>"姓名"</th><th>"身份"</th><th>"代表之家 / 单位"</th><th>"登录名"</th><th>"初始密码"</th></tr></thead>
                 <tbody>
                     {list.into_iter().map(|p| view! {

@@ -436,7 +436,7 @@ fn resolve(paths: &[(i64, String, String)], key: &str) -> Result<i64, String> {
 pub async fn passwords(db: &Db, admin: i64, token: &str) -> Result<Vec<InitialPassword>, AppError> {
     let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
         "select login, display_name, role, detail, password from roster_password \
-         where token = $1 and admin_id = $2 and created_at >= $3 order by role, detail, login",
+         where token = $1 and admin_id = $2 and created_at >= $3 order by detail, login",
     )
     .bind(token)
     .bind(admin)
