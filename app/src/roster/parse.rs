@@ -382,8 +382,12 @@ mod tests {
         // (Blank lines never reach here from a file: the reader leaves them out.)
         assert_eq!(lines, vec![2, 3, 4, 5, 6, 8, 10], "{errors:?}");
         assert!(errors[1].message.contains("类别“水务”无效"));
-        assert!(errors[5].message.contains("在第 7 行的类别或邮箱与本行不同"));
-        assert!(errors[6].to_string().contains("第 10 行：操作员登录名“ZJ”与第 9 行重复"));
+        assert!(errors[5]
+            .message
+            .contains("在第 7 行的类别或邮箱与本行不同"));
+        assert!(errors[6]
+            .to_string()
+            .contains("第 10 行：操作员登录名“ZJ”与第 9 行重复"));
     }
 
     #[test]
