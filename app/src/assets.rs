@@ -16,12 +16,44 @@ pub fn stylesheet_href() -> &'static str {
     STYLESHEET.get().map_or("/pkg/yijian.css", String::as_str)
 }
 
+static LIGHT_SCRIPT: OnceLock<String> = OnceLock::new();
+
+/// Records the light script's file name under `/pkg/` (first call wins).
+pub fn set_light_script(file_name: &str) {
+    let _ = LIGHT_SCRIPT.set(format!("/pkg/{file_name}"));
+}
+
+/// The light script's URL, when the site was built with one.
+pub fn light_script_href() -> Option<&'static str> {
+    LIGHT_SCRIPT.get().map(String::as_str)
+}
+
+/// The public reading pages an anonymous reader gets without the application bundle: the
+/// home page, the draft list, a draft's reading page (also an earlier version's, the
+/// comparison and the feedback report), an article's comment page, a receipt and the receipt
+/// lookup. Everything else (logins, search, every working page) hydrates.
+pub fn is_light_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    let plain = |s: &str| !s.is_empty() && !s.contains('.');
+    match parts.as_slice() {
+        [] | ["drafts"] | ["track"] => true,
+        ["drafts", slug] => plain(slug),
+        ["drafts", slug, "compare" | "feedback"] => plain(slug),
+        ["drafts", slug, "v", n] => plain(slug) && n.bytes().all(|b| b.is_ascii_digit()),
+        ["drafts", slug, "comment", uid] => plain(slug) && plain(uid),
+        ["receipt", t] => plain(t),
+        _ => false,
+    }
+}
+
 /// The file names listed in `pkg/assets.txt` (`js: …`, `wasm: …`, `css: …` lines).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Manifest {
     pub js: Option<String>,
     pub wasm: Option<String>,
     pub css: Option<String>,
+    /// The light script of anonymous readers' pages.
+    pub light: Option<String>,
 }
 
 impl Manifest {
@@ -40,6 +72,7 @@ impl Manifest {
                 "js" => m.js = Some(v.to_string()),
                 "wasm" => m.wasm = Some(v.to_string()),
                 "css" => m.css = Some(v.to_string()),
+                "light" => m.light = Some(v.to_string()),
                 _ => {}
             }
         }
@@ -67,5 +100,41 @@ mod tests {
         assert_eq!(m.css.as_deref(), Some("yijian.fedcba9876543210.css"));
         let bad = Manifest::parse("js: ../x.js\nwasm: other_bg.wasm\n");
         assert_eq!(bad.output_name(), None);
+        assert_eq!(
+            Manifest::parse("light: light.0123456789abcdef.js").light.as_deref(),
+            Some("light.0123456789abcdef.js")
+        );
+    }
+
+    #[test]
+    fn only_public_reading_pages_are_light() {
+        for p in [
+            "/",
+            "/drafts",
+            "/drafts/",
+            "/drafts/changji-urban-heating",
+            "/drafts/changji-urban-heating/v/2",
+            "/drafts/changji-urban-heating/compare",
+            "/drafts/changji-urban-heating/feedback",
+            "/drafts/changji-urban-heating/comment/art-3-p-2",
+            "/receipt/YJ-AB12-CD34",
+            "/track",
+        ] {
+            assert!(is_light_path(p), "{p}");
+        }
+        for p in [
+            "/login",
+            "/search",
+            "/account",
+            "/committee/drafts/changji-urban-heating",
+            "/drafts/changji-urban-heating/v/x",
+            "/drafts/changji-urban-heating/comment",
+            "/drafts/x/comment/a/b",
+            "/station/requests",
+            "/pkg/yijian.css",
+            "/drafts/a.b",
+        ] {
+            assert!(!is_light_path(p), "{p}");
+        }
     }
 }

@@ -51,6 +51,10 @@ use leptos_router::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    #[cfg(feature = "ssr")]
+    let light = light_script();
+    #[cfg(not(feature = "ssr"))]
+    let light: Option<&'static str> = None;
     view! {
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -60,14 +64,37 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" id="leptos" href=assets::stylesheet_href()/>
-                <HydrationScripts options/>
+                {match light {
+                    Some(src) => view! { <script src=src defer></script> }.into_any(),
+                    None => view! { <HydrationScripts options/> }.into_any(),
+                }}
                 <MetaTags/>
             </head>
-            <body>
+            <body data-page=light.map(|_| "light")>
                 <App/>
             </body>
         </html>
     }
+}
+
+/// The light script instead of the application bundle, for an anonymous reader of a public
+/// reading page (see [`assets::is_light_path`]): those pages work as plain HTML, and the 3 MB
+/// bundle would cost a slow phone more than everything else on them. Logged-in people, and
+/// every page when `--hydrate-public-pages` is given or the site was built without the light
+/// script, get the whole application.
+#[cfg(feature = "ssr")]
+fn light_script() -> Option<&'static str> {
+    let src = assets::light_script_href()?;
+    let parts = use_context::<http::request::Parts>()?;
+    let settings = crate::ssr::app_state().ok()?.settings;
+    let session = parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.split(';').any(|kv| kv.trim_start().starts_with("yj_session=")));
+    (settings.light_reading_pages && !session && assets::is_light_path(parts.uri.path()))
+        .then_some(src)
 }
 
 /// The content security policy allows scripts only from this site plus the one inline

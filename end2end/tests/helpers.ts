@@ -38,13 +38,23 @@ async function auditWithoutJs(page: Page) {
   }
 }
 
-/** With JavaScript the wasm bundle must hydrate the page; without it the page must not. */
+/**
+ * With JavaScript the wasm bundle must hydrate the page — or, on the pages the server sends
+ * light (an anonymous reader's reading pages, `body[data-page=light]`), the light script must
+ * have run and the bundle must not be loaded; without JavaScript neither may happen.
+ */
 export async function expectHydration(page: Page) {
   const body = page.locator('body');
-  if (jsEnabled()) {
-    await expect(body).toHaveAttribute('data-hydrated', 'true');
-  } else {
+  const light = (await body.getAttribute('data-page')) === 'light';
+  if (!jsEnabled()) {
     await expect(body).not.toHaveAttribute('data-hydrated', 'true');
+    await expect(body).not.toHaveAttribute('data-enhanced', 'light');
+  } else if (light) {
+    await expect(body).toHaveAttribute('data-enhanced', 'light');
+    await expect(body).not.toHaveAttribute('data-hydrated', 'true');
+    expect(await page.locator('script[src*="/pkg/yijian."]').count()).toBe(0);
+  } else {
+    await expect(body).toHaveAttribute('data-hydrated', 'true');
   }
 }
 

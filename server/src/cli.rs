@@ -265,6 +265,12 @@ pub struct ServeArgs {
     /// 0 renders every request.
     #[arg(long, env = "YIJIAN_PAGE_CACHE_SECONDS", default_value_t = 30)]
     pub page_cache_seconds: u64,
+    /// Give anonymous readers the whole application (a 3 MB bundle, 1.1 MB compressed) on the
+    /// public reading pages too. By default those pages (home, drafts, reading, comment,
+    /// receipt) go out with a 3 KB script instead: they work as plain HTML, and the script opens
+    /// the comment form beside its article. Logged-in people always get the application.
+    #[arg(long, env = "YIJIAN_HYDRATE_PUBLIC_PAGES")]
+    pub hydrate_public_pages: bool,
     /// SMTP server for outgoing mail: `smtp://user:pass@host:587?tls=required` (STARTTLS),
     /// `smtps://user:pass@host:465`, or `smtp://host:25` (plain, e.g. a local relay). Without
     /// it, mail is written as .eml files under `<data-dir>/mail/`.

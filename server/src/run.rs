@@ -46,6 +46,7 @@ pub fn settings_from(args: &ServeArgs) -> Settings {
         search_dir: Some(args.data.data_dir.join("search")),
         pdf_browser: args.pdf_browser.clone(),
         page_cache_s: args.page_cache_seconds,
+        light_reading_pages: !args.hydrate_public_pages,
     }
 }
 
@@ -187,6 +188,9 @@ pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
     .unwrap_or_default();
     if let Some(css) = &manifest.css {
         app::assets::set_stylesheet(css);
+    }
+    if let Some(light) = &manifest.light {
+        app::assets::set_light_script(light);
     }
     LeptosOptions::builder()
         .output_name(manifest.output_name().unwrap_or("yijian").to_string())

@@ -45,6 +45,9 @@ pub struct Settings {
     /// this server's cache of rendered pages; any change made through this server empties it
     /// at once. 0 renders every request.
     pub page_cache_s: u64,
+    /// Anonymous readers' public reading pages go out with the light script instead of the
+    /// application bundle (see `shell`); off, every page hydrates.
+    pub light_reading_pages: bool,
 }
 
 impl Default for Settings {
@@ -66,6 +69,7 @@ impl Default for Settings {
             search_dir: None,
             pdf_browser: None,
             page_cache_s: 0,
+            light_reading_pages: true,
         }
     }
 }
