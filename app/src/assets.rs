@@ -101,7 +101,9 @@ mod tests {
         let bad = Manifest::parse("js: ../x.js\nwasm: other_bg.wasm\n");
         assert_eq!(bad.output_name(), None);
         assert_eq!(
-            Manifest::parse("light: light.0123456789abcdef.js").light.as_deref(),
+            Manifest::parse("light: light.0123456789abcdef.js")
+                .light
+                .as_deref(),
             Some("light.0123456789abcdef.js")
         );
     }

@@ -92,7 +92,10 @@ fn light_script() -> Option<&'static str> {
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .any(|c| c.split(';').any(|kv| kv.trim_start().starts_with("yj_session=")));
+        .any(|c| {
+            c.split(';')
+                .any(|kv| kv.trim_start().starts_with("yj_session="))
+        });
     (settings.light_reading_pages && !session && assets::is_light_path(parts.uri.path()))
         .then_some(src)
 }

@@ -129,9 +129,10 @@ fn parse_window(opens_at: &str, closes_at: &str) -> Result<(i64, i64), AppError>
 }
 
 /// Refuses a window on `uids` that overlaps another live window on one of them (`except`: the
-/// publication being rescheduled), naming it.
+/// publication being rescheduled), naming it. Run it again inside the writing transaction after
+/// [`lock_draft`]: two servers (or two tabs) publishing the same part at once must not both pass.
 async fn check_overlap(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     draft_id: i64,
     uids: &[String],
     opens: i64,
@@ -145,7 +146,7 @@ async fn check_overlap(
     .bind(draft_id)
     .bind(opens)
     .bind(closes)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *conn)
     .await?;
     for (id, label, existing, o, c) in current {
         if Some(id) == except {
@@ -160,6 +161,17 @@ async fn check_overlap(
             )));
         }
     }
+    Ok(())
+}
+
+/// Serialises the writers of one draft's publications: the row lock (PostgreSQL) is held to
+/// the end of the transaction, so the overlap check that follows sees every publication
+/// committed before it. SQLite's writers are serialised by `BEGIN IMMEDIATE` already.
+async fn lock_draft(conn: &mut sqlx::AnyConnection, draft_id: i64) -> Result<(), AppError> {
+    sqlx::query("update draft set updated_at = updated_at where id = $1")
+        .bind(draft_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -223,7 +235,9 @@ pub async fn plan(
         return Err(AppError::validation("chapter", "所选部分没有条文"));
     }
     let draft_id = super::gate::draft_id(db, slug).await?;
-    check_overlap(db, draft_id, &uids, opens, closes, None).await?;
+    let mut conn = db.pool.acquire().await?;
+    check_overlap(&mut conn, draft_id, &uids, opens, closes, None).await?;
+    drop(conn);
     let county = part
         .recipients
         .county
@@ -302,6 +316,8 @@ pub async fn publish(
     let now = now_ms();
     let county = p.recipients.county.clone();
     let mut tx = db.begin().await?;
+    lock_draft(&mut tx, p.draft_id).await?;
+    check_overlap(&mut tx, p.draft_id, &p.uids, p.opens, p.closes, None).await?;
     let publication_id: i64 = sqlx::query_scalar(
         "insert into publication (draft_id, version_number, part_label, article_uids, opens_at, \
          closes_at, created_by, created_at, whole_text) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -471,7 +487,10 @@ pub async fn reschedule(
             ),
         ));
     }
-    check_overlap(db, draft_id, &uids, opens, closes, Some(id)).await?;
+    {
+        let mut conn = db.pool.acquire().await?;
+        check_overlap(&mut conn, draft_id, &uids, opens, closes, Some(id)).await?;
+    }
     let title: String = sqlx::query_scalar("select title from draft where slug = $1")
         .bind(slug)
         .fetch_one(&db.pool)
@@ -491,6 +510,8 @@ pub async fn reschedule(
         slug,
     );
     let mut tx = db.begin().await?;
+    lock_draft(&mut tx, draft_id).await?;
+    check_overlap(&mut tx, draft_id, &uids, opens, closes, Some(id)).await?;
     sqlx::query("update publication set opens_at = $1, closes_at = $2 where id = $3")
         .bind(opens)
         .bind(closes)

@@ -443,7 +443,16 @@ pub async fn recluster(
         may_act(&mut conn, actor, draft_id, article, None).await?;
     }
     let mut last = None;
-    for _ in 0..3 {
+    for attempt in 0..3 {
+        // Automatic clustering that lost the race to another server (or to a member's edit)
+        // stops once the article is no longer stale: every server that saw it stale at the
+        // same moment must not cluster it once more.
+        if by.is_none() && attempt > 0 {
+            let rows = article_rows(&state.db, draft_id, article).await?;
+            if !needs_clustering(&state.db, draft_id, article, &rows).await? {
+                return Ok(0);
+            }
+        }
         let mut p = plan(&state.db, draft_id, article).await?;
         p.by = by;
         match apply(&state.db, p).await {
@@ -454,16 +463,13 @@ pub async fn recluster(
     Err(last.unwrap_or_else(edited_meanwhile))
 }
 
-/// Clusters the article again when opinions arrived (or left) since its last clustering, up to
-/// [`AUTO_CLUSTER_MAX`] opinions. True when it did.
-pub(super) async fn cluster_if_stale(
-    state: &AppState,
-    slug: &str,
+/// Whether opinions arrived at (or left) the article since its last clustering.
+async fn needs_clustering(
+    db: &Db,
     draft_id: i64,
     article: &str,
     rows: &[Row],
 ) -> Result<bool, AppError> {
-    let db = &state.db;
     let clustered_seq: i64 = sqlx::query_scalar(
         "select clustered_seq from article_state where draft_id = $1 and article_uid = $2",
     )
@@ -480,7 +486,19 @@ pub(super) async fn cluster_if_stale(
     .bind(article)
     .fetch_one(&db.pool)
     .await?;
-    let stale = rows.len() as i64 != members || rows.iter().any(|r| r.seq > clustered_seq);
+    Ok(rows.len() as i64 != members || rows.iter().any(|r| r.seq > clustered_seq))
+}
+
+/// Clusters the article again when opinions arrived (or left) since its last clustering, up to
+/// [`AUTO_CLUSTER_MAX`] opinions. True when it did.
+pub(super) async fn cluster_if_stale(
+    state: &AppState,
+    slug: &str,
+    draft_id: i64,
+    article: &str,
+    rows: &[Row],
+) -> Result<bool, AppError> {
+    let stale = needs_clustering(&state.db, draft_id, article, rows).await?;
     if !stale || rows.is_empty() || rows.len() as i64 > AUTO_CLUSTER_MAX {
         return Ok(false);
     }
