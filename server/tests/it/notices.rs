@@ -217,3 +217,49 @@ async fn a_publication_can_notify_a_subset_of_stations_by_level_and_county() {
         publications
     );
 }
+
+/// The same publication sent several times at once (double clicks, or several servers behind a
+/// proxy) is stored once, with one notice per station; the others are refused as overlapping.
+#[tokio::test]
+async fn the_same_publication_sent_at_once_is_stored_once() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let committee = app.login(Role::Committee).await;
+    let publications = app.count("select count(*) from publication").await;
+    let notices = app.count("select count(*) from notice").await;
+    let form = [
+        ("slug", SLUG),
+        ("confirmed", "1"),
+        ("chapter", "4"),
+        ("opens_at", "2031-01-01T09:00"),
+        ("closes_at", "2031-02-01T18:00"),
+    ];
+    let calls = (0..4).map(|_| app.post_form("/api/drafts/publish", &form, Some(&committee)));
+    let statuses: Vec<StatusCode> = futures::future::join_all(calls)
+        .await
+        .into_iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.count("select count(*) from publication").await,
+        publications + 1
+    );
+    let active = app
+        .count("select count(*) from station where active = 1")
+        .await;
+    assert_eq!(
+        app.count("select count(*) from notice").await,
+        notices + active
+    );
+}
