@@ -490,9 +490,12 @@ pub async fn export_deputies(db: &Db) -> Result<Vec<Vec<String>>, AppError> {
         .collect())
 }
 
+/// A unit's name, kind and e-mail, and one operator's login and name (none for a unit without).
+type UnitOperatorRow = (String, String, String, Option<String>, Option<String>);
+
 /// The units and their operators as a list that imports back.
 pub async fn export_units(db: &Db) -> Result<Vec<Vec<String>>, AppError> {
-    let rows: Vec<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+    let rows: Vec<UnitOperatorRow> = sqlx::query_as(
         "select u.name, u.kind, u.email, a.name, a.display_name from unit u \
          left join unit_operator o on o.unit_id = u.id \
          left join account a on a.id = o.account_id and a.active = 1 \
