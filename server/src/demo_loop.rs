@@ -368,6 +368,10 @@ async fn seed_micro(
             .bind(p)
             .execute(&db.pool)
             .await?;
+        sqlx::query("update micro_project set status = 'on_ballot' where id = $1")
+            .bind(p)
+            .execute(&db.pool)
+            .await?;
     }
     // Three deputies took paper ballots (领票) instead of voting online; both tellers entered
     // their sheets alike, so the sheets count.

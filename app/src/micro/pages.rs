@@ -255,7 +255,7 @@ pub fn OfficeBallotPage() -> impl IntoView {
                                     {p.sheets.iter().map(|s| view! {
                                         <tr>
                                             <td>{s.serial.clone()}</td>
-                                            <td>{s.tellers.join("、")}{s.mine.then(|| "（含您）")}</td>
+                                            <td>{s.tellers.join("、")}{s.mine.then_some("（含您）")}</td>
                                             <td>{if s.agreed { view! { <span class="status status-closed">{s.state.clone()}</span> }.into_any() }
                                                 else if s.differences.is_empty() { view! { <span class="status">{s.state.clone()}</span> }.into_any() }
                                                 else { view! { <span class="status status-late">{s.state.clone()}</span> }.into_any() }}</td>

@@ -59,28 +59,35 @@ pub fn work_summary(w: &WorkRow) -> impl IntoView {
     }
 }
 
-/// The public list of a county's projects (the county page): no personal data.
+/// The public list of a county's projects (the county page): no personal data. A list rather
+/// than a table, so that the state stays in sight on a phone.
 pub fn public_projects(projects: &[PublicProject]) -> impl IntoView {
     view! {
-        <div class="table-wrap">
-        <table class="data">
-            <thead><tr><th>"项目"</th><th>"年度"</th><th>"预算（元）"</th><th>"状态"</th><th>"已支出（元）"</th><th>"最近进展"</th></tr></thead>
-            <tbody>
-                {projects.iter().map(|p| view! {
-                    <tr>
-                        <td>{p.title.clone()}{(!p.place.is_empty()).then(|| view! { <br/><span class="muted">{p.place.clone()}</span> })}
-                            {(!p.unit.is_empty()).then(|| view! { <br/><span class="muted">{format!("承办：{}", p.unit)}</span> })}</td>
-                        <td>{p.year}</td>
-                        <td>{p.cost_yuan}</td>
-                        <td>{p.state.clone()}</td>
-                        <td>{p.spent_yuan.map(|s| s.to_string()).unwrap_or_default()}
-                            {p.over_budget.then(|| view! { " "<span class="status status-late">"超出预算"</span> })}</td>
-                        <td>{p.last_progress_on.clone()}</td>
-                    </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-        </div>
+        <ul class="work-list">
+            {projects.iter().map(|p| {
+                let mut facts = vec![format!("{} 年", p.year)];
+                if !p.place.is_empty() {
+                    facts.push(p.place.clone());
+                }
+                facts.push(format!("预算 {} 元", p.cost_yuan));
+                if let Some(spent) = p.spent_yuan {
+                    facts.push(format!("已支出 {spent} 元"));
+                }
+                if !p.last_progress_on.is_empty() {
+                    facts.push(format!("最近进展 {}", p.last_progress_on));
+                }
+                if !p.unit.is_empty() {
+                    facts.push(format!("承办：{}", p.unit));
+                }
+                view! {
+                    <li>
+                        <p><strong>{p.title.clone()}</strong>" "<span class=stage_class(&p.state)>{p.state.clone()}</span>
+                            {p.over_budget.then(|| view! { " "<span class="status status-late">"超出预算"</span> })}</p>
+                        <p class="muted">{facts.join(" · ")}</p>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
 }
 

@@ -541,13 +541,18 @@ pub async fn public_projects(
             "proposed" => "已提出".to_string(),
             "on_ballot" if closes.is_some_and(|c| now >= c) => {
                 let b = ballot.unwrap_or(0);
-                if !pending.contains_key(&b) {
-                    let (t, _) = super::paper_ssr::tally(db, b).await?;
-                    pending.insert(b, t.pending_note());
-                }
-                match pending.get(&b).map(String::as_str) {
-                    Some(n) if !n.is_empty() => format!("票决已结束，结果待确认：{n}"),
-                    _ => "票决已结束，结果待确认".to_string(),
+                let note = match pending.get(&b) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let n = super::paper_ssr::tally(db, b).await?.0.pending_note();
+                        pending.insert(b, n.clone());
+                        n
+                    }
+                };
+                if note.is_empty() {
+                    "票决已结束，结果待确认".to_string()
+                } else {
+                    format!("票决已结束，结果待确认：{note}")
                 }
             }
             "on_ballot" => "票决中".to_string(),

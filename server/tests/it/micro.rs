@@ -471,25 +471,26 @@ async fn online_vote_and_paper_ballot_at_once_exactly_one_wins() {
     let mut tasks = tokio::task::JoinSet::new();
     for (i, d) in ds.iter().copied().enumerate() {
         let (db1, db2) = (app.db.clone(), app.db.clone());
-        // Alternate which call starts first.
+        // Alternate which call starts first, and hold the office back a little for some, so
+        // that either may reach the database first.
+        let lag = std::time::Duration::from_millis((i % 4) as u64);
+        let issue = async move {
+            tokio::time::sleep(lag).await;
+            (d, false, paper_ssr::issue(&db2, ballot, d, now).await)
+        };
+        let vote = async move {
+            (
+                d,
+                true,
+                ssr::cast(&db1, d, ballot, a, Choice::Yes, now).await,
+            )
+        };
         if i % 2 == 0 {
-            tasks.spawn(async move {
-                (
-                    d,
-                    true,
-                    ssr::cast(&db1, d, ballot, a, Choice::Yes, now).await,
-                )
-            });
-            tasks.spawn(async move { (d, false, paper_ssr::issue(&db2, ballot, d, now).await) });
+            tasks.spawn(vote);
+            tasks.spawn(issue);
         } else {
-            tasks.spawn(async move { (d, false, paper_ssr::issue(&db2, ballot, d, now).await) });
-            tasks.spawn(async move {
-                (
-                    d,
-                    true,
-                    ssr::cast(&db1, d, ballot, a, Choice::Yes, now).await,
-                )
-            });
+            tasks.spawn(issue);
+            tasks.spawn(vote);
         }
     }
     let mut wins: std::collections::HashMap<i64, Vec<bool>> = Default::default();
@@ -515,9 +516,9 @@ async fn online_vote_and_paper_ballot_at_once_exactly_one_wins() {
             }
         }
     }
-    eprintln!("online first: {online_wins}, paper first: {paper_wins}");
-    // Which call starts first alternates, so both kinds of winner occur.
-    assert!(online_wins > 0 && paper_wins > 0);
+    // Which kind wins depends on timing (both refusals are also tried one after the other in
+    // the tellers' test); what must hold is one winner per deputy.
+    eprintln!("online won: {online_wins}, paper won: {paper_wins}");
     assert_eq!(wins.len(), 60, "every deputy got exactly one way in");
     assert!(wins.values().all(|w| w.len() == 1));
     assert_eq!(online_wins + paper_wins, 60);
@@ -768,5 +769,40 @@ async fn an_approved_project_is_carried_out_to_acceptance_and_shown_to_the_publi
             !public.body.contains(private),
             "{private} on the public page"
         );
+    }
+}
+
+/// The demo's 微实事: the finished ballot counts three agreed paper sheets; of its approved
+/// projects one is accepted, one under way with two updates, one finished awaiting acceptance.
+#[tokio::test]
+async fn the_demo_shows_paper_sheets_and_projects_at_every_stage() {
+    let app = TestApp::new().await;
+    server::demo::seed(&app.db).await.unwrap();
+    let ballot: i64 = sqlx::query_scalar("select id from ballot")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let r = ssr::results(&app.db, ballot, app::ssr::now_ms())
+        .await
+        .unwrap();
+    assert_eq!((r.paper.issued, r.paper.agreed), (3, 3));
+    assert!(r.finalized && r.provisional.is_empty());
+    let tellers = app
+        .count("select count(distinct teller_id) from paper_entry")
+        .await;
+    assert_eq!(tellers, 2);
+    let deputy = id_of(&app, "deputy").await;
+    let works = work_ssr::for_deputy(&app.db, deputy).await.unwrap();
+    let stages: Vec<&str> = works.iter().map(|w| w.stage.as_str()).collect();
+    assert_eq!(stages, vec!["已验收", "实施中", "已完工待验收"]);
+    assert_eq!(works[1].progress.len(), 2);
+    assert!(works.iter().all(|w| w.unit == "昌吉州住房和城乡建设局"));
+    let county: i64 = sqlx::query_scalar("select county_id from ballot")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let public = app.get(&format!("/counties?county={county}"), None).await;
+    for stage in ["已验收", "实施中", "已完工待验收", "未通过"] {
+        assert!(public.body.contains(stage), "{stage}");
     }
 }
