@@ -67,6 +67,7 @@ pub fn Header() -> impl IntoView {
                                     {deputy.then(|| view! { <A href="/deputy">"代表建议"</A> })}
                                     {deputy.then(|| view! { <A href="/deputy/ballots">"微实事票决"</A> })}
                                     {unit.then(|| view! { <A href="/unit">"本单位办理"</A> })}
+                                    {unit.then(|| view! { <A href="/unit/projects">"微实事实施"</A> })}
                                     {office.then(|| view! { <A href="/office">"交办督办"</A> })}
                                     {office.then(|| view! { <A href="/office/micro">"微实事"</A> })}
                                     {admin.then(|| view! { <A href="/admin/units">"承办单位"</A> })}

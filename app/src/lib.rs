@@ -180,6 +180,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("unit") view=suggestion::pages::UnitPage ssr=SsrMode::Async/>
                         <Route path=path!("office") view=suggestion::pages::OfficePage ssr=SsrMode::Async/>
                         <Route path=path!("office/micro") view=micro::pages::MicroOfficePage ssr=SsrMode::Async/>
+                        <Route path=path!("office/micro/ballot") view=micro::pages::OfficeBallotPage ssr=SsrMode::Async/>
+                        <Route path=path!("unit/projects") view=micro::work_pages::UnitProjectsPage ssr=SsrMode::Async/>
                         <Route path=path!("admin/units") view=roster::pages::RosterAdminPage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/articles/:uid") view=workbench::pages::ArticlePage ssr=SsrMode::Async/>
                         <Route path=path!("committee/drafts/:slug/themes") view=theme::pages::ThemesPage ssr=SsrMode::Async/>

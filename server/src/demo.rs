@@ -32,6 +32,14 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, Option<&str>, &str)] = &[
         None,
         "demo-office-2026",
     ),
+    // A second office account: each paper ballot of a 微实事 vote is entered by two tellers.
+    (
+        "office2",
+        "人大常委会办公室 陈干事",
+        Role::Office,
+        None,
+        "demo-office2-2026",
+    ),
     (
         "citizen",
         "市民 张三",

@@ -1,6 +1,7 @@
 //! The demo's closed loop and 微实事: handling units, a deputy for every station, residents'
 //! requests in every state (registered, in a suggestion waiting to be handed out, in handling,
-//! overdue, answered, closed) and a finished 微实事 vote in 昌吉市. Runs once (when no unit
+//! overdue, answered, closed) and a finished 微实事 vote in 昌吉市 (with paper ballots entered by
+//! two tellers), its approved projects carried out. Runs once (when no unit
 //! exists yet). Built through the same functions as the pages, except where the story lies in
 //! the past (deadlines, a ballot already closed), which is written directly.
 
@@ -308,6 +309,7 @@ async fn seed_micro(
     county_of: &HashMap<i64, i64>,
     deputy_of: &HashMap<i64, i64>,
 ) -> Result<(), AppError> {
+    use app::micro::paper_ssr;
     use app::micro::ssr as micro;
     let now = now_ms();
     let year: i64 = app::draft::time::format_day(now)[..4]
@@ -366,9 +368,28 @@ async fn seed_micro(
             .bind(p)
             .execute(&db.pool)
             .await?;
+        sqlx::query("update micro_project set status = 'on_ballot' where id = $1")
+            .bind(p)
+            .execute(&db.pool)
+            .await?;
     }
+    // Three deputies took paper ballots (领票) instead of voting online; both tellers entered
+    // their sheets alike, so the sheets count.
+    let (online, paper) = voters.split_at(voters.len().saturating_sub(3));
+    for deputy in paper {
+        sqlx::query("insert into ballot_channel (ballot_id, account_id, paper) values ($1, $2, 1)")
+            .bind(ballot)
+            .bind(deputy)
+            .execute(&db.pool)
+            .await?;
+    }
+    sqlx::query("update ballot set paper_issued = $1 where id = $2")
+        .bind(paper.len() as i64)
+        .bind(ballot)
+        .execute(&db.pool)
+        .await?;
     // Support falls from the first project to the last, so the outcome shows every case.
-    for (v, deputy) in voters.iter().enumerate() {
+    for (v, deputy) in online.iter().enumerate() {
         for (k, p) in ids.iter().enumerate() {
             let yes_share = [90, 75, 60, 55, 30][k];
             let r = (v * 37 + k * 11) % 100;
@@ -382,13 +403,111 @@ async fn seed_micro(
             micro::cast(db, *deputy, ballot, *p, choice, opens + 3_600_000).await?;
         }
     }
-    let outcome = micro::results(db, ballot, now).await?;
-    for c in outcome.candidates {
-        sqlx::query("update micro_project set status = $1 where id = $2")
-            .bind(if c.approved { "approved" } else { "rejected" })
-            .bind(c.project)
-            .execute(&db.pool)
+    let office2: i64 = sqlx::query_scalar("select id from account where name = 'office2'")
+        .fetch_one(&db.pool)
+        .await?;
+    let sheets: [[&str; 5]; 3] = [
+        ["yes", "yes", "yes", "no", "no"],
+        ["yes", "yes", "abstain", "yes", "none"],
+        ["yes", "no", "yes", "yes", "no"],
+    ];
+    for (n, marks) in sheets.iter().enumerate().take(paper.len()) {
+        for teller in [office, office2] {
+            paper_ssr::enter(
+                db,
+                teller,
+                &paper_ssr::SheetEntry {
+                    ballot,
+                    serial: format!("{:03}", n + 1),
+                    marks: ids
+                        .iter()
+                        .zip(marks.iter())
+                        .map(|(p, m)| (*p, (*m).to_string()))
+                        .collect(),
+                    correct: false,
+                },
+                closes + 3_600_000,
+            )
             .await?;
+        }
+    }
+    // The office confirmed the results; the projects are approved or not.
+    paper_ssr::finalize(db, ballot, closes + 86_400_000).await?;
+    seed_work(db, county, &ids, now).await
+}
+
+/// The approved projects being carried out by the demo unit: the first accepted by a deputy,
+/// the second under way with two progress updates, the third finished and awaiting acceptance.
+async fn seed_work(db: &Db, county: i64, ids: &[i64], now: i64) -> Result<(), AppError> {
+    use app::micro::work_ssr as work;
+    let approved: Vec<i64> = sqlx::query_scalar(
+        "select id from micro_project where county_id = $1 and status = 'approved' order by id",
+    )
+    .bind(county)
+    .fetch_all(&db.pool)
+    .await?;
+    let approved: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|p| approved.contains(p))
+        .collect();
+    let office: i64 = sqlx::query_scalar("select id from account where name = 'office'")
+        .fetch_one(&db.pool)
+        .await?;
+    let operator: i64 = sqlx::query_scalar("select id from account where name = 'unit'")
+        .fetch_one(&db.pool)
+        .await?;
+    let deputy: i64 = sqlx::query_scalar("select id from account where name = 'deputy'")
+        .fetch_one(&db.pool)
+        .await?;
+    let unit: i64 = sqlx::query_scalar("select unit_id from unit_operator where account_id = $1")
+        .bind(operator)
+        .fetch_one(&db.pool)
+        .await?;
+    let day = |days_ago: i64| app::draft::time::format_day(now - days_ago * 86_400_000);
+    let cost = |p: i64| async move {
+        sqlx::query_scalar::<_, i64>("select cost_yuan from micro_project where id = $1")
+            .bind(p)
+            .fetch_one(&db.pool)
+            .await
+            .map_err(AppError::from)
+    };
+    let step = |p: i64, days_ago: i64, body: &'static str, spent: i64| {
+        let on_day = day(days_ago);
+        async move {
+            work::progress(
+                db,
+                operator,
+                &work::NewProgress {
+                    project: p,
+                    on_day,
+                    body: body.into(),
+                    spent_yuan: spent,
+                },
+                now,
+            )
+            .await
+        }
+    };
+    for (i, p) in approved.iter().copied().enumerate().take(3) {
+        work::assign(db, office, p, unit, now).await?;
+        let c = cost(p).await?;
+        match i {
+            0 => {
+                step(p, 2, "完成招标，施工队进场", c * 3 / 10).await?;
+                step(p, 1, "主体工程完成，正在收尾", c * 9 / 10).await?;
+                work::complete(db, operator, p, &day(1), now).await?;
+                work::accept(db, deputy, p, true, "", now).await?;
+            }
+            1 => {
+                step(p, 2, "完成设计和招标", c / 5).await?;
+                step(p, 1, "施工过半", c / 2).await?;
+            }
+            _ => {
+                step(p, 2, "施工完成", c * 19 / 20).await?;
+                work::complete(db, operator, p, &day(1), now).await?;
+            }
+        }
     }
     Ok(())
 }

@@ -239,6 +239,28 @@ pub async fn cast(
     if on_ballot.is_none() {
         return Err(AppError::validation("project", "该项目不在本次票决之列"));
     }
+    // Online or on paper, never both: the row of how the deputy takes part is shared with the
+    // office handing out paper ballots, and its primary key decides a race between the two.
+    sqlx::query(
+        "insert into ballot_channel (ballot_id, account_id, paper) values ($1, $2, 0) \
+         on conflict do nothing",
+    )
+    .bind(ballot)
+    .bind(deputy)
+    .execute(&mut *tx)
+    .await?;
+    let paper: i64 = sqlx::query_scalar(
+        "select paper from ballot_channel where ballot_id = $1 and account_id = $2",
+    )
+    .bind(ballot)
+    .bind(deputy)
+    .fetch_one(&mut *tx)
+    .await?;
+    if paper == 1 {
+        return Err(AppError::Conflict(
+            "您已领取本次票决的纸质选票，请在纸质选票上投票，不能再在网上投票".into(),
+        ));
+    }
     let first = sqlx::query(
         "insert into ballot_voter (ballot_id, project_id, account_id) values ($1, $2, $3) \
          on conflict do nothing",
@@ -294,7 +316,7 @@ pub fn decide(candidates: &mut [Candidate], fund: i64) {
     }
 }
 
-type BallotRecord = (i64, String, i64, i64, i64, i64);
+type BallotRecord = (i64, String, i64, i64, i64, i64, Option<i64>);
 
 async fn ballot_view(
     db: &Db,
@@ -302,7 +324,7 @@ async fn ballot_view(
     deputy: Option<i64>,
     now: i64,
 ) -> Result<BallotView, AppError> {
-    let (id, county_name, county, year, opens, closes) = b;
+    let (id, county_name, county, year, opens, closes, finalized_at) = b;
     let rows: Vec<(i64, String, String, i64, i64, i64, i64)> = sqlx::query_as(
         "select p.id, p.title, p.place, p.cost_yuan, i.yes, i.no, i.abstain from ballot_item i \
          join micro_project p on p.id = i.project_id where i.ballot_id = $1 order by p.id",
@@ -346,16 +368,47 @@ async fn ballot_view(
             note: String::new(),
         });
     }
+    // Paper sheets count only when both tellers' entries agree.
+    let (paper, sheets) = super::paper_ssr::tally(db, id).await?;
+    if closed {
+        for sheet in sheets.iter().filter(|s| s.agreed()) {
+            let Some((_, _, marks)) = sheet.entries.values().next() else {
+                continue;
+            };
+            for c in candidates.iter_mut() {
+                match marks.get(&c.project).map(String::as_str) {
+                    Some("yes") => c.yes += 1,
+                    Some("no") => c.no += 1,
+                    Some("abstain") => c.abstain += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
     let fund_yuan = fund(db, county, year).await?.unwrap_or(0);
     if closed {
         decide(&mut candidates, fund_yuan);
     }
-    let voters: i64 = sqlx::query_scalar(
+    let online: i64 = sqlx::query_scalar(
         "select count(distinct account_id) from ballot_voter where ballot_id = $1",
     )
     .bind(id)
     .fetch_one(&db.pool)
     .await?;
+    let took_paper = match deputy {
+        Some(d) => {
+            sqlx::query_scalar::<_, i64>(
+                "select count(*) from ballot_channel where ballot_id = $1 and account_id = $2 \
+                 and paper = 1",
+            )
+            .bind(id)
+            .bind(d)
+            .fetch_one(&db.pool)
+            .await?
+                > 0
+        }
+        None => false,
+    };
     Ok(BallotView {
         id,
         county: county_name,
@@ -365,12 +418,17 @@ async fn ballot_view(
         open: now >= opens && !closed,
         closed,
         fund_yuan,
-        voters,
+        voters: online + paper.agreed,
         candidates,
+        provisional: paper.pending_note(),
+        paper,
+        finalized: finalized_at.is_some(),
+        took_paper,
     })
 }
 
-const BALLOT_SELECT: &str = "select b.id, s.name, b.county_id, b.year, b.opens_at, b.closes_at \
+const BALLOT_SELECT: &str = "select b.id, s.name, b.county_id, b.year, b.opens_at, b.closes_at, \
+     b.finalized_at \
      from ballot b join station s on s.id = b.county_id";
 
 /// The results of one ballot (counts and outcome once it has closed).
@@ -431,7 +489,13 @@ pub async fn office(db: &Db, now: i64) -> Result<MicroOffice, AppError> {
     for b in rows {
         ballots.push(ballot_view(db, b, None, now).await?);
     }
+    let units: Vec<(i64, String)> =
+        sqlx::query_as("select id, name from unit where active = 1 order by name")
+            .fetch_all(&db.pool)
+            .await?;
     Ok(MicroOffice {
+        works: super::work_ssr::for_office(db).await?,
+        units,
         funds,
         counties,
         projects: projects

@@ -529,8 +529,8 @@ pub struct CountyPage {
     pub counties: Vec<UnitOption>,
     /// (title, state, lead unit, answer category, answered on)
     pub suggestions: Vec<(String, String, String, String, String)>,
-    /// (year, title, place, cost in yuan, state)
-    pub projects: Vec<(i64, String, String, i64, String)>,
+    /// The county's 微实事: budget, state or stage, spending, last progress.
+    pub projects: Vec<crate::micro::PublicProject>,
 }
 
 /// Anyone: a county's suggestions and 微实事 projects (county 0: the list of counties only).

@@ -344,6 +344,7 @@ pub fn UnitPage() -> impl IntoView {
                     Err(e) => page_error(e),
                     Ok(q) => view! {
                         <h1>{format!("{} · 建议办理", q.unit)}</h1>
+                        <p><a href="/unit/projects">"微实事项目实施 →"</a></p>
                         {q.items.is_empty().then(|| view! { <p>"暂无交办的建议。"</p> })}
                         <ul class="work-list">
                             {q.items.into_iter().map(|s| {
@@ -514,14 +515,7 @@ pub fn CountyPublicPage() -> impl IntoView {
                             </ul>
                             <h2>{format!("{} · 微实事项目", p.county)}</h2>
                             {p.projects.is_empty().then(|| view! { <p>"暂无项目。"</p> })}
-                            <ul class="work-list">
-                                {p.projects.iter().map(|(year, title, place, cost, state)| view! {
-                                    <li>
-                                        <p><strong>{title.clone()}</strong>" "<span class="status">{state.clone()}</span></p>
-                                        <p class="muted">{format!("{year} 年 · {place} · 预算 {cost} 元")}</p>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
+                            {crate::micro::work_pages::public_projects(&p.projects)}
                         })}
                     }.into_any(),
                 }

@@ -981,13 +981,7 @@ pub async fn county_page(db: &Db, county: i64) -> Result<super::CountyPage, AppE
     .bind(county)
     .fetch_all(&db.pool)
     .await?;
-    let projects: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
-        "select year, title, place, cost_yuan, status from micro_project where county_id = $1 \
-         order by year desc, id",
-    )
-    .bind(county)
-    .fetch_all(&db.pool)
-    .await?;
+    let projects = crate::micro::work_ssr::public_projects(db, county, now_ms()).await?;
     Ok(super::CountyPage {
         county: name,
         counties,
@@ -1007,18 +1001,7 @@ pub async fn county_page(db: &Db, county: i64) -> Result<super::CountyPage, AppE
                 )
             })
             .collect(),
-        projects: projects
-            .into_iter()
-            .map(|(year, title, place, cost, status)| {
-                let state = match status.as_str() {
-                    "proposed" => "已提出",
-                    "on_ballot" => "票决中",
-                    "approved" => "票决通过",
-                    _ => "未通过",
-                };
-                (year, title, place, cost, state.to_string())
-            })
-            .collect(),
+        projects,
     })
 }
 

@@ -67,6 +67,33 @@ const EXEMPT: &[(&str, &str)] = &[
     ("/api/micro/vote", "writes a vote"),
     ("/api/micro/mine", "the deputy's ballots"),
     ("/api/micro/office", "funds, projects, ballots"),
+    (
+        "/office/micro/ballot",
+        "the office's page of one 微实事 ballot: paper ballots and sheets",
+    ),
+    (
+        "/unit/projects",
+        "the unit's 微实事 projects: progress and completion",
+    ),
+    (
+        "/api/micro/paper/page",
+        "one ballot's paper ballots and sheets",
+    ),
+    ("/api/micro/paper/issue", "writes: hands out a paper ballot"),
+    (
+        "/api/micro/paper/enter",
+        "writes: a teller's entry of a sheet",
+    ),
+    ("/api/micro/finalize", "writes: confirms a ballot's results"),
+    ("/api/micro/assign", "writes: hands a project to a unit"),
+    ("/api/micro/unit", "the unit's own 微实事 projects"),
+    ("/api/micro/progress", "writes a progress update"),
+    ("/api/micro/complete", "writes: a project finished"),
+    (
+        "/api/micro/county",
+        "the deputy's county's approved projects",
+    ),
+    ("/api/micro/accept", "writes an acceptance"),
     ("/login", "login form"),
     ("/track", "a form; the lookup is /api/comments/receipt"),
     (

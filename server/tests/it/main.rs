@@ -19,6 +19,7 @@ mod forms;
 mod gate;
 mod mail;
 mod matrix;
+mod micro;
 mod moderation;
 mod notices;
 mod pages;

@@ -91,6 +91,8 @@ struct Ctx {
     ballot: (i64, i64),
     /// A proposed project of the test county, for a ballot of the caller's own.
     proposed: i64,
+    /// 微实事 fixtures of the caller's own (see [`MicroFixtures`]).
+    micro: MicroFixtures,
     n: usize,
 }
 
@@ -547,8 +549,135 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
         }),
         ("/api/micro/mine", DEPUTY, |_| vec![]),
         ("/api/micro/office", OFFICE, |_| vec![]),
+        ("/api/micro/paper/page", OFFICE, |c| {
+            vec![("ballot".into(), c.ballot.0.to_string())]
+        }),
+        // Issued before the sheet below is entered: never more sheets than paper ballots.
+        ("/api/micro/paper/issue", OFFICE, |c| {
+            vec![
+                ("ballot".into(), c.ballot.0.to_string()),
+                ("deputy".into(), c.micro.paper_deputy.to_string()),
+            ]
+        }),
+        ("/api/micro/paper/enter", OFFICE, |c| {
+            vec![
+                ("ballot".into(), c.ballot.0.to_string()),
+                ("serial".into(), format!("M{}", c.n)),
+                ("projects[0]".into(), c.ballot.1.to_string()),
+                ("marks[0]".into(), "yes".into()),
+            ]
+        }),
+        ("/api/micro/finalize", OFFICE, |c| {
+            vec![("ballot".into(), c.micro.closed_ballot.to_string())]
+        }),
+        ("/api/micro/assign", OFFICE, |c| {
+            vec![
+                ("project".into(), c.micro.approved.to_string()),
+                ("unit".into(), c.unit_id.to_string()),
+            ]
+        }),
+        ("/api/micro/unit", UNIT, |_| vec![]),
+        ("/api/micro/progress", UNIT, |c| {
+            vec![
+                ("project".into(), c.micro.work.to_string()),
+                ("on_day".into(), c.today.clone()),
+                ("body".into(), "开工".into()),
+                ("spent_yuan".into(), "100".into()),
+            ]
+        }),
+        ("/api/micro/complete", UNIT, |c| {
+            vec![
+                ("project".into(), c.micro.work.to_string()),
+                ("on_day".into(), c.today.clone()),
+            ]
+        }),
+        ("/api/micro/county", DEPUTY, |_| vec![]),
+        ("/api/micro/accept", DEPUTY, |c| {
+            vec![
+                ("project".into(), c.micro.completed.to_string()),
+                ("verdict".into(), "pass".into()),
+                ("reason".into(), "".into()),
+            ]
+        }),
         ("/api/auth/logout", EVERYONE, |_| vec![]),
     ]
+}
+
+/// 微实事 records of one caller's own, in the test county.
+struct MicroFixtures {
+    /// A deputy of the test county who has not voted (handed a paper ballot).
+    paper_deputy: i64,
+    /// A closed ballot with one candidate and no paper sheets (its results confirmed).
+    closed_ballot: i64,
+    /// An approved project not yet handed out (handed to the test unit).
+    approved: i64,
+    /// An approved project handed to the test unit, not started (progress, then completion).
+    work: i64,
+    /// An approved project reported finished (accepted).
+    completed: i64,
+}
+
+async fn micro_fixtures(app: &TestApp, county: i64, by: i64, unit: i64, n: usize) -> MicroFixtures {
+    let q = |sql: &'static str| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .bind(county)
+                .bind(by)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap()
+        }
+    };
+    let paper_deputy = sqlx::query_scalar::<_, i64>(
+        "insert into account (name, display_name, role, station_id, password_hash, active,          created_at, updated_at) values ($1, '领票代表', 'deputy', $2, 'x', 1, 0, 0) returning id",
+    )
+    .bind(format!("paper-deputy-{n}"))
+    .bind(county)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query("insert into deputy (account_id, level, county_id) values ($1, '县市', $2)")
+        .bind(paper_deputy)
+        .bind(county)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let project = "insert into micro_project (county_id, year, title, cost_yuan, proposed_by,                    status, created_at, updated_at) values ($1, 2027, '矩阵项目', 1000, $2,                    'approved', 0, 0) returning id";
+    let on_ballot = q("insert into micro_project (county_id, year, title, cost_yuan, proposed_by,                        status, created_at, updated_at) values ($1, 2027, '矩阵项目', 1000, $2,                        'on_ballot', 0, 0) returning id")
+    .await;
+    let closed_ballot = q("insert into ballot (county_id, year, opens_at, closes_at, created_by,                            created_at) values ($1, 2027, 1000, 2000, $2, 0) returning id")
+    .await;
+    sqlx::query("insert into ballot_item (ballot_id, project_id) values ($1, $2)")
+        .bind(closed_ballot)
+        .bind(on_ballot)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let (approved, work, completed) = (q(project).await, q(project).await, q(project).await);
+    for (p, done) in [(work, "null"), (completed, "'2026-11-01'")] {
+        let last = if done == "null" {
+            "null"
+        } else {
+            "'2026-11-01'"
+        };
+        sqlx::query(&format!(
+            "insert into micro_work (project_id, unit_id, assigned_by, assigned_at, spent_yuan,              last_progress_on, completed_on, updated_at) values ($1, $2, $3, 0, 0, {last}, {done}, 0)"
+        ))
+        .bind(p)
+        .bind(unit)
+        .bind(by)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    MicroFixtures {
+        paper_deputy,
+        closed_ballot,
+        approved,
+        work,
+        completed,
+    }
 }
 
 /// A suggestion of the test station in `status`, led by `author`, handed to `unit` (as lead)
@@ -922,6 +1051,7 @@ async fn authorisation_matrix_holds() {
             unit_id,
             ballot: (ballot, candidate),
             proposed: project(&app).await,
+            micro: micro_fixtures(&app, test_station, target_id, unit_id, i).await,
             n: i,
         };
         for (path, allowed, body) in server_fn_matrix() {

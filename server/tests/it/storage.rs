@@ -97,12 +97,12 @@ async fn a_tampered_migration_history_fails_loudly() {
 async fn demo_seed_is_idempotent() {
     let app = TestApp::new().await;
     let logins = server::demo::seed(&app.db).await.unwrap();
-    // admin, committee, station, office, citizen, deputy, unit.
-    assert_eq!(logins.len(), 7);
+    // admin, committee, station, office, office2, citizen, deputy, unit.
+    assert_eq!(logins.len(), 8);
     server::demo::seed(&app.db).await.unwrap();
     assert_eq!(app.count("select count(*) from station").await, 437);
-    // The five of DEMO_ACCOUNTS, a deputy for every station and a unit operator.
-    assert_eq!(app.count("select count(*) from account").await, 5 + 437 + 1);
+    // The six of DEMO_ACCOUNTS, a deputy for every station and a unit operator.
+    assert_eq!(app.count("select count(*) from account").await, 6 + 437 + 1);
     assert_eq!(app.count("select count(*) from suggestion").await, 5);
     let per_level: Vec<(i64, i64)> =
         sqlx::query_as("select level, count(*) from station group by level order by level")
