@@ -376,6 +376,15 @@ pub async fn role_work(
                 &[user.id, now],
             )
             .await?;
+            // Finished projects of the deputy's county waiting for the deputies' acceptance.
+            let to_accept = count(
+                db,
+                "select count(*) from micro_work w join micro_project p on p.id = w.project_id \
+                 join deputy d on d.county_id = p.county_id and d.account_id = $1 \
+                 where w.completed_on is not null and w.accepted_at is null",
+                &[user.id],
+            )
+            .await?;
             RoleWork {
                 heading: "代表工作台".into(),
                 lines: vec![
@@ -392,8 +401,8 @@ pub async fn role_work(
                     line(
                         "/deputy/ballots",
                         "微实事项目与票决",
-                        &[("待投票的项目", to_vote)],
-                        to_vote > 0,
+                        &[("待投票的项目", to_vote), ("已完工待验收", to_accept)],
+                        to_vote + to_accept > 0,
                     ),
                 ],
             }
@@ -419,14 +428,35 @@ pub async fn role_work(
                 &[unit, now],
             )
             .await?;
+            let building = count(
+                db,
+                "select count(*) from micro_work where unit_id = $1 and completed_on is null",
+                &[unit],
+            )
+            .await?;
+            let to_accept = count(
+                db,
+                "select count(*) from micro_work where unit_id = $1 and completed_on is not null \
+                 and accepted_at is null",
+                &[unit],
+            )
+            .await?;
             RoleWork {
                 heading: "承办单位工作台".into(),
-                lines: vec![line(
-                    "/unit",
-                    "交办给本单位的建议与办理期限",
-                    &[("待办", queue), ("逾期", overdue)],
-                    overdue > 0,
-                )],
+                lines: vec![
+                    line(
+                        "/unit",
+                        "交办给本单位的建议与办理期限",
+                        &[("待办", queue), ("逾期", overdue)],
+                        overdue > 0,
+                    ),
+                    line(
+                        "/unit/projects",
+                        "微实事项目实施：进展、支出与完工",
+                        &[("实施中", building), ("已完工待验收", to_accept)],
+                        false,
+                    ),
+                ],
             }
         }
     })
