@@ -18,7 +18,7 @@ const PAGES: Record<string, string[]> = {
     `/committee/drafts/${SLUG}/publish`, '/committee/drafts/new', '/account',
   ],
   admin: ['/', '/admin/stations', '/admin/stations?level=4', '/admin/users', '/admin/outbox', '/admin/stations/2', '/admin/units'],
-  office: ['/office', '/office/micro'],
+  office: ['/office', '/office/report', '/office/micro'],
   deputy: ['/deputy', '/deputy/ballots'],
   unit: ['/unit'],
 };

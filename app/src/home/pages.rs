@@ -44,7 +44,7 @@ fn public_home(open: Vec<(String, String, String)>) -> impl IntoView {
                 use crate::auth::Role;
                 let user = session.await.ok().and_then(|s| s.user)?;
                 let (heading, links): (&str, Vec<(&str, &str)>) = match user.role {
-                    Role::Office => ("人大办公室工作台", vec![("/office", "代表建议交办督办（超期和重新办理在前）"), ("/office/micro", "微实事资金、项目与票决")]),
+                    Role::Office => ("人大办公室工作台", vec![("/office", "代表建议交办督办（超期和重新办理在前）"), ("/office/report", "办理情况通报（月度、季度，可下载 Excel 和 PDF）"), ("/office/micro", "微实事资金、项目与票决")]),
                     Role::Deputy => ("代表工作台", vec![("/deputy", "群众诉求与我的建议（答复后请评价）"), ("/deputy/ballots", "微实事项目与票决")]),
                     Role::Unit => ("承办单位工作台", vec![("/unit", "交办给本单位的建议与办理期限")]),
                     _ => return None,
