@@ -381,9 +381,11 @@ fn reassign_history(list: &[ReassignView]) -> impl IntoView {
             <div class="reassign-history">
                 {list.iter().map(|r| view! {
                     <p>
+                        <strong>"改办申请"</strong>" "
                         <span class="status">{r.status_label()}</span>
-                        {format!("{} {}申请改办：{}", r.requested_on, r.unit, r.reason)}
+                        <span class="muted">{format!("{} · {}", r.requested_on, r.unit)}</span>
                     </p>
+                    <p class="pre">{format!("理由：{}", r.reason)}</p>
                     {(r.status == "refused").then(|| view! {
                         <p class="muted">{format!("人大办公室答复（{}）：{}", r.decided_on.clone().unwrap_or_default(), r.reply)}</p>
                     })}
@@ -697,7 +699,7 @@ pub fn CountyPublicPage() -> impl IntoView {
 pub fn ReportTables(report: PeriodReport, #[prop(optional)] print: bool) -> impl IntoView {
     let table = |first: &'static str, lines: Vec<ReportLine>, total: ReportLine| {
         view! {
-            <div class="table-wrap"><table class="data stacked report-table">
+            <div class="table-wrap"><table class="data stacked compact report-table">
                 <thead><tr>
                     <th scope="col">{first}</th>
                     <th scope="col" class="num">"交办数"</th>

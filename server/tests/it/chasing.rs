@@ -962,14 +962,14 @@ async fn the_demo_has_supervision_a_reassignment_request_and_a_report() {
             .await,
         1
     );
-    let r = chase::report(&app.db, "", app::ssr::now_ms()).await.unwrap();
+    let r = chase::report(&app.db, "", app::ssr::now_ms())
+        .await
+        .unwrap();
     assert!(r.total.answered >= 4, "{r:?}");
     assert!(r.total.late >= 1 && r.total.rated() >= 3, "{r:?}");
     assert!(r.counties.len() >= 2, "{r:?}");
     // The demo unit operator's queue shows the supervised item and the pending request.
-    let unit = app
-        .login_as("unit", server::demo_loop::UNIT_PASSWORD)
-        .await;
+    let unit = app.login_as("unit", server::demo_loop::UNIT_PASSWORD).await;
     let queue = app.get("/unit", Some(&unit)).await;
     assert!(queue.body.contains("重点督办 1 件"), "{}", queue.body);
     assert!(queue.body.contains("待办公室处理"));
