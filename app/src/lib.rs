@@ -179,6 +179,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("deputy/ballots") view=micro::pages::BallotsPage ssr=SsrMode::Async/>
                         <Route path=path!("unit") view=suggestion::pages::UnitPage ssr=SsrMode::Async/>
                         <Route path=path!("office") view=suggestion::pages::OfficePage ssr=SsrMode::Async/>
+                        <Route path=path!("office/report") view=suggestion::pages::OfficeReportPage ssr=SsrMode::Async/>
                         <Route path=path!("office/micro") view=micro::pages::MicroOfficePage ssr=SsrMode::Async/>
                         <Route path=path!("office/micro/ballot") view=micro::pages::OfficeBallotPage ssr=SsrMode::Async/>
                         <Route path=path!("unit/projects") view=micro::work_pages::UnitProjectsPage ssr=SsrMode::Async/>

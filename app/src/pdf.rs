@@ -53,6 +53,16 @@ pub fn compilation(report: &FeedbackReport) -> String {
     standalone(&title, &body)
 }
 
+/// The closed loop's periodic report (通报) as a standalone HTML document: the tables and notes
+/// of `/office/report`.
+pub fn loop_report(report: &crate::suggestion::PeriodReport) -> String {
+    let title = format!("代表建议办理情况通报（{}）", report.label);
+    let report = report.clone();
+    let body = Owner::new()
+        .with(|| view! { <crate::suggestion::pages::ReportTables report print=true/> }.to_html());
+    standalone(&title, &body)
+}
+
 /// The draft's text as a handout for a station's meeting: which parts are open and until
 /// when, where to send opinions, the text, and a blank 意见反馈表 to fill in by hand (its
 /// columns are those of the stations' import template).

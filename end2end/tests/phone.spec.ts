@@ -18,7 +18,7 @@ const PAGES: Record<string, string[]> = {
     `/committee/drafts/${SLUG}/publish`, '/committee/drafts/new', '/account',
   ],
   admin: ['/', '/admin/stations', '/admin/stations?level=4', '/admin/users', '/admin/outbox', '/admin/stations/2', '/admin/units'],
-  office: ['/office', '/office/micro', '/office/micro/ballot?id=1'],
+  office: ['/office', '/office/report', '/office/micro', '/office/micro/ballot?id=1'],
   deputy: ['/deputy', '/deputy/ballots'],
   unit: ['/unit', '/unit/projects'],
 };

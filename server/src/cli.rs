@@ -280,6 +280,12 @@ pub struct ServeArgs {
     /// automatic reminder (once per part); 0 turns the reminder off.
     #[arg(long, env = "YIJIAN_REMINDER_DAYS", default_value_t = 3)]
     pub reminder_days: i64,
+    /// Days before a suggestion's handling deadline when its lead unit is reminded by e-mail
+    /// (once per deadline); a unit is also mailed when the deadline passes and every 30 days
+    /// after while it has not answered. Units without an e-mail address get no reminder; 0
+    /// turns the reminder before the deadline off (the overdue ones still go out).
+    #[arg(long, env = "YIJIAN_HANDLING_REMINDER_DAYS", default_value_t = 15, value_parser = clap::value_parser!(i64).range(0..=90))]
+    pub handling_reminder_days: i64,
     /// Addresses (comma-separated) that get the committee's daily digest of the previous day.
     /// Without it, no digest is sent.
     #[arg(long, env = "YIJIAN_DIGEST_TO", value_delimiter = ',')]

@@ -289,6 +289,126 @@ pub async fn seed(db: &Db) -> Result<Vec<(String, String, Role)>, AppError> {
     loop_::rate(db, deputy.id, road_s, Rating::Satisfied, "", now).await?;
     // Waiting to be handed out.
     suggestion("关于增加公交线路覆盖新建小区的建议", vec![]).await?;
+
+    // 督办: two suggestions under a leader's supervision (one overdue), a unit's pending
+    // request to hand one to another unit, and enough answers and ratings this month (on time,
+    // late, a 不满意 that reopened the suggestion, another county) for the month's report.
+    const LEADER: &str = "州人大常委会副主任 李明";
+    app::suggestion::chase::supervise(db, heating, Some(LEADER)).await?;
+    app::suggestion::chase::supervise(db, lights, Some(LEADER)).await?;
+    let fees = suggestion("关于规范小区物业收费的建议", vec![]).await?;
+    loop_::assign(
+        db,
+        &assign(fees, unit("昌吉州住房和城乡建设局"), vec![]),
+        "http://127.0.0.1:3000",
+        now,
+    )
+    .await?;
+    let unit_op: i64 = sqlx::query_scalar("select id from account where name = 'unit'")
+        .fetch_one(&db.pool)
+        .await?;
+    app::suggestion::chase::request_reassign(
+        db,
+        unit("昌吉州住房和城乡建设局"),
+        unit_op,
+        fees,
+        "小区物业服务收费标准由县市人民政府价格主管部门核定，本局不负责收费事项，\
+         建议改由昌吉市人民政府办理。",
+        now,
+    )
+    .await?;
+    // Answered late: handed out a hundred days ago, due eight days ago, answered today.
+    let bus = suggestion("关于延长城区公交末班车时间的建议", vec![]).await?;
+    loop_::assign(
+        db,
+        &assign(bus, unit("昌吉州交通运输局"), vec![]),
+        "http://127.0.0.1:3000",
+        now,
+    )
+    .await?;
+    sqlx::query("update suggestion set assigned_at = $1, deadline_at = $2 where id = $3")
+        .bind(now - 100 * 86_400_000)
+        .bind(now - 8 * 86_400_000)
+        .bind(bus)
+        .execute(&db.pool)
+        .await?;
+    loop_::answer(
+        db,
+        &answer(
+            bus,
+            unit("昌吉州交通运输局"),
+            AnswerCategory::Solved,
+            "已协调公交公司将 1、3、5 路末班车延长至 22:30。",
+            "",
+        ),
+        "http://127.0.0.1:3000",
+        now,
+    )
+    .await?;
+    loop_::rate(
+        db,
+        deputy.id,
+        bus,
+        Rating::Basic,
+        "希望继续扩大覆盖线路。",
+        now,
+    )
+    .await?;
+    // Another county: answered, rated 不满意, in a second handling.
+    if let Some(fukang) = stations
+        .iter()
+        .find(|s| s.1 == "阜康市" && s.2 == 2)
+        .map(|s| s.0)
+    {
+        let other = SessionUser {
+            id: deputy_of[&fukang],
+            name: format!("deputy-{fukang}"),
+            display_name: "阜康市代表之家 代表".into(),
+            role: Role::Deputy,
+            station_id: Some(fukang),
+            station_name: Some("阜康市".into()),
+            must_change_password: false,
+        };
+        let title = "关于阜康市老城区排水管网改造的建议";
+        let (water, _) = loop_::create_suggestion(
+            db,
+            &other,
+            title,
+            &format!("{title}。雨季积水严重，建议纳入改造计划。"),
+            &[],
+            &[],
+        )
+        .await?;
+        loop_::assign(
+            db,
+            &assign(water, unit("阜康市人民政府"), vec![unit("昌吉州水利局")]),
+            "http://127.0.0.1:3000",
+            now,
+        )
+        .await?;
+        loop_::answer(
+            db,
+            &answer(
+                water,
+                unit("阜康市人民政府"),
+                AnswerCategory::Unable,
+                "受资金限制，老城区排水管网改造暂未列入今年计划。",
+                "",
+            ),
+            "http://127.0.0.1:3000",
+            now,
+        )
+        .await?;
+        loop_::rate(
+            db,
+            other.id,
+            water,
+            Rating::Unsatisfied,
+            "积水影响群众出行，请重新研究解决办法。",
+            now,
+        )
+        .await?;
+    }
     // The demo's history lies in the past: nobody is mailed about it.
     sqlx::query(
         "delete from outbox where kind in ('suggestion_assigned', 'request_answered', \

@@ -435,3 +435,45 @@ pub async fn themes(
         )
     }
 }
+
+/// The closed loop's periodic report (`?period=2027-03` or `2027-Q1`, default this month) as a
+/// workbook (`pdf` false) or printed to PDF (office).
+pub async fn loop_report(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+    pdf: bool,
+    req: Request,
+) -> Response {
+    let wants_page = crate::middleware::wants_html(req.headers());
+    if let Err(e) = authorize(&viewer(&req), &[Role::Office, Role::Admin]) {
+        return fail(wants_page, e);
+    }
+    let period = q.get("period").map(String::as_str).unwrap_or("");
+    let report = match app::suggestion::chase::report(&state.db, period, app::ssr::now_ms()).await {
+        Ok(r) => r,
+        Err(e) => return fail(wants_page, e),
+    };
+    let name = format!("代表建议办理情况通报（{}）", report.label);
+    let ascii = format!("report-{}", report.period);
+    if !pdf {
+        return match app::suggestion::chase::xlsx(&report) {
+            Ok(bytes) => attachment(
+                XLSX,
+                &format!("{ascii}.xlsx"),
+                &format!("{name}.xlsx"),
+                bytes,
+            ),
+            Err(e) => fail(wants_page, e),
+        };
+    }
+    let html = app::pdf::loop_report(&report);
+    match app::pdf::print(&html, state.settings.pdf_browser.as_deref()).await {
+        Ok(bytes) => attachment(
+            "application/pdf",
+            &format!("{ascii}.pdf"),
+            &format!("{name}.pdf"),
+            bytes,
+        ),
+        Err(e) => fail(wants_page, e),
+    }
+}

@@ -67,6 +67,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/committee/coverage.xlsx", get(downloads::coverage_xlsx))
         .route(
+            "/office/report.xlsx",
+            get(|s, q, req| downloads::loop_report(s, q, false, req)),
+        )
+        .route(
+            "/office/report.pdf",
+            get(|s, q, req| downloads::loop_report(s, q, true, req)),
+        )
+        .route(
             "/committee/drafts/{slug}/compilation.pdf",
             get(downloads::compilation_pdf),
         )

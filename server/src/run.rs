@@ -258,6 +258,12 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             base: app::comment::intake::IntakeConfig::from_settings(&settings).public_base,
         },
     ));
+    // Reminders to the units handling deputies' suggestions, before and after the deadline.
+    tokio::spawn(app::suggestion::chase::run(
+        db.clone(),
+        args.handling_reminder_days,
+        app::comment::intake::IntakeConfig::from_settings(&settings).public_base,
+    ));
     let state = app_state(db, leptos_options(&args.site_root, args.bind), settings).await?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await

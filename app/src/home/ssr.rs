@@ -321,6 +321,28 @@ pub async fn role_work(
                 &[now],
             )
             .await?;
+            let supervised = count(
+                db,
+                "select count(*) from suggestion where status = 'assigned' and supervised = 1",
+                &[],
+            )
+            .await?;
+            let reassign = count(
+                db,
+                "select count(*) from reassign_request where status = 'pending'",
+                &[],
+            )
+            .await?;
+            // Handed out since the first of this month (China time), as the month's report counts.
+            let day = crate::draft::time::format_day(now);
+            let month_start =
+                crate::draft::time::parse_local(&format!("{}-01T00:00", &day[..7])).unwrap_or(now);
+            let this_month = count(
+                db,
+                "select count(*) from suggestion where assigned_at >= $1",
+                &[month_start],
+            )
+            .await?;
             RoleWork {
                 heading: "人大办公室工作台".into(),
                 lines: vec![
@@ -332,8 +354,16 @@ pub async fn role_work(
                             ("办理中", handling),
                             ("逾期", overdue),
                             ("重新办理", reopened),
+                            ("重点督办", supervised),
+                            ("改办申请", reassign),
                         ],
-                        submitted + overdue > 0,
+                        submitted + overdue + reassign > 0,
+                    ),
+                    line(
+                        "/office/report",
+                        "办理情况通报（月度、季度，可下载 Excel 和 PDF）",
+                        &[("本月交办", this_month)],
+                        false,
                     ),
                     line(
                         "/office/micro",

@@ -7,6 +7,8 @@
 //! The server functions below only authorise and translate; the rules live in [`ssr`] as plain
 //! async functions that the integration tests call too.
 
+#[cfg(feature = "ssr")]
+pub mod chase;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -159,6 +161,11 @@ pub struct RequestStatus {
     pub answers: Vec<AnswerView>,
     /// What it became on a draft, when the station turned it into an opinion there.
     pub opinion: Option<String>,
+    /// The leader supervising the suggestion (重点督办), or empty. Public on purpose: in China
+    /// the leaders who supervise key suggestions are announced by title and name (their office
+    /// is public), and a resident following a request may know that it is being supervised.
+    /// Nothing else about anyone is shown.
+    pub supervisor: String,
 }
 
 /// One suggestion in a list (deputy, office, unit).
@@ -187,6 +194,47 @@ pub struct SuggestionRow {
     pub ratings: Vec<String>,
     /// For a unit's queue: whether the viewing unit leads it.
     pub lead_here: bool,
+    /// 重点督办: the supervising leader's title and name, or empty.
+    pub supervisor: String,
+    /// The lead units' requests to hand it to another unit (改办), oldest first.
+    pub reassign: Vec<ReassignView>,
+}
+
+/// A lead unit's request for reassignment (改办) and the office's decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReassignView {
+    pub id: i64,
+    pub suggestion_id: i64,
+    pub tracking: String,
+    pub title: String,
+    pub unit: String,
+    pub reason: String,
+    /// `pending`, `granted` or `refused`.
+    pub status: String,
+    pub reply: String,
+    pub new_unit: Option<String>,
+    pub requested_on: String,
+    pub decided_on: Option<String>,
+}
+
+impl ReassignView {
+    pub fn status_label(&self) -> &'static str {
+        match self.status.as_str() {
+            "pending" => "待办公室处理",
+            "granted" => "已同意改办",
+            _ => "不同意改办",
+        }
+    }
+}
+
+/// Supervised work of one leader (重点督办).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderChase {
+    pub leader: String,
+    /// The suggestions the leader supervises that are in handling.
+    pub items: Vec<SuggestionRow>,
+    pub overdue: i64,
+    pub reopened: i64,
 }
 
 /// The deputy's page: requests of their station not yet taken up, and their suggestions.
@@ -218,6 +266,10 @@ pub struct OfficeView {
     pub suggestions: Vec<SuggestionRow>,
     pub units: Vec<UnitOption>,
     pub chase: Vec<UnitChase>,
+    /// 重点督办 per supervising leader.
+    pub leaders: Vec<LeaderChase>,
+    /// Units' requests for reassignment waiting for the office.
+    pub reassign_pending: Vec<ReassignView>,
 }
 
 /// A unit's queue.
@@ -225,6 +277,64 @@ pub struct OfficeView {
 pub struct UnitQueue {
     pub unit: String,
     pub items: Vec<SuggestionRow>,
+    /// In handling (待办), of which past the deadline and under a leader's supervision.
+    pub open: i64,
+    pub overdue: i64,
+    pub supervised: i64,
+    /// The unit's reassignment requests that were granted: those suggestions left the queue.
+    pub handed_away: Vec<ReassignView>,
+}
+
+/// One line of the periodic report (通报): a handling unit or a county.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportLine {
+    pub name: String,
+    /// 交办数: handed to the unit (as lead) in the period.
+    pub assigned: i64,
+    /// 已答复: written answers in the period, split into on time and late.
+    pub answered: i64,
+    pub on_time: i64,
+    pub late: i64,
+    /// 逾期未答复: past the deadline without an answer at the end of the period.
+    pub overdue_open: i64,
+    pub satisfied: i64,
+    pub basic: i64,
+    pub unsatisfied: i64,
+}
+
+impl ReportLine {
+    pub fn rated(&self) -> i64 {
+        self.satisfied + self.basic + self.unsatisfied
+    }
+    /// 满意率: (满意 + 基本满意) / ratings, as `87.5%`; `—` without ratings.
+    pub fn satisfaction(&self) -> String {
+        match self.rated() {
+            0 => "—".into(),
+            n => format!(
+                "{:.1}%",
+                (self.satisfied + self.basic) as f64 * 100.0 / n as f64
+            ),
+        }
+    }
+}
+
+/// The periodic report (月度/季度通报) of the closed loop.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodReport {
+    /// `2027-03` or `2027-Q1`.
+    pub period: String,
+    /// `2027年3月` or `2027年第一季度`.
+    pub label: String,
+    /// First and last day of the period.
+    pub from: String,
+    pub to: String,
+    /// The moment the figures stand at: the end of the period, or now for the current one.
+    pub as_of: String,
+    /// Other periods to switch to: (period, label).
+    pub links: Vec<(String, String)>,
+    pub units: Vec<ReportLine>,
+    pub counties: Vec<ReportLine>,
+    pub total: ReportLine,
 }
 
 /// A checkbox as a plain form sends it.
@@ -509,6 +619,84 @@ pub async fn list_units() -> Result<Vec<UnitOption>, AppError> {
     crate::auth::ssr::require(&[Role::Admin, Role::Office])?;
     let state = crate::ssr::app_state()?;
     ssr::units(&state.db).await
+}
+
+/// Office: mark a suggestion in handling for a leader's supervision (重点督办), naming the
+/// leader (title and name), or unmark it (`off`).
+#[server(prefix = "/api", endpoint = "office/supervise")]
+pub async fn supervise_suggestion(
+    id: i64,
+    leader: Option<String>,
+    off: Option<String>,
+) -> Result<(), AppError> {
+    crate::auth::ssr::require(&[Role::Office, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    let off = flag(&off);
+    chase::supervise(
+        &state.db,
+        id,
+        (!off).then(|| leader.unwrap_or_default()).as_deref(),
+    )
+    .await?;
+    crate::ssr::web::redirect_plain_form(if off {
+        "/office?unsupervised=1"
+    } else {
+        "/office?supervised=1"
+    });
+    Ok(())
+}
+
+/// Unit operator of the lead unit: ask the office to hand the suggestion to another unit.
+#[server(prefix = "/api", endpoint = "unit/reassign")]
+pub async fn request_reassign(id: i64, reason: String) -> Result<(), AppError> {
+    let user = crate::auth::ssr::require(&[Role::Unit])?;
+    let state = crate::ssr::app_state()?;
+    let unit = ssr::unit_of(&state.db, user.id).await?;
+    chase::request_reassign(&state.db, unit, user.id, id, &reason, crate::ssr::now_ms()).await?;
+    crate::ssr::web::redirect_plain_form("/unit?reassign=1");
+    Ok(())
+}
+
+/// Office: grant a reassignment request, handing the suggestion to another lead unit with a
+/// new deadline (empty: the legal period from today).
+#[server(prefix = "/api", endpoint = "office/reassign")]
+pub async fn grant_reassign(
+    request: i64,
+    lead: i64,
+    deadline: Option<String>,
+) -> Result<(), AppError> {
+    let user = crate::auth::ssr::require(&[Role::Office, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    chase::grant_reassign(
+        &state.db,
+        request,
+        lead,
+        deadline.unwrap_or_default().trim(),
+        user.id,
+        &public_base(&state),
+        crate::ssr::now_ms(),
+    )
+    .await?;
+    crate::ssr::web::redirect_plain_form("/office?reassigned=1");
+    Ok(())
+}
+
+/// Office: refuse a reassignment request with a reply the unit reads.
+#[server(prefix = "/api", endpoint = "office/reassign-refuse")]
+pub async fn refuse_reassign(request: i64, reply: String) -> Result<(), AppError> {
+    let user = crate::auth::ssr::require(&[Role::Office, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    chase::refuse_reassign(&state.db, request, &reply, user.id, crate::ssr::now_ms()).await?;
+    crate::ssr::web::redirect_plain_form("/office?refused=1");
+    Ok(())
+}
+
+/// Office: the periodic report (`2027-03`, `2027-Q1`, or empty for the current month).
+#[server(prefix = "/api", endpoint = "office/report")]
+pub async fn load_period_report(period: String) -> Result<PeriodReport, AppError> {
+    crate::auth::ssr::require(&[Role::Office, Role::Admin])?;
+    let state = crate::ssr::app_state()?;
+    chase::report(&state.db, &period, crate::ssr::now_ms()).await
 }
 
 #[cfg(feature = "ssr")]

@@ -57,7 +57,9 @@ fn suggestion_head(s: &SuggestionRow) -> impl IntoView {
             <strong>{s.title.clone()}</strong>
             " "<span class="status">{s.status_label.clone()}</span>
             {s.overdue.then(|| view! { " "<span class="status status-late">"已超期"</span> })}
+            {(!s.supervisor.is_empty()).then(|| view! { " "<span class="status status-supervised">"重点督办"</span> })}
         </p>
+        {(!s.supervisor.is_empty()).then(|| view! { <p class="supervisor">{format!("督办领导：{}", s.supervisor)}</p> })}
         <p class="muted">
             {format!("{} · 领衔代表：{}", s.tracking, s.author)}
             {(!s.signers.is_empty()).then(|| format!(" · 联名：{}", s.signers.join("、")))}
@@ -238,8 +240,11 @@ pub fn RequestStatusPage() -> impl IntoView {
                             <p class="muted">{format!("{} · {} · {} · {} 登记", s.tracking, s.category, s.station, s.recorded_on)}
                                 {(!s.place.is_empty()).then(|| format!(" · {}", s.place))}</p>
                             <p><span class="status">{s.status}</span>
+                                {(!s.supervisor.is_empty()).then(|| view! { <span class="status status-supervised">"重点督办"</span> })}
                                 {s.deadline.map(|d| format!(" 办理期限：{d}"))}</p>
                             {s.opinion.map(|o| view! { <p class="status">{o}</p> })}
+                            // Only the supervising leader's title and name, which are public.
+                            {(!s.supervisor.is_empty()).then(|| view! { <p>{format!("督办领导：{}", s.supervisor)}</p> })}
                             {answers_view(s.answers)}
                         </section>
                     }.into_any(),
@@ -338,6 +343,7 @@ pub fn UnitPage() -> impl IntoView {
     view! {
         <Title text="建议办理 · 意见"/>
         {done_note("answered", "答复已提交，已通知反映群众和代表之家。")}
+        {done_note("reassign", "改办申请已提交，请等待人大办公室处理。")}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match queue.await {
@@ -345,15 +351,22 @@ pub fn UnitPage() -> impl IntoView {
                     Ok(q) => view! {
                         <h1>{format!("{} · 建议办理", q.unit)}</h1>
                         <p><a href="/unit/projects">"微实事项目实施 →"</a></p>
+                        <p class="queue-counts" role="status">
+                            <strong>{format!("待办 {} 件", q.open)}</strong>
+                            {format!("，其中逾期 {} 件，重点督办 {} 件", q.overdue, q.supervised)}
+                        </p>
                         {q.items.is_empty().then(|| view! { <p>"暂无交办的建议。"</p> })}
                         <ul class="work-list">
                             {q.items.into_iter().map(|s| {
                                 let can_answer = s.lead_here && s.status == "assigned";
+                                let pending = s.reassign.iter().any(|r| r.status == "pending");
+                                let can_ask = can_answer && !pending;
                                 let id = s.id.to_string();
                                 view! {
                                     <li>
                                         {suggestion_head(&s)}
-                                        <p class="pre">{s.body.clone()}</p>
+                                        <details><summary>"建议内容"</summary><p class="pre">{s.body.clone()}</p></details>
+                                        {reassign_history(&s.reassign)}
                                         {answers_view(s.answers.clone())}
                                         {s.ratings.iter().map(|r| view! { <p class="muted">{r.clone()}</p> }).collect_view()}
                                         {(!s.lead_here).then(|| view! { <p class="muted">"本单位协办，答复由主办单位作出。"</p> })}
@@ -375,15 +388,61 @@ pub fn UnitPage() -> impl IntoView {
                                                 <button type="submit" class="button primary">"提交答复"</button>
                                             </form>
                                         })}
+                                        {can_ask.then(|| view! {
+                                            <details class="reassign-ask">
+                                                <summary>"不属于本单位职责？申请改办"</summary>
+                                                <form method="post" action="/api/unit/reassign" class="stack-form">
+                                                    <input type="hidden" name="id" value=id.clone()/>
+                                                    <label for=format!("ra-r-{id}")>"申请改办的理由（必填，说明应由哪个单位办理及依据）"</label>
+                                                    <textarea id=format!("ra-r-{id}") name="reason" required rows="3" maxlength="1000"></textarea>
+                                                    <button type="submit" class="button">"提交改办申请"</button>
+                                                </form>
+                                            </details>
+                                        })}
                                     </li>
                                 }
                             }).collect_view()}
                         </ul>
+                        {(!q.handed_away.is_empty()).then(|| view! {
+                            <h2>"已改办的建议"</h2>
+                            <ul class="work-list">
+                                {q.handed_away.into_iter().map(|r| view! {
+                                    <li>
+                                        <p><strong>{r.title.clone()}</strong>" "<span class="status">"已同意改办"</span></p>
+                                        <p class="muted">{format!("{} · {} 申请，{} 改由{}办理", r.tracking, r.requested_on, r.decided_on.clone().unwrap_or_default(), r.new_unit.clone().unwrap_or_default())}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        })}
                     }.into_any(),
                 }
             })}
         </Suspense>
     }
+}
+
+/// The reassignment requests on a suggestion with the office's decisions.
+fn reassign_history(list: &[ReassignView]) -> impl IntoView {
+    (!list.is_empty()).then(|| {
+        view! {
+            <div class="reassign-history">
+                {list.iter().map(|r| view! {
+                    <p>
+                        <strong>"改办申请"</strong>" "
+                        <span class="status">{r.status_label()}</span>
+                        <span class="muted">{format!("{} · {}", r.requested_on, r.unit)}</span>
+                    </p>
+                    <p class="pre">{format!("理由：{}", r.reason)}</p>
+                    {(r.status == "refused").then(|| view! {
+                        <p class="muted">{format!("人大办公室答复（{}）：{}", r.decided_on.clone().unwrap_or_default(), r.reply)}</p>
+                    })}
+                    {(r.status == "granted").then(|| view! {
+                        <p class="muted">{format!("{} 改由{}主办", r.decided_on.clone().unwrap_or_default(), r.new_unit.clone().unwrap_or_default())}</p>
+                    })}
+                }).collect_view()}
+            </div>
+        }
+    })
 }
 
 /// `/office`: hand out waiting suggestions, extend deadlines, chase overdue ones per unit.
@@ -395,15 +454,78 @@ pub fn OfficePage() -> impl IntoView {
         <h1>"代表建议交办督办"</h1>
         {done_note("assigned", "已交办，承办单位已收到通知。")}
         {done_note("extended", "已延期。")}
-        <p><a href="/office/micro">"微实事项目与票决"</a></p>
+        {done_note("supervised", "已列为重点督办。")}
+        {done_note("unsupervised", "已取消重点督办。")}
+        {done_note("reassigned", "已改办，新的主办单位已收到通知。")}
+        {done_note("refused", "已答复承办单位：不同意改办。")}
+        <p class="parts"><a href="/office/report">"办理情况通报（月度、季度）"</a>" "<a href="/office/micro">"微实事项目与票决"</a></p>
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match view_.await {
                     Err(e) => page_error(e),
                     Ok(o) => {
                         let units = o.units.clone();
+                        let grant_units = o.units.clone();
                         view! {
-                            <h2>"督办：超期和重新办理"</h2>
+                            {(!o.reassign_pending.is_empty()).then(|| view! {
+                                <h2>{format!("改办申请（{} 件待处理）", o.reassign_pending.len())}</h2>
+                                <ul class="work-list">
+                                    {o.reassign_pending.into_iter().map(|r| {
+                                        let rid = r.id.to_string();
+                                        let units = grant_units.clone();
+                                        view! {
+                                            <li>
+                                                <p><strong>{r.title.clone()}</strong>" "<span class="status">"待处理"</span></p>
+                                                <p class="muted">{format!("{} · {} 于 {} 申请改办", r.tracking, r.unit, r.requested_on)}</p>
+                                                <p class="pre">{format!("理由：{}", r.reason)}</p>
+                                                <details>
+                                                    <summary>"同意，改交其他单位"</summary>
+                                                    <form method="post" action="/api/office/reassign" class="stack-form">
+                                                        <input type="hidden" name="request" value=rid.clone()/>
+                                                        <label for=format!("rg-l-{rid}")>"新的主办单位"</label>
+                                                        <select id=format!("rg-l-{rid}") name="lead" required>
+                                                            <option value="">"请选择"</option>
+                                                            {units.iter().filter(|u| u.name != r.unit).map(|u| view! { <option value=u.id.to_string()>{u.name.clone()}</option> }).collect_view()}
+                                                        </select>
+                                                        <label for=format!("rg-d-{rid}")>"新的办理期限（不填为自今日起的法定期限）"</label>
+                                                        <input id=format!("rg-d-{rid}") name="deadline" type="date"/>
+                                                        <button type="submit" class="button primary">"改办"</button>
+                                                    </form>
+                                                </details>
+                                                <details>
+                                                    <summary>"不同意，答复承办单位"</summary>
+                                                    <form method="post" action="/api/office/reassign-refuse" class="stack-form">
+                                                        <input type="hidden" name="request" value=rid.clone()/>
+                                                        <label for=format!("rf-r-{rid}")>"不同意的理由（承办单位可见）"</label>
+                                                        <textarea id=format!("rf-r-{rid}") name="reply" required rows="2" maxlength="1000"></textarea>
+                                                        <button type="submit" class="button">"不同意改办"</button>
+                                                    </form>
+                                                </details>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                            <h2>"重点督办：按督办领导"</h2>
+                            {o.leaders.is_empty().then(|| view! { <p>"没有办理中的重点督办建议。"</p> })}
+                            <ul class="work-list">
+                                {o.leaders.into_iter().map(|l| view! {
+                                    <li>
+                                        <p><strong>{l.leader}</strong>
+                                            {format!(" 督办 {} 件 · 超期 {} 件 · 重新办理 {} 件", l.items.len(), l.overdue, l.reopened)}</p>
+                                        <ul>
+                                            {l.items.into_iter().map(|s| view! {
+                                                <li>
+                                                    {format!("{}（{}，{}，期限 {}）", s.title, s.tracking, s.lead_unit.clone().unwrap_or_default(), s.deadline.clone().unwrap_or_default())}
+                                                    {s.overdue.then(|| view! { " "<span class="status status-late">"已超期"</span> })}
+                                                    {(s.round > 1).then(|| view! { " "<span class="status">"重新办理"</span> })}
+                                                </li>
+                                            }).collect_view()}
+                                        </ul>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            <h2>"督办：超期和重新办理（按承办单位）"</h2>
                             {o.chase.is_empty().then(|| view! { <p>"没有超期或重新办理的建议。"</p> })}
                             <ul class="work-list">
                                 {o.chase.into_iter().map(|c| view! {
@@ -424,6 +546,8 @@ pub fn OfficePage() -> impl IntoView {
                                     let id = s.id.to_string();
                                     let waiting = s.status == "submitted";
                                     let extendable = s.status == "assigned" && !s.extended;
+                                    let supervisable = s.status == "assigned" && s.supervisor.is_empty();
+                                    let supervised = !s.supervisor.is_empty();
                                     let units = units.clone();
                                     view! {
                                         <li>
@@ -431,6 +555,25 @@ pub fn OfficePage() -> impl IntoView {
                                             <details><summary>"建议内容"</summary><p class="pre">{s.body.clone()}</p></details>
                                             {answers_view(s.answers.clone())}
                                             {s.ratings.iter().map(|r| view! { <p class="muted">{r.clone()}</p> }).collect_view()}
+                                            {reassign_history(&s.reassign)}
+                                            {supervisable.then(|| view! {
+                                                <details>
+                                                    <summary>"列为重点督办"</summary>
+                                                    <form method="post" action="/api/office/supervise" class="stack-form">
+                                                        <input type="hidden" name="id" value=id.clone()/>
+                                                        <label for=format!("sv-l-{id}")>"督办领导（职务和姓名）"</label>
+                                                        <input id=format!("sv-l-{id}") name="leader" required maxlength="60" placeholder="例：州人大常委会副主任 张三"/>
+                                                        <button type="submit" class="button">"列为重点督办"</button>
+                                                    </form>
+                                                </details>
+                                            })}
+                                            {supervised.then(|| view! {
+                                                <form method="post" action="/api/office/supervise" class="inline-form">
+                                                    <input type="hidden" name="id" value=id.clone()/>
+                                                    <input type="hidden" name="off" value="1"/>
+                                                    <button type="submit" class="button">"取消重点督办"</button>
+                                                </form>
+                                            })}
                                             {waiting.then(|| view! {
                                                 <form method="post" action="/api/office/assign" class="stack-form">
                                                     <input type="hidden" name="id" value=id.clone()/>
@@ -518,6 +661,113 @@ pub fn CountyPublicPage() -> impl IntoView {
                             {crate::micro::work_pages::public_projects(&p.projects)}
                         })}
                     }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The two tables of the periodic report and what each figure counts; the page and the PDF
+/// show the same (`print` adds the title the page has above its controls).
+#[component]
+pub fn ReportTables(report: PeriodReport, #[prop(optional)] print: bool) -> impl IntoView {
+    let table = |first: &'static str, lines: Vec<ReportLine>, total: ReportLine| {
+        view! {
+            <div class="table-wrap"><table class="data stacked compact report-table">
+                <thead><tr>
+                    <th scope="col">{first}</th>
+                    <th scope="col" class="num">"交办数"</th>
+                    <th scope="col" class="num">"已答复"</th>
+                    <th scope="col" class="num">"按期答复"</th>
+                    <th scope="col" class="num">"逾期答复"</th>
+                    <th scope="col" class="num">"逾期未答复"</th>
+                    <th scope="col" class="num">"满意"</th>
+                    <th scope="col" class="num">"基本满意"</th>
+                    <th scope="col" class="num">"不满意"</th>
+                    <th scope="col" class="num">"满意率"</th>
+                </tr></thead>
+                <tbody>
+                    {lines.into_iter().chain(std::iter::once(total)).map(|l| {
+                        let rate = l.satisfaction();
+                        let total = l.name == "合计";
+                        view! {
+                            <tr class:report-total=total>
+                                <th scope="row">{l.name}</th>
+                                <td class="num" data-label="交办数">{l.assigned}</td>
+                                <td class="num" data-label="已答复">{l.answered}</td>
+                                <td class="num" data-label="按期答复">{l.on_time}</td>
+                                <td class="num" data-label="逾期答复">{l.late}</td>
+                                <td class="num" data-label="逾期未答复">{l.overdue_open}</td>
+                                <td class="num" data-label="满意">{l.satisfied}</td>
+                                <td class="num" data-label="基本满意">{l.basic}</td>
+                                <td class="num" data-label="不满意">{l.unsatisfied}</td>
+                                <td class="num" data-label="满意率">{rate}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table></div>
+        }
+    };
+    let empty = report.units.is_empty() && report.counties.is_empty();
+    view! {
+        {print.then(|| view! {
+            <h1>{format!("代表建议办理情况通报（{}）", report.label)}</h1>
+        })}
+        <p class="muted">{format!("统计期间：{} 至 {}；数据截至 {}。", report.from, report.to, report.as_of)}</p>
+        {empty.then(|| view! { <p>"本期没有交办、答复或评价的建议。"</p> })}
+        <h2>"一、按承办单位"</h2>
+        {table("承办单位", report.units.clone(), report.total.clone())}
+        <h2>"二、按县市"</h2>
+        {table("县市", report.counties.clone(), report.total.clone())}
+        <section class="report-notes">
+            <h2>"统计口径"</h2>
+            <ul>
+                <li>"交办数：交办日期（改办的，为改办日期）在统计期间内的建议，计入当前的主办单位。"</li>
+                <li>"已答复：答复日期在统计期间内的书面答复（重新办理的建议每次答复各计一次），计入作出答复的主办单位；其中答复日期不晚于当时办理期限的为按期答复，晚于期限的为逾期答复。"</li>
+                <li>"逾期未答复：截至统计期末（本期尚未结束的，截至统计时）已过办理期限、仍未答复的建议。"</li>
+                <li>"满意、基本满意、不满意：评价日期在统计期间内的代表评价，计入被评价答复的承办单位。满意率 =（满意 + 基本满意）÷ 评价总数；本期无评价的显示“—”。"</li>
+                <li>"县市：领衔代表所属的县市；没有代表档案的，按建议所属代表之家的县市统计。州级的代表之家单列。"</li>
+            </ul>
+        </section>
+    }
+}
+
+/// `/office/report?period=2027-03` (or `2027-Q1`): the periodic report with downloads.
+#[component]
+pub fn OfficeReportPage() -> impl IntoView {
+    let q = use_query_map();
+    let period = move || q.with(|q| q.get("period")).unwrap_or_default();
+    let data = Resource::new(period, load_period_report);
+    view! {
+        <Title text="办理情况通报 · 意见"/>
+        <Crumbs trail=vec![crumb("工作台", "/"), crumb("交办督办", "/office")]/>
+        <h1>"代表建议办理情况通报"</h1>
+        <form method="get" action="/office/report" class="inline-form">
+            <label for="rp-p">"统计期间（月度 2027-03，季度 2027-Q1）"</label>
+            <input id="rp-p" name="period" value=period placeholder="2027-03" maxlength="10"/>
+            <button type="submit" class="button">"查看"</button>
+        </form>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => page_error(e),
+                    Ok(r) => {
+                        let key = r.period.clone();
+                        view! {
+                            <h2 class="report-period">{r.label.clone()}</h2>
+                            <nav aria-label="其他统计期间" class="parts">
+                                {r.links.iter().map(|(k, label)| view! {
+                                    <a href=format!("/office/report?period={k}")>{label.clone()}</a>" "
+                                }).collect_view()}
+                            </nav>
+                            <p class="parts">
+                                <a href=format!("/office/report.xlsx?period={key}") download>"下载 Excel（XLSX）"</a>" "
+                                <a href=format!("/office/report.pdf?period={key}") download>"下载 PDF"</a>
+                            </p>
+                            <ReportTables report=r/>
+                        }.into_any()
+                    }
                 }
             })}
         </Suspense>

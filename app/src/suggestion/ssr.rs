@@ -235,7 +235,8 @@ async fn answers(db: &Db, suggestion: i64) -> Result<Vec<AnswerView>, AppError> 
         .collect())
 }
 
-/// title, category, place, station, recorded at, suggestion id, status, round, deadline.
+/// title, category, place, station, recorded at, suggestion id, status, round, deadline,
+/// supervising leader.
 type StatusRecord = (
     String,
     String,
@@ -246,19 +247,22 @@ type StatusRecord = (
     Option<String>,
     Option<i64>,
     Option<i64>,
+    Option<String>,
 );
 
 /// The public status of a request: its station, state and the answers, no personal data.
 pub async fn request_status(db: &Db, tracking: &str) -> Result<RequestStatus, AppError> {
     let row: Option<StatusRecord> = sqlx::query_as(
         "select r.title, r.category, r.place, st.name, r.created_at, s.id, s.status, s.round, \
-         s.deadline_at from resident_request r join station st on st.id = r.station_id \
+         s.deadline_at, case when s.supervised = 1 then s.supervisor end \
+         from resident_request r join station st on st.id = r.station_id \
          left join suggestion s on s.id = r.suggestion_id where r.tracking = $1",
     )
     .bind(tracking)
     .fetch_optional(&db.pool)
     .await?;
-    let Some((title, category, place, station, at, sid, status, round, deadline)) = row else {
+    let Some((title, category, place, station, at, sid, status, round, deadline, supervisor)) = row
+    else {
         return Err(AppError::NotFound);
     };
     let answers = match sid {
@@ -284,6 +288,8 @@ pub async fn request_status(db: &Db, tracking: &str) -> Result<RequestStatus, Ap
             .await?
             .into_values()
             .next(),
+        // The leader's title and name only (see `RequestStatus::supervisor`).
+        supervisor: supervisor.unwrap_or_default(),
     })
 }
 
@@ -382,12 +388,14 @@ struct SuggestionRecord {
     deadline_at: Option<i64>,
     extended: i64,
     extension_reason: String,
+    supervised: i64,
+    supervisor: String,
 }
 
 const SUGGESTION_SELECT: &str =
     "select s.id, s.tracking, s.title, s.body, a.display_name as author, \
      s.author_id, st.name as station, s.status, s.round, s.difficult, s.deadline_at, s.extended, \
-     s.extension_reason from suggestion s join account a on a.id = s.author_id \
+     s.extension_reason, s.supervised, s.supervisor from suggestion s join account a on a.id = s.author_id \
      join station st on st.id = s.station_id";
 
 /// Fills in units, co-signers, answers and ratings of the listed suggestions.
@@ -447,6 +455,12 @@ async fn complete(
                     }
                 })
                 .collect(),
+            reassign: super::chase::reassign_of(db, r.id).await?,
+            supervisor: if r.supervised == 1 {
+                r.supervisor
+            } else {
+                String::new()
+            },
             overdue: r.status == "assigned" && r.deadline_at.is_some_and(|d| d < now),
             deadline: r.deadline_at.map(format_day),
             status_label: status_label(&r.status, r.round).to_string(),
@@ -528,7 +542,10 @@ pub async fn office_view(db: &Db, now: i64) -> Result<OfficeView, AppError> {
             c.reopened += 1;
         }
     }
+    let leaders = super::chase::leaders(&suggestions);
     Ok(OfficeView {
+        reassign_pending: super::chase::pending_requests(db).await?,
+        leaders,
         suggestions,
         units: units(db).await?,
         chase: chase.into_values().collect(),
@@ -586,7 +603,7 @@ pub fn deadline_of(day: &str, difficult: bool, now: i64) -> Result<i64, AppError
     Ok(at)
 }
 
-async fn unit_exists(
+pub(super) async fn unit_exists(
     conn: &mut sqlx::AnyConnection,
     id: i64,
 ) -> Result<Option<(String, String)>, AppError> {
@@ -733,9 +750,15 @@ pub async fn unit_queue(db: &Db, unit: i64, now: i64) -> Result<UnitQueue, AppEr
     .bind(unit)
     .fetch_all(&db.pool)
     .await?;
+    let items = complete(db, rows, now, Some(unit)).await?;
+    let open: Vec<&SuggestionRow> = items.iter().filter(|s| s.status == "assigned").collect();
     Ok(UnitQueue {
         unit: name,
-        items: complete(db, rows, now, Some(unit)).await?,
+        open: open.len() as i64,
+        overdue: open.iter().filter(|s| s.overdue).count() as i64,
+        supervised: open.iter().filter(|s| !s.supervisor.is_empty()).count() as i64,
+        handed_away: super::chase::handed_away(db, unit).await?,
+        items,
     })
 }
 
@@ -772,15 +795,15 @@ pub async fn answer(db: &Db, a: &NewAnswer, base: &str, now: i64) -> Result<(), 
         })?,
     };
     let mut tx = db.begin().await?;
-    let row: Option<(String, i64, String, String, i64)> = sqlx::query_as(
-        "select s.status, s.round, s.title, s.tracking, su.lead from suggestion s \
+    let row: Option<(String, i64, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "select s.status, s.round, s.title, s.tracking, su.lead, s.deadline_at from suggestion s \
          join suggestion_unit su on su.suggestion_id = s.id and su.unit_id = $1 where s.id = $2",
     )
     .bind(a.unit)
     .bind(a.suggestion)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((status, round, title, s_tracking, lead)) = row else {
+    let Some((status, round, title, s_tracking, lead, deadline)) = row else {
         return Err(AppError::NotFound);
     };
     if lead != 1 {
@@ -793,7 +816,8 @@ pub async fn answer(db: &Db, a: &NewAnswer, base: &str, now: i64) -> Result<(), 
     }
     sqlx::query(
         "insert into suggestion_answer (suggestion_id, round, unit_id, category, body, measures, \
-         planned_on, answered_by, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         planned_on, answered_by, created_at, deadline_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(a.suggestion)
     .bind(round)
@@ -804,6 +828,7 @@ pub async fn answer(db: &Db, a: &NewAnswer, base: &str, now: i64) -> Result<(), 
     .bind(&planned_on)
     .bind(a.by)
     .bind(now)
+    .bind(deadline)
     .execute(&mut *tx)
     .await?;
     sqlx::query(

@@ -41,6 +41,10 @@ const EXEMPT: &[(&str, &str)] = &[
     ("/unit", "the unit's queue of suggestions"),
     ("/office", "the office's suggestions"),
     (
+        "/office/report",
+        "the office's report: counts of suggestions per unit and county",
+    ),
+    (
         "/office/micro",
         "the office's 微实事 funds, projects and ballots",
     ),
@@ -60,6 +64,20 @@ const EXEMPT: &[(&str, &str)] = &[
     ("/api/office/extend", "writes: extends a deadline"),
     ("/api/unit/queue", "the unit's own queue"),
     ("/api/unit/answer", "writes an answer"),
+    ("/api/unit/reassign", "writes: a unit asks for reassignment"),
+    (
+        "/api/office/supervise",
+        "writes: marks a suggestion for a leader's supervision",
+    ),
+    (
+        "/api/office/reassign",
+        "writes: hands a suggestion to another unit",
+    ),
+    (
+        "/api/office/reassign-refuse",
+        "writes: refuses a reassignment",
+    ),
+    ("/api/office/report", "counts of suggestions, no draft text"),
     ("/api/units/list", "unit names"),
     ("/api/micro/fund", "writes a fund"),
     ("/api/micro/propose", "writes a project"),

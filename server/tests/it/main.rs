@@ -11,6 +11,7 @@ mod batches;
 mod caching;
 mod campaigns;
 mod cases;
+mod chasing;
 mod cli;
 mod comments;
 mod crash;

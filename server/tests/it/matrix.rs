@@ -87,6 +87,10 @@ struct Ctx {
     request_id: i64,
     /// The test unit (every test unit operator's).
     unit_id: i64,
+    /// Another unit, to hand a suggestion to.
+    other_unit: i64,
+    /// Two pending reassignment requests of the test unit (fresh per caller): granted, refused.
+    reassign: (i64, i64),
     /// An open ballot of the test station's county and one of its candidates.
     ballot: (i64, i64),
     /// A proposed project of the test county, for a ballot of the caller's own.
@@ -482,7 +486,34 @@ fn server_fn_matrix() -> Vec<(&'static str, &'static [Who], Body)> {
                 ("reason".into(), "需要协调".into()),
             ]
         }),
+        ("/api/office/supervise", OFFICE, |c| {
+            vec![
+                ("id".into(), c.assigned.to_string()),
+                ("leader".into(), "州人大常委会副主任 张三".into()),
+            ]
+        }),
+        ("/api/office/reassign", OFFICE, |c| {
+            vec![
+                ("request".into(), c.reassign.0.to_string()),
+                ("lead".into(), c.other_unit.to_string()),
+            ]
+        }),
+        ("/api/office/reassign-refuse", OFFICE, |c| {
+            vec![
+                ("request".into(), c.reassign.1.to_string()),
+                ("reply".into(), "请继续办理。".into()),
+            ]
+        }),
+        ("/api/office/report", OFFICE, |_| {
+            vec![("period".into(), "2027-03".into())]
+        }),
         ("/api/unit/queue", UNIT, |_| vec![]),
+        ("/api/unit/reassign", UNIT, |c| {
+            vec![
+                ("id".into(), c.assigned.to_string()),
+                ("reason".into(), "不属于本单位职责。".into()),
+            ]
+        }),
         ("/api/unit/answer", UNIT, |c| {
             vec![
                 ("id".into(), c.assigned.to_string()),
@@ -721,6 +752,21 @@ async fn suggestion(app: &TestApp, author: i64, station: i64, status: &str, unit
     id
 }
 
+/// A suggestion handed to `unit` with a pending request of that unit to hand it elsewhere.
+async fn reassign_request(app: &TestApp, author: i64, station: i64, unit: i64) -> i64 {
+    let id = suggestion(app, author, station, "assigned", unit).await;
+    sqlx::query_scalar(
+        "insert into reassign_request (suggestion_id, unit_id, reason, requested_by, requested_at) \
+         values ($1, $2, '不属于本单位职责', $3, 0) returning id",
+    )
+    .bind(id)
+    .bind(unit)
+    .bind(author)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap()
+}
+
 /// The fields of an offline opinion on the open 第一条 of the demo draft, plus `key`.
 fn opinion_fields(c: &Ctx, key: &str, value: &str) -> Vec<(String, String)> {
     vec![
@@ -765,6 +811,8 @@ fn route_matrix() -> Vec<(&'static str, &'static [Who])> {
         ("/station/opinions/template.csv", STATION_OR_COMMITTEE),
         ("/station/opinions/template.xlsx", STATION_OR_COMMITTEE),
         ("/committee/coverage.xlsx", COMMITTEE),
+        ("/office/report.xlsx?period=2027-03", OFFICE),
+        ("/office/report.pdf", OFFICE),
         (
             "/committee/export.csv?draft=changji-urban-heating",
             COMMITTEE,
@@ -853,6 +901,7 @@ async fn authorisation_matrix_holds() {
     .unwrap();
     let today = app::draft::time::format_day(app::ssr::now_ms());
     let unit_id = app.unit("测试承办单位").await;
+    let other_unit = app.unit("矩阵改办单位").await;
     let request_tracking = app::suggestion::ssr::record_request(
         &app.db,
         test_station,
@@ -1049,6 +1098,11 @@ async fn authorisation_matrix_holds() {
             request_tracking: request_tracking.clone(),
             request_id,
             unit_id,
+            other_unit,
+            reassign: (
+                reassign_request(&app, target_id, test_station, unit_id).await,
+                reassign_request(&app, target_id, test_station, unit_id).await,
+            ),
             ballot: (ballot, candidate),
             proposed: project(&app).await,
             micro: micro_fixtures(&app, test_station, target_id, unit_id, i).await,

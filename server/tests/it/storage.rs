@@ -103,7 +103,8 @@ async fn demo_seed_is_idempotent() {
     assert_eq!(app.count("select count(*) from station").await, 437);
     // The six of DEMO_ACCOUNTS, a deputy for every station and a unit operator.
     assert_eq!(app.count("select count(*) from account").await, 6 + 437 + 1);
-    assert_eq!(app.count("select count(*) from suggestion").await, 5);
+    // The loop's five, and three more for 督办 and the month's report (server/src/demo_loop.rs).
+    assert_eq!(app.count("select count(*) from suggestion").await, 8);
     let per_level: Vec<(i64, i64)> =
         sqlx::query_as("select level, count(*) from station group by level order by level")
             .fetch_all(&app.db.pool)
