@@ -265,6 +265,7 @@ pub async fn propose_project(
     place: String,
     cost_yuan: i64,
     beneficiaries: String,
+    requests: Option<Vec<i64>>,
 ) -> Result<i64, AppError> {
     let user = crate::auth::ssr::require(&[Role::Deputy])?;
     let state = crate::ssr::app_state()?;
@@ -277,6 +278,7 @@ pub async fn propose_project(
             place,
             cost_yuan,
             beneficiaries,
+            requests: requests.unwrap_or_default(),
         },
     )
     .await?;

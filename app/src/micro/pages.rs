@@ -58,6 +58,7 @@ fn results(b: &BallotView) -> impl IntoView {
 #[component]
 pub fn BallotsPage() -> impl IntoView {
     let list = Resource::new(|| (), |_| my_ballots());
+    let home = Resource::new(|| (), |_| crate::suggestion::load_deputy_home());
     view! {
         <Title text="微实事票决 · 意见"/>
         <h1>"微实事项目票决"</h1>
@@ -124,6 +125,24 @@ pub fn BallotsPage() -> impl IntoView {
             <input id="mp-cost" name="cost_yuan" type="number" min="1" required/>
             <label for="mp-ben">"受益群众"</label>
             <input id="mp-ben" name="beneficiaries"/>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    // The station's requests not yet taken up: what people asked for is what a
+                    // project should answer (代表提).
+                    let open = home.await.map(|h| h.open_requests).unwrap_or_default();
+                    (!open.is_empty()).then(|| view! {
+                        <fieldset>
+                            <legend>"依据的群众诉求（可多选）"</legend>
+                            {open.into_iter().map(|r| view! {
+                                <label class="inline">
+                                    <input type="checkbox" name="requests[]" value=r.id.to_string()/>
+                                    {format!("{}（{}）", r.title, r.place)}
+                                </label>
+                            }).collect_view()}
+                        </fieldset>
+                    })
+                })}
+            </Suspense>
             <button type="submit" class="button primary">"提出项目"</button>
         </form>
     }

@@ -58,9 +58,12 @@ pub struct NewProject {
     pub place: String,
     pub cost_yuan: i64,
     pub beneficiaries: String,
+    /// Requests of the deputy's station the project answers.
+    pub requests: Vec<i64>,
 }
 
-/// A deputy proposes a project in their own county; it must fit that year's fund.
+/// A deputy proposes a project in their own county; it must fit that year's fund. The requests
+/// behind it must be their own station's.
 pub async fn propose(db: &Db, deputy: i64, p: &NewProject) -> Result<i64, AppError> {
     let county = deputy_county(db, deputy).await?;
     let title = p.title.trim();
@@ -88,8 +91,27 @@ pub async fn propose(db: &Db, deputy: i64, p: &NewProject) -> Result<i64, AppErr
             ),
         ));
     }
+    let station: Option<i64> = sqlx::query_scalar("select station_id from account where id = $1")
+        .bind(deputy)
+        .fetch_one(&db.pool)
+        .await?;
+    for r in &p.requests {
+        let ours: Option<i64> =
+            sqlx::query_scalar("select id from resident_request where id = $1 and station_id = $2")
+                .bind(r)
+                .bind(station)
+                .fetch_optional(&db.pool)
+                .await?;
+        if ours.is_none() {
+            return Err(AppError::validation(
+                "requests",
+                format!("群众诉求（编号 {r}）不是本代表之家登记的，不能作为项目依据"),
+            ));
+        }
+    }
     let now = now_ms();
-    Ok(sqlx::query_scalar(
+    let mut tx = db.begin().await?;
+    let id: i64 = sqlx::query_scalar(
         "insert into micro_project (county_id, year, title, place, cost_yuan, beneficiaries, \
          proposed_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
          returning id",
@@ -102,8 +124,20 @@ pub async fn propose(db: &Db, deputy: i64, p: &NewProject) -> Result<i64, AppErr
     .bind(p.beneficiaries.trim())
     .bind(deputy)
     .bind(now)
-    .fetch_one(&db.pool)
-    .await?)
+    .fetch_one(&mut *tx)
+    .await?;
+    for r in &p.requests {
+        sqlx::query(
+            "insert into micro_project_request (project_id, request_id) values ($1, $2) \
+             on conflict do nothing",
+        )
+        .bind(id)
+        .bind(r)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// The office puts proposed projects of one county and year on a ballot. A project of another

@@ -145,6 +145,8 @@ pub struct RequestRow {
     pub status: String,
     /// What it became on a draft, when the station turned it into an opinion there.
     pub opinion: Option<String>,
+    /// The 微实事 projects proposed on it: 「已纳入微实事项目《…》（票决中）」.
+    pub projects: Vec<String>,
 }
 
 /// The public status page of a request: no name, no contact.
@@ -161,6 +163,8 @@ pub struct RequestStatus {
     pub answers: Vec<AnswerView>,
     /// What it became on a draft, when the station turned it into an opinion there.
     pub opinion: Option<String>,
+    /// The 微实事 projects proposed on it: 「已纳入微实事项目《…》（票决中）」.
+    pub projects: Vec<String>,
     /// The leader supervising the suggestion (重点督办), or empty. Public on purpose: in China
     /// the leaders who supervise key suggestions are announced by title and name (their office
     /// is public), and a resident following a request may know that it is being supervised.

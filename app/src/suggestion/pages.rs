@@ -165,6 +165,7 @@ fn request_list(rows: Vec<RequestRow>, drafts: Vec<(String, String)>) -> impl In
                         {(!r.has_contact).then_some(" · 未留联系方式")}
                     </p>
                     {r.opinion.map(|o| view! { <p class="status">{o}</p> })}
+                    {r.projects.into_iter().map(|p| view! { <p class="status">{p}</p> }).collect_view()}
                     <p><a href=format!("/requests/status?tracking={}", r.tracking)>"公开办理进度"</a></p>
                     {convert}
                 </li>
@@ -243,6 +244,7 @@ pub fn RequestStatusPage() -> impl IntoView {
                                 {(!s.supervisor.is_empty()).then(|| view! { <span class="status status-supervised">"重点督办"</span> })}
                                 {s.deadline.map(|d| format!(" 办理期限：{d}"))}</p>
                             {s.opinion.map(|o| view! { <p class="status">{o}</p> })}
+                            {s.projects.into_iter().map(|p| view! { <p class="status">{p}</p> }).collect_view()}
                             // Only the supervising leader's title and name, which are public.
                             {(!s.supervisor.is_empty()).then(|| view! { <p>{format!("督办领导：{}", s.supervisor)}</p> })}
                             {answers_view(s.answers)}

@@ -151,6 +151,7 @@ fn request_row(r: RequestRecord) -> RequestRow {
         },
         suggestion: s_tracking,
         opinion: None,
+        projects: Vec::new(),
     }
 }
 
@@ -165,6 +166,35 @@ fn opinion_note(draft: &str, unit: &str, forwarded: bool) -> String {
             "将随代表之家下一批意见报送"
         }
     )
+}
+
+/// The 微实事 projects proposed on requests, by request id, as 「已纳入微实事项目《title》（state）」.
+async fn projects_of(
+    db: &Db,
+    filter: &str,
+    key: &str,
+) -> Result<BTreeMap<i64, Vec<String>>, AppError> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(&format!(
+        "select r.id, p.title, p.status from resident_request r \
+         join micro_project_request l on l.request_id = r.id \
+         join micro_project p on p.id = l.project_id where {filter} order by p.id"
+    ))
+    .bind(key)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for (id, title, status) in rows {
+        let state = match status.as_str() {
+            "proposed" => "已提出",
+            "on_ballot" => "票决中",
+            "approved" => "票决通过",
+            _ => "未通过票决",
+        };
+        out.entry(id)
+            .or_default()
+            .push(format!("已纳入微实事项目《{title}》（{state}）"));
+    }
+    Ok(out)
 }
 
 /// The opinions requests became, by request id (of one station, or one request by tracking).
@@ -196,12 +226,19 @@ pub async fn station_requests(db: &Db, station: i64) -> Result<Vec<RequestRow>, 
         &station.to_string(),
     )
     .await?;
+    let mut projects = projects_of(
+        db,
+        "r.station_id = cast($1 as bigint)",
+        &station.to_string(),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| {
             let id = r.0;
             RequestRow {
                 opinion: opinions.remove(&id),
+                projects: projects.remove(&id).unwrap_or_default(),
                 ..request_row(r)
             }
         })
@@ -288,6 +325,11 @@ pub async fn request_status(db: &Db, tracking: &str) -> Result<RequestStatus, Ap
             .await?
             .into_values()
             .next(),
+        projects: projects_of(db, "r.tracking = $1", tracking)
+            .await?
+            .into_values()
+            .next()
+            .unwrap_or_default(),
         // The leader's title and name only (see `RequestStatus::supervisor`).
         supervisor: supervisor.unwrap_or_default(),
     })

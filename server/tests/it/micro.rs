@@ -91,6 +91,7 @@ async fn propose(app: &TestApp, deputy: i64, title: &str, cost: i64) -> i64 {
             place: "镇上".into(),
             cost_yuan: cost,
             beneficiaries: "居民".into(),
+            requests: vec![],
         },
     )
     .await

@@ -559,6 +559,7 @@ async fn two_hundred_deputies_vote_at_once_and_every_valid_vote_counts_once() {
                     place: "呼图壁镇".into(),
                     cost_yuan: cost,
                     beneficiaries: "居民".into(),
+                    requests: vec![],
                 },
             )
             .await
@@ -739,6 +740,7 @@ async fn a_deputy_votes_with_a_plain_form() {
             place: "".into(),
             cost_yuan: 400_000,
             beneficiaries: "".into(),
+            requests: vec![],
         },
     )
     .await
@@ -908,6 +910,134 @@ async fn a_request_about_an_open_draft_becomes_an_opinion_on_its_article() {
         .await;
     assert!(
         res.body.contains("已由代表之家报送起草机关"),
+        "{}",
+        res.body
+    );
+}
+
+/// A deputy proposes a 微实事 project on requests of their own station: the link is stored and
+/// the requests' public pages name the project; a request of another station is refused and
+/// nothing is stored.
+#[tokio::test]
+async fn a_micro_project_is_proposed_on_the_stations_requests() {
+    let app = TestApp::new().await;
+    let station = app.station("测试联系点").await;
+    app::micro::ssr::set_fund(&app.db, station, 2027, 3_000_000)
+        .await
+        .unwrap();
+    let operator = app.login(Role::Station).await;
+    let deputy = app.login(Role::Deputy).await;
+    let record = |title: &'static str, who: String| {
+        let app = &app;
+        async move {
+            let res = app
+                .post_form(
+                    "/api/requests/record",
+                    &[
+                        ("title", title),
+                        ("body", "天黑以后看不见路。"),
+                        ("place", "幸福小区"),
+                        ("category", "城乡建设"),
+                        ("resident_name", ""),
+                        ("resident_contact", ""),
+                    ],
+                    Some(&who),
+                )
+                .await;
+            json_str(&res.body)
+        }
+    };
+    let tracking = record("小区缺路灯", operator.clone()).await;
+    let ours: i64 = sqlx::query_scalar("select id from resident_request where tracking = $1")
+        .bind(&tracking)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    // A request of another station.
+    let elsewhere = app.station("另一联系点").await;
+    let theirs = app::suggestion::ssr::record_request(
+        &app.db,
+        elsewhere,
+        app.count("select min(id) from account").await,
+        &app::suggestion::ssr::NewRequest {
+            title: "别处的诉求".into(),
+            body: "别处。".into(),
+            place: "".into(),
+            category: "其他".into(),
+            resident_name: "".into(),
+            resident_contact: "".into(),
+        },
+    )
+    .await;
+    let theirs: i64 = match theirs {
+        Ok(t) => sqlx::query_scalar("select id from resident_request where tracking = $1")
+            .bind(t)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap(),
+        Err(e) => panic!("{e:?}"),
+    };
+    let propose = |requests: Vec<i64>| {
+        let (app, deputy) = (&app, deputy.clone());
+        async move {
+            let mut form: Vec<(String, String)> = vec![
+                ("year".into(), "2027".into()),
+                ("title".into(), "小区加装路灯".into()),
+                ("place".into(), "幸福小区".into()),
+                ("cost_yuan".into(), "300000".into()),
+                ("beneficiaries".into(), "小区居民".into()),
+            ];
+            form.extend(
+                requests
+                    .iter()
+                    .map(|r| ("requests[]".to_string(), r.to_string())),
+            );
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post_form("/api/micro/propose", &pairs, Some(&deputy))
+                .await
+        }
+    };
+    let projects = app.count("select count(*) from micro_project").await;
+    let res = propose(vec![ours, theirs]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(
+        res.body
+            .contains(&format!("群众诉求（编号 {theirs}）不是本代表之家登记的")),
+        "{}",
+        res.body
+    );
+    assert_eq!(
+        app.count("select count(*) from micro_project").await,
+        projects
+    );
+    assert_eq!(
+        app.count("select count(*) from micro_project_request")
+            .await,
+        0
+    );
+
+    let res = propose(vec![ours]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(
+        app.count("select count(*) from micro_project_request")
+            .await,
+        1
+    );
+    let res = app
+        .post_form("/api/requests/status", &[("tracking", &tracking)], None)
+        .await;
+    assert!(
+        res.body
+            .contains("已纳入微实事项目《小区加装路灯》（已提出）"),
+        "{}",
+        res.body
+    );
+    let res = app
+        .post_form("/api/requests/station", &[], Some(&operator))
+        .await;
+    assert!(
+        res.body.contains("已纳入微实事项目《小区加装路灯》"),
         "{}",
         res.body
     );
