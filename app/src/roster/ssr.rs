@@ -68,6 +68,29 @@ async fn passwords_for(
     Ok(out)
 }
 
+/// Before an import's transaction: the existing accounts by login (lower-cased), and a
+/// generated password with its hash for each of `logins` that has no account yet.
+type Prepared = (
+    HashMap<String, (i64, String)>,
+    HashMap<String, (String, String)>,
+);
+
+async fn prepare<'a>(
+    db: &Db,
+    logins: impl Iterator<Item = &'a str>,
+    dry_run: bool,
+) -> Result<Prepared, Vec<RowError>> {
+    let mut conn = db.pool.acquire().await.map_err(db_error)?;
+    let known = accounts(&mut conn).await.map_err(db_error)?;
+    drop(conn);
+    let new_logins: Vec<String> = logins
+        .map(str::to_lowercase)
+        .filter(|l| !known.contains_key(l))
+        .collect();
+    let generated = passwords_for(new_logins, dry_run).await?;
+    Ok((known, generated))
+}
+
 async fn keep_passwords(
     tx: &mut sqlx::AnyConnection,
     admin: i64,
@@ -112,16 +135,15 @@ pub async fn import_units(
     lines: &[UnitLine],
     dry_run: bool,
 ) -> Result<RosterSummary, Vec<RowError>> {
-    let mut conn = db.pool.acquire().await.map_err(db_error)?;
-    let known = accounts(&mut conn).await.map_err(db_error)?;
-    drop(conn);
-    let new_logins: Vec<String> = lines
-        .iter()
-        .filter(|l| !l.operator_login.is_empty())
-        .filter(|l| !known.contains_key(&l.operator_login.to_lowercase()))
-        .map(|l| l.operator_login.to_lowercase())
-        .collect();
-    let mut generated = passwords_for(new_logins, dry_run).await?;
+    let (known, mut generated) = prepare(
+        db,
+        lines
+            .iter()
+            .filter(|l| !l.operator_login.is_empty())
+            .map(|l| l.operator_login.as_str()),
+        dry_run,
+    )
+    .await?;
 
     let mut tx = db.begin().await.map_err(db_error)?;
     let units: Vec<(i64, String, String, String)> =
@@ -283,15 +305,8 @@ pub async fn import_deputies(
     lines: &[DeputyLine],
     dry_run: bool,
 ) -> Result<RosterSummary, Vec<RowError>> {
-    let mut conn = db.pool.acquire().await.map_err(db_error)?;
-    let known = accounts(&mut conn).await.map_err(db_error)?;
-    drop(conn);
-    let new_logins: Vec<String> = lines
-        .iter()
-        .map(|l| l.login.to_lowercase())
-        .filter(|l| !known.contains_key(l))
-        .collect();
-    let mut generated = passwords_for(new_logins, dry_run).await?;
+    let (known, mut generated) =
+        prepare(db, lines.iter().map(|l| l.login.as_str()), dry_run).await?;
 
     let mut tx = db.begin().await.map_err(db_error)?;
     let tree: Vec<(i64, i64, Option<i64>)> =

@@ -12,20 +12,6 @@ use std::collections::{BTreeMap, HashMap};
 
 const DAY: i64 = 86_400_000;
 
-fn required(field: &str, value: &str, label: &str, max: usize) -> Result<String, AppError> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(AppError::validation(field, format!("请填写{label}")));
-    }
-    if v.chars().count() > max {
-        return Err(AppError::validation(
-            field,
-            format!("{label}不能超过 {max} 个字"),
-        ));
-    }
-    Ok(v.to_string())
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reminders
 
@@ -190,7 +176,7 @@ pub async fn supervise(db: &Db, id: i64, leader: Option<&str>) -> Result<(), App
             .await?;
         }
         Some(leader) => {
-            let leader = required(
+            let leader = super::ssr::text(
                 "leader",
                 leader,
                 "督办领导（职务和姓名，如：州人大常委会副主任 张三）",
@@ -321,7 +307,7 @@ pub async fn request_reassign(
     reason: &str,
     now: i64,
 ) -> Result<i64, AppError> {
-    let reason = required("reason", reason, "申请改办的理由", 1000)?;
+    let reason = super::ssr::text("reason", reason, "申请改办的理由", 1000)?;
     let row: Option<(String, i64)> = sqlx::query_as(
         "select s.status, su.lead from suggestion s join suggestion_unit su \
          on su.suggestion_id = s.id and su.unit_id = $1 where s.id = $2",
@@ -475,7 +461,7 @@ pub async fn refuse_reassign(
     by: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    let reply = required("reply", reply, "不同意改办的理由", 1000)?;
+    let reply = super::ssr::text("reply", reply, "不同意改办的理由", 1000)?;
     let mut tx = db.begin().await?;
     pending(&mut tx, request).await?;
     sqlx::query(

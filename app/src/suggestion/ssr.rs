@@ -25,7 +25,8 @@ fn tracking() -> String {
     crate::comment::tracking::make(rand::random::<u64>() & ((1 << 35) - 1))
 }
 
-fn text(field: &str, value: &str, label: &str, max: usize) -> Result<String, AppError> {
+/// A required text field, trimmed, at most `max` characters (the loop's forms share it).
+pub(super) fn text(field: &str, value: &str, label: &str, max: usize) -> Result<String, AppError> {
     let v = value.trim();
     if v.is_empty() {
         return Err(AppError::validation(field, format!("请填写{label}")));
